@@ -1,0 +1,336 @@
+# EKS cluster with two managed node groups:
+#   shared  — label node-type=shared; shared-api and smart-router pods.
+#   premium — label node-type=premium, taint premium-only=true:NoSchedule; only pods that tolerate
+#             the taint (premium-api) land here, and premium-api selects node-type=premium, so the
+#             premium tier neither shares nodes nor gets crowded out by the 95%.
+# The taint effect is spelled NO_SCHEDULE in the EKS API and NoSchedule in Kubernetes.
+# Node-group sizes hold the HPA maxima of deploy/k8s (deploy/config/check-scaling.sh checks the
+# bin packing). desired_size is owned by the cluster autoscaler once running, hence ignore_changes.
+
+# --------------------------------------------------------------------------- control plane
+
+resource "aws_kms_key" "eks_secrets" {
+  description             = "${local.name} EKS envelope encryption of Kubernetes Secrets"
+  enable_key_rotation     = true
+  rotation_period_in_days = 365
+  deletion_window_in_days = 30
+
+  tags = { Name = "${local.name}-eks-secrets" }
+}
+
+resource "aws_kms_alias" "eks_secrets" {
+  name          = "alias/${local.name}-eks-secrets"
+  target_key_id = aws_kms_key.eks_secrets.key_id
+}
+
+data "aws_iam_policy_document" "eks_cluster_assume" {
+  statement {
+    actions = ["sts:AssumeRole", "sts:TagSession"]
+    principals {
+      type        = "Service"
+      identifiers = ["eks.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "eks_cluster" {
+  name               = "${local.name}-eks-cluster"
+  assume_role_policy = data.aws_iam_policy_document.eks_cluster_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "eks_cluster_policy" {
+  role       = aws_iam_role.eks_cluster.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
+}
+
+resource "aws_eks_cluster" "main" {
+  name     = local.cluster_name
+  version  = var.kubernetes_version
+  role_arn = aws_iam_role.eks_cluster.arn
+
+  vpc_config {
+    subnet_ids              = aws_subnet.private[*].id
+    endpoint_private_access = true
+    endpoint_public_access  = var.eks_endpoint_public_access
+    public_access_cidrs     = var.eks_endpoint_public_access ? var.eks_public_access_cidrs : null
+  }
+
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = true
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+    provider {
+      key_arn = aws_kms_key.eks_secrets.arn
+    }
+  }
+
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
+
+  depends_on = [aws_iam_role_policy_attachment.eks_cluster_policy]
+}
+
+# --------------------------------------------------------------------------- nodes
+
+data "aws_iam_policy_document" "eks_node_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ec2.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "eks_node" {
+  name               = "${local.name}-eks-node"
+  assume_role_policy = data.aws_iam_policy_document.eks_node_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "eks_node" {
+  for_each = toset([
+    "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+    "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+    "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+    "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", # shell access through SSM, no SSH
+  ])
+
+  role       = aws_iam_role.eks_node.name
+  policy_arn = each.value
+}
+
+# Launch templates carry what a managed node group cannot set by itself: our extra security group
+# (a launch template with security groups replaces the default, so the EKS cluster security group
+# is listed again), IMDSv2 only, and an encrypted gp3 root volume.
+resource "aws_launch_template" "eks_shared" {
+  name_prefix            = "${local.name}-eks-shared-"
+  description            = "EKS node group shared (node-type=shared)"
+  vpc_security_group_ids = [aws_eks_cluster.main.vpc_config[0].cluster_security_group_id, aws_security_group.eks_nodes.id]
+  update_default_version = true
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 2 # pods on the VPC CNI are one hop further away than the node
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+    ebs {
+      volume_size           = var.eks_node_group_shared.disk_size_gib
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags          = { Name = "${local.name}-eks-shared", Tier = "shared" }
+  }
+}
+
+resource "aws_launch_template" "eks_premium" {
+  name_prefix            = "${local.name}-eks-premium-"
+  description            = "EKS node group premium (node-type=premium, tainted premium-only)"
+  vpc_security_group_ids = [aws_eks_cluster.main.vpc_config[0].cluster_security_group_id, aws_security_group.eks_nodes.id]
+  update_default_version = true
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 2
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+    ebs {
+      volume_size           = var.eks_node_group_premium.disk_size_gib
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags          = { Name = "${local.name}-eks-premium", Tier = "premium" }
+  }
+}
+
+resource "aws_eks_node_group" "shared" {
+  cluster_name    = aws_eks_cluster.main.name
+  node_group_name = "shared"
+  node_role_arn   = aws_iam_role.eks_node.arn
+  subnet_ids      = aws_subnet.private[*].id
+  ami_type        = "AL2023_x86_64_STANDARD"
+  capacity_type   = "ON_DEMAND"
+  instance_types  = var.eks_node_group_shared.instance_types
+
+  scaling_config {
+    min_size     = var.eks_node_group_shared.min_size
+    desired_size = var.eks_node_group_shared.desired_size
+    max_size     = var.eks_node_group_shared.max_size
+  }
+
+  update_config {
+    max_unavailable_percentage = 33
+  }
+
+  launch_template {
+    id      = aws_launch_template.eks_shared.id
+    version = aws_launch_template.eks_shared.latest_version
+  }
+
+  labels = {
+    "node-type" = "shared"
+  }
+
+  tags = { Tier = "shared" }
+
+  lifecycle {
+    ignore_changes = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [aws_iam_role_policy_attachment.eks_node]
+}
+
+resource "aws_eks_node_group" "premium" {
+  cluster_name    = aws_eks_cluster.main.name
+  node_group_name = "premium"
+  node_role_arn   = aws_iam_role.eks_node.arn
+  subnet_ids      = aws_subnet.private[*].id
+  ami_type        = "AL2023_x86_64_STANDARD"
+  capacity_type   = "ON_DEMAND"
+  instance_types  = var.eks_node_group_premium.instance_types
+
+  scaling_config {
+    min_size     = var.eks_node_group_premium.min_size
+    desired_size = var.eks_node_group_premium.desired_size
+    max_size     = var.eks_node_group_premium.max_size
+  }
+
+  update_config {
+    max_unavailable_percentage = 33
+  }
+
+  launch_template {
+    id      = aws_launch_template.eks_premium.id
+    version = aws_launch_template.eks_premium.latest_version
+  }
+
+  labels = {
+    "node-type" = "premium"
+  }
+
+  taint {
+    key    = "premium-only"
+    value  = "true"
+    effect = "NO_SCHEDULE"
+  }
+
+  tags = { Tier = "premium" }
+
+  lifecycle {
+    ignore_changes = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [aws_iam_role_policy_attachment.eks_node]
+}
+
+# --------------------------------------------------------------------------- add-ons
+
+resource "aws_eks_addon" "vpc_cni" {
+  cluster_name                = aws_eks_cluster.main.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "PRESERVE"
+}
+
+resource "aws_eks_addon" "kube_proxy" {
+  cluster_name                = aws_eks_cluster.main.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "PRESERVE"
+}
+
+resource "aws_eks_addon" "pod_identity_agent" {
+  cluster_name                = aws_eks_cluster.main.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "PRESERVE"
+}
+
+resource "aws_eks_addon" "coredns" {
+  cluster_name                = aws_eks_cluster.main.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "PRESERVE"
+
+  depends_on = [aws_eks_node_group.shared] # CoreDNS needs nodes to become ACTIVE
+}
+
+# --------------------------------------------------------------------------- load balancer controller
+
+# The AWS Load Balancer Controller is used only for TargetGroupBinding: the ALB, listeners and
+# target groups are Terraform's (alb.tf). So its role may describe, and register/deregister
+# targets in exactly the two target groups; it cannot create or delete load balancers.
+data "aws_iam_policy_document" "lb_controller_assume" {
+  statement {
+    actions = ["sts:AssumeRole", "sts:TagSession"]
+    principals {
+      type        = "Service"
+      identifiers = ["pods.eks.amazonaws.com"]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "lb_controller" {
+  statement {
+    sid = "Describe"
+    actions = [
+      "elasticloadbalancing:DescribeLoadBalancers",
+      "elasticloadbalancing:DescribeListeners",
+      "elasticloadbalancing:DescribeRules",
+      "elasticloadbalancing:DescribeTags",
+      "elasticloadbalancing:DescribeTargetGroups",
+      "elasticloadbalancing:DescribeTargetGroupAttributes",
+      "elasticloadbalancing:DescribeTargetHealth",
+      "ec2:DescribeAvailabilityZones",
+      "ec2:DescribeInstances",
+      "ec2:DescribeNetworkInterfaces",
+      "ec2:DescribeSecurityGroups",
+      "ec2:DescribeSubnets",
+      "ec2:DescribeVpcs",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "RegisterRouterPods"
+    actions   = ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"]
+    resources = [aws_lb_target_group.shared.arn, aws_lb_target_group.premium.arn]
+  }
+}
+
+resource "aws_iam_role" "lb_controller" {
+  name               = "${local.name}-lb-controller"
+  assume_role_policy = data.aws_iam_policy_document.lb_controller_assume.json
+}
+
+resource "aws_iam_role_policy" "lb_controller" {
+  name   = "target-group-binding-only"
+  role   = aws_iam_role.lb_controller.id
+  policy = data.aws_iam_policy_document.lb_controller.json
+}
+
+resource "aws_eks_pod_identity_association" "lb_controller" {
+  cluster_name    = aws_eks_cluster.main.name
+  namespace       = "kube-system"
+  service_account = "aws-load-balancer-controller"
+  role_arn        = aws_iam_role.lb_controller.arn
+
+  depends_on = [aws_eks_addon.pod_identity_agent]
+}

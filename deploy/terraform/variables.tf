@@ -1,0 +1,521 @@
+# Inputs. Every variable has a description and a type; validations catch what AWS would only
+# reject at apply time (or, worse, accept). Defaults are the production values; the per-tier
+# sizing defaults are also written in deploy/config/scaling-config.yaml and
+# deploy/config/check-scaling.sh fails when the two drift apart.
+
+# --------------------------------------------------------------------------- general
+
+variable "project" {
+  description = "Project name, used as the prefix of every resource name."
+  type        = string
+  default     = "smart-router"
+
+  validation {
+    # 12 characters at most: "<project>-<environment>-premium" must fit the 32-character limit of
+    # ALB and target group names.
+    condition     = can(regex("^[a-z][a-z0-9-]{1,10}[a-z0-9]$", var.project))
+    error_message = "Invalid value: project must be 3-12 characters of lowercase letters, digits and '-', starting with a letter (ALB/target group names are limited to 32 characters)."
+  }
+}
+
+variable "environment" {
+  description = "Deployment environment; part of every resource name."
+  type        = string
+  default     = "prod"
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "Invalid value: environment must be one of: dev, staging, prod."
+  }
+}
+
+variable "region" {
+  description = "AWS region to deploy into."
+  type        = string
+  default     = "us-east-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
+    error_message = "Invalid value: region must look like an AWS region name, e.g. us-east-1."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags added to every resource (on top of Project, Environment, ManagedBy)."
+  type        = map(string)
+  default     = {}
+}
+
+# --------------------------------------------------------------------------- network
+
+variable "vpc_cidr" {
+  description = "IPv4 CIDR of the VPC. Split into public /22-equivalents, data /22-equivalents and private /19-equivalents per AZ (see vpc.tf)."
+  type        = string
+  default     = "10.40.0.0/16"
+
+  validation {
+    condition     = can(cidrhost(var.vpc_cidr, 0)) && tonumber(split("/", var.vpc_cidr)[1]) >= 16 && tonumber(split("/", var.vpc_cidr)[1]) <= 20
+    error_message = "Invalid value: vpc_cidr must be a valid IPv4 CIDR with a prefix length between /16 and /20."
+  }
+}
+
+variable "az_count" {
+  description = "Number of availability zones to spread subnets, NAT gateways, nodes and databases over."
+  type        = number
+  default     = 3
+
+  validation {
+    # >= 2: ALB, Aurora subnet groups and ElastiCache multi-AZ need two zones.
+    # <= 4: the subnet plan in vpc.tf has room for four zones.
+    condition     = var.az_count >= 2 && var.az_count <= 4 && floor(var.az_count) == var.az_count
+    error_message = "Invalid value: az_count must be a whole number from 2 to 4."
+  }
+}
+
+variable "single_nat_gateway" {
+  description = "true: one NAT gateway for all private subnets (cheaper, but one AZ's outage cuts egress for all). false: one NAT gateway per AZ."
+  type        = bool
+  default     = false
+}
+
+# --------------------------------------------------------------------------- ALB
+
+variable "certificate_arn" {
+  description = "ARN of the ACM certificate for the HTTPS listener (must be in the same region as the ALB)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-zA-Z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]+$", var.certificate_arn))
+    error_message = "Invalid value: certificate_arn must be an ACM certificate ARN: arn:aws:acm:<region>:<account>:certificate/<id>."
+  }
+}
+
+variable "alb_ssl_policy" {
+  description = "TLS security policy of the HTTPS listener. TLS 1.3 policies only; the older ELBSecurityPolicy-2016-08 / -TLS-1-2-2017-01 policies are refused."
+  type        = string
+  default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+  validation {
+    condition     = can(regex("^ELBSecurityPolicy-TLS13-", var.alb_ssl_policy))
+    error_message = "Invalid value: alb_ssl_policy must be a TLS 1.3 policy (ELBSecurityPolicy-TLS13-*), e.g. ELBSecurityPolicy-TLS13-1-2-2021-06."
+  }
+}
+
+variable "alb_ingress_cidrs" {
+  description = "IPv4 CIDRs allowed to reach the ALB on ports 80 and 443."
+  type        = list(string)
+  default     = ["0.0.0.0/0"]
+
+  validation {
+    condition     = length(var.alb_ingress_cidrs) > 0 && alltrue([for c in var.alb_ingress_cidrs : can(cidrhost(c, 0))])
+    error_message = "Invalid value: alb_ingress_cidrs must be a non-empty list of valid IPv4 CIDRs."
+  }
+}
+
+variable "alb_idle_timeout_seconds" {
+  description = "ALB idle timeout. Must stay below the router's keep-alive idle timeout (server.limits.idle_timeout_ms, 60000 ms by default) so the ALB, not the router, closes idle connections; otherwise the ALB can send a request on a connection the router is closing and answer 502."
+  type        = number
+  default     = 50
+
+  validation {
+    condition     = var.alb_idle_timeout_seconds >= 1 && var.alb_idle_timeout_seconds < 60
+    error_message = "Invalid value: alb_idle_timeout_seconds must be 1-59 (below the router's 60 s keep-alive idle timeout)."
+  }
+}
+
+variable "alb_deletion_protection" {
+  description = "Protect the ALB from deletion (turn off only to tear an environment down)."
+  type        = bool
+  default     = true
+}
+
+variable "alb_access_logs_bucket" {
+  description = "S3 bucket for ALB access logs; empty string disables access logs."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.alb_access_logs_bucket == "" || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.alb_access_logs_bucket))
+    error_message = "Invalid value: alb_access_logs_bucket must be empty or a valid S3 bucket name."
+  }
+}
+
+variable "router_port" {
+  description = "Port smart-router listens on in its pods (server.listen in config/router.yaml, EXPOSE in the Dockerfile)."
+  type        = number
+  default     = 8080
+
+  validation {
+    condition     = var.router_port >= 1024 && var.router_port <= 65535
+    error_message = "Invalid value: router_port must be an unprivileged port, 1024-65535 (the router runs as uid 10001)."
+  }
+}
+
+variable "router_health_check_path" {
+  description = "Path the ALB target groups probe. smart-router answers GET /health with 200, and 503 while draining."
+  type        = string
+  default     = "/health"
+
+  validation {
+    condition     = startswith(var.router_health_check_path, "/") && length(var.router_health_check_path) <= 1024
+    error_message = "Invalid value: router_health_check_path must start with '/' and be at most 1024 characters."
+  }
+}
+
+variable "premium_path_patterns" {
+  description = "Path patterns the ALB sends to the premium target group."
+  type        = list(string)
+  default     = ["/api/v1/premium/*", "/api/v1/elite/*", "/api/v1/black/*"]
+
+  validation {
+    # An ALB rule allows at most 5 condition values in total.
+    condition     = length(var.premium_path_patterns) >= 1 && length(var.premium_path_patterns) <= 5 && alltrue([for p in var.premium_path_patterns : startswith(p, "/") && length(p) <= 128])
+    error_message = "Invalid value: premium_path_patterns must hold 1-5 patterns, each starting with '/' and at most 128 characters (ALB rule limits)."
+  }
+}
+
+variable "premium_tier_header_name" {
+  description = "Request header carrying the user's tier (the router's tiers.header)."
+  type        = string
+  default     = "X-User-Tier"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$", var.premium_tier_header_name))
+    error_message = "Invalid value: premium_tier_header_name must be an HTTP header token of at most 40 characters (ALB limit)."
+  }
+}
+
+variable "premium_tier_header_values" {
+  description = "Tier header values the ALB sends to the premium target group (matched case-insensitively by the ALB)."
+  type        = list(string)
+  default     = ["ELITE", "BLACK", "OBSIDIAN", "VOID"]
+
+  validation {
+    condition     = length(var.premium_tier_header_values) >= 1 && length(var.premium_tier_header_values) <= 5 && alltrue([for v in var.premium_tier_header_values : length(v) >= 1 && length(v) <= 128])
+    error_message = "Invalid value: premium_tier_header_values must hold 1-5 values of 1-128 characters (ALB rule limits)."
+  }
+}
+
+# --------------------------------------------------------------------------- EKS
+
+variable "kubernetes_version" {
+  description = "EKS control plane version (major.minor)."
+  type        = string
+  default     = "1.30"
+
+  validation {
+    condition     = can(regex("^1\\.[0-9]{2}$", var.kubernetes_version))
+    error_message = "Invalid value: kubernetes_version must look like 1.30."
+  }
+}
+
+variable "eks_endpoint_public_access" {
+  description = "Expose the EKS API endpoint publicly (restricted to eks_public_access_cidrs). The private endpoint is always on."
+  type        = bool
+  default     = false
+}
+
+variable "eks_public_access_cidrs" {
+  description = "CIDRs allowed to reach the public EKS API endpoint when eks_endpoint_public_access is true."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.eks_public_access_cidrs : can(cidrhost(c, 0)) && c != "0.0.0.0/0"])
+    error_message = "Invalid value: eks_public_access_cidrs must be valid IPv4 CIDRs, and not 0.0.0.0/0."
+  }
+}
+
+variable "eks_node_group_shared" {
+  description = "Managed node group for the shared tier (label node-type=shared): shared-api and smart-router pods. Sizes must hold deploy/k8s HPA maxima (checked by deploy/config/check-scaling.sh)."
+  type = object({
+    instance_types = list(string)
+    min_size       = number
+    desired_size   = number
+    max_size       = number
+    disk_size_gib  = number
+  })
+  default = {
+    instance_types = ["m6i.xlarge"]
+    min_size       = 3
+    desired_size   = 3
+    max_size       = 18
+    disk_size_gib  = 50
+  }
+
+  validation {
+    condition     = var.eks_node_group_shared.min_size >= 1 && var.eks_node_group_shared.min_size <= var.eks_node_group_shared.desired_size && var.eks_node_group_shared.desired_size <= var.eks_node_group_shared.max_size && var.eks_node_group_shared.max_size <= 100
+    error_message = "Invalid value: eks_node_group_shared needs 1 <= min_size <= desired_size <= max_size <= 100."
+  }
+  validation {
+    # ami_type is AL2023_x86_64_STANDARD: Graviton (e.g. m7g, c6gn) and burstable (t*) types are refused.
+    condition     = length(var.eks_node_group_shared.instance_types) > 0 && alltrue([for t in var.eks_node_group_shared.instance_types : can(regex("^[a-z]+[0-9]+[a-fh-z]*\\.[0-9]*[a-z]+$", t)) && !startswith(t, "t")])
+    error_message = "Invalid value: eks_node_group_shared.instance_types must be non-empty, x86_64 (no Graviton '<family>g' types) and not burstable (t*)."
+  }
+  validation {
+    condition     = var.eks_node_group_shared.disk_size_gib >= 20 && var.eks_node_group_shared.disk_size_gib <= 1000
+    error_message = "Invalid value: eks_node_group_shared.disk_size_gib must be 20-1000."
+  }
+}
+
+variable "eks_node_group_premium" {
+  description = "Managed node group for the premium tier (label node-type=premium, taint premium-only=true:NoSchedule): premium-api pods only. Sizes must hold the premium HPA maximum (checked by deploy/config/check-scaling.sh)."
+  type = object({
+    instance_types = list(string)
+    min_size       = number
+    desired_size   = number
+    max_size       = number
+    disk_size_gib  = number
+  })
+  default = {
+    instance_types = ["m6i.2xlarge"]
+    min_size       = 3
+    desired_size   = 3
+    max_size       = 8
+    disk_size_gib  = 50
+  }
+
+  validation {
+    condition     = var.eks_node_group_premium.min_size >= 1 && var.eks_node_group_premium.min_size <= var.eks_node_group_premium.desired_size && var.eks_node_group_premium.desired_size <= var.eks_node_group_premium.max_size && var.eks_node_group_premium.max_size <= 100
+    error_message = "Invalid value: eks_node_group_premium needs 1 <= min_size <= desired_size <= max_size <= 100."
+  }
+  validation {
+    condition     = length(var.eks_node_group_premium.instance_types) > 0 && alltrue([for t in var.eks_node_group_premium.instance_types : can(regex("^[a-z]+[0-9]+[a-fh-z]*\\.[0-9]*[a-z]+$", t)) && !startswith(t, "t")])
+    error_message = "Invalid value: eks_node_group_premium.instance_types must be non-empty, x86_64 (no Graviton '<family>g' types) and not burstable (t*)."
+  }
+  validation {
+    condition     = var.eks_node_group_premium.disk_size_gib >= 20 && var.eks_node_group_premium.disk_size_gib <= 1000
+    error_message = "Invalid value: eks_node_group_premium.disk_size_gib must be 20-1000."
+  }
+}
+
+# --------------------------------------------------------------------------- Aurora MySQL
+
+variable "aurora_engine_version" {
+  description = "Aurora MySQL engine version (Aurora MySQL 3 = MySQL 8.0). Check availability with `aws rds describe-db-engine-versions --engine aurora-mysql`."
+  type        = string
+  default     = "8.0.mysql_aurora.3.08.0"
+
+  validation {
+    condition     = can(regex("^8\\.0\\.mysql_aurora\\.3\\.[0-9]{2}\\.[0-9]+$", var.aurora_engine_version))
+    error_message = "Invalid value: aurora_engine_version must be an Aurora MySQL 3 version, e.g. 8.0.mysql_aurora.3.08.0 (the parameter group family is aurora-mysql8.0)."
+  }
+}
+
+variable "aurora_shared" {
+  description = "Aurora MySQL cluster of the shared tier. instance_count is the writer plus readers. max_connections goes into the instance-level DB parameter group; per-pod pool x max replicas must fit it (deploy/config/check-scaling.sh)."
+  type = object({
+    instance_class        = string
+    instance_count        = number
+    max_connections       = number
+    backup_retention_days = number
+  })
+  default = {
+    instance_class        = "db.r6g.2xlarge"
+    instance_count        = 3
+    max_connections       = 3000
+    backup_retention_days = 14
+  }
+
+  validation {
+    # Memory-optimized classes only: burstable db.t* classes run out of CPU credits under load.
+    condition     = can(regex("^db\\.(r5|r6g|r6i|r7g|r7i|r8g|x2g)\\.[0-9]*x?large$", var.aurora_shared.instance_class))
+    error_message = "Invalid value: aurora_shared.instance_class must be a memory-optimized Aurora class such as db.r6g.2xlarge (no db.t*)."
+  }
+  validation {
+    # >= 2: a writer and at least one reader in another AZ to fail over to. Aurora allows 15 replicas.
+    condition     = var.aurora_shared.instance_count >= 2 && var.aurora_shared.instance_count <= 16 && floor(var.aurora_shared.instance_count) == var.aurora_shared.instance_count
+    error_message = "Invalid value: aurora_shared.instance_count must be a whole number from 2 (writer + one reader) to 16."
+  }
+  validation {
+    condition     = var.aurora_shared.max_connections >= 100 && var.aurora_shared.max_connections <= 16000
+    error_message = "Invalid value: aurora_shared.max_connections must be 100-16000 (Aurora MySQL's ceiling)."
+  }
+  validation {
+    condition     = var.aurora_shared.backup_retention_days >= 7 && var.aurora_shared.backup_retention_days <= 35
+    error_message = "Invalid value: aurora_shared.backup_retention_days must be 7-35."
+  }
+}
+
+variable "aurora_premium" {
+  description = "Aurora MySQL cluster of the premium tier. Same fields and rules as aurora_shared."
+  type = object({
+    instance_class        = string
+    instance_count        = number
+    max_connections       = number
+    backup_retention_days = number
+  })
+  default = {
+    instance_class        = "db.r6g.xlarge"
+    instance_count        = 3
+    max_connections       = 2000
+    backup_retention_days = 35
+  }
+
+  validation {
+    condition     = can(regex("^db\\.(r5|r6g|r6i|r7g|r7i|r8g|x2g)\\.[0-9]*x?large$", var.aurora_premium.instance_class))
+    error_message = "Invalid value: aurora_premium.instance_class must be a memory-optimized Aurora class such as db.r6g.xlarge (no db.t*)."
+  }
+  validation {
+    condition     = var.aurora_premium.instance_count >= 2 && var.aurora_premium.instance_count <= 16 && floor(var.aurora_premium.instance_count) == var.aurora_premium.instance_count
+    error_message = "Invalid value: aurora_premium.instance_count must be a whole number from 2 (writer + one reader) to 16."
+  }
+  validation {
+    condition     = var.aurora_premium.max_connections >= 100 && var.aurora_premium.max_connections <= 16000
+    error_message = "Invalid value: aurora_premium.max_connections must be 100-16000 (Aurora MySQL's ceiling)."
+  }
+  validation {
+    condition     = var.aurora_premium.backup_retention_days >= 7 && var.aurora_premium.backup_retention_days <= 35
+    error_message = "Invalid value: aurora_premium.backup_retention_days must be 7-35."
+  }
+}
+
+variable "aurora_deletion_protection" {
+  description = "Protect both Aurora clusters from deletion."
+  type        = bool
+  default     = true
+}
+
+# --------------------------------------------------------------------------- ElastiCache (Redis)
+
+variable "redis_engine_version" {
+  description = "ElastiCache Redis OSS engine version (major.minor). The parameter group family is derived from the major version."
+  type        = string
+  default     = "7.1"
+
+  validation {
+    condition     = can(regex("^7\\.[0-9]+$", var.redis_engine_version))
+    error_message = "Invalid value: redis_engine_version must be a Redis 7 version such as 7.1 (parameter group family redis7)."
+  }
+}
+
+variable "redis_shared" {
+  description = "ElastiCache replication group of the shared tier: node type, nodes (primary + replicas), eviction policy and reserved-memory-percent. Must match deploy/config/scaling-config.yaml."
+  type = object({
+    node_type               = string
+    num_cache_clusters      = number
+    maxmemory_policy        = string
+    reserved_memory_percent = number
+  })
+  default = {
+    node_type               = "cache.r6g.xlarge"
+    num_cache_clusters      = 3
+    maxmemory_policy        = "allkeys-lru"
+    reserved_memory_percent = 25
+  }
+
+  validation {
+    condition     = can(regex("^cache\\.(m6g|m7g|r6g|r7g|m5|r5|m6i|r6i)\\.[0-9]*x?large$", var.redis_shared.node_type))
+    error_message = "Invalid value: redis_shared.node_type must be a current-generation, non-burstable node type such as cache.r6g.xlarge."
+  }
+  validation {
+    # automatic failover with multi-AZ needs a primary and at least one replica; 6 = primary + 5 replicas.
+    condition     = var.redis_shared.num_cache_clusters >= 2 && var.redis_shared.num_cache_clusters <= 6
+    error_message = "Invalid value: redis_shared.num_cache_clusters must be 2-6 (primary + 1-5 replicas; automatic failover needs a replica)."
+  }
+  validation {
+    condition     = contains(["volatile-lru", "allkeys-lru", "volatile-lfu", "allkeys-lfu", "volatile-random", "allkeys-random", "volatile-ttl", "noeviction"], var.redis_shared.maxmemory_policy)
+    error_message = "Invalid value: redis_shared.maxmemory_policy must be a Redis maxmemory-policy value (e.g. allkeys-lru)."
+  }
+  validation {
+    condition     = var.redis_shared.reserved_memory_percent >= 0 && var.redis_shared.reserved_memory_percent <= 100
+    error_message = "Invalid value: redis_shared.reserved_memory_percent must be 0-100."
+  }
+}
+
+variable "redis_premium" {
+  description = "ElastiCache replication group of the premium tier. Same fields and rules as redis_shared."
+  type = object({
+    node_type               = string
+    num_cache_clusters      = number
+    maxmemory_policy        = string
+    reserved_memory_percent = number
+  })
+  default = {
+    node_type               = "cache.r6g.large"
+    num_cache_clusters      = 3
+    maxmemory_policy        = "allkeys-lfu"
+    reserved_memory_percent = 25
+  }
+
+  validation {
+    condition     = can(regex("^cache\\.(m6g|m7g|r6g|r7g|m5|r5|m6i|r6i)\\.[0-9]*x?large$", var.redis_premium.node_type))
+    error_message = "Invalid value: redis_premium.node_type must be a current-generation, non-burstable node type such as cache.r6g.large."
+  }
+  validation {
+    condition     = var.redis_premium.num_cache_clusters >= 2 && var.redis_premium.num_cache_clusters <= 6
+    error_message = "Invalid value: redis_premium.num_cache_clusters must be 2-6 (primary + 1-5 replicas; automatic failover needs a replica)."
+  }
+  validation {
+    condition     = contains(["volatile-lru", "allkeys-lru", "volatile-lfu", "allkeys-lfu", "volatile-random", "allkeys-random", "volatile-ttl", "noeviction"], var.redis_premium.maxmemory_policy)
+    error_message = "Invalid value: redis_premium.maxmemory_policy must be a Redis maxmemory-policy value (e.g. allkeys-lfu)."
+  }
+  validation {
+    condition     = var.redis_premium.reserved_memory_percent >= 0 && var.redis_premium.reserved_memory_percent <= 100
+    error_message = "Invalid value: redis_premium.reserved_memory_percent must be 0-100."
+  }
+}
+
+variable "redis_auth_token" {
+  description = "Redis AUTH token for both replication groups (16-128 printable characters, no '@', '\"' or '/'). Pass it from a secret store (TF_VAR_redis_auth_token); it is stored in the Terraform state, so the state bucket must be encrypted and access-controlled."
+  type        = string
+  sensitive   = true
+
+  validation {
+    condition     = length(var.redis_auth_token) >= 16 && length(var.redis_auth_token) <= 128 && !can(regex("[@\"/ ]", var.redis_auth_token))
+    error_message = "Invalid value: redis_auth_token must be 16-128 characters without '@', '\"', '/' or spaces (ElastiCache AUTH rules)."
+  }
+}
+
+# --------------------------------------------------------------------------- colocation
+
+variable "colocation_instance_type" {
+  description = "Instance type of the colocation (low-latency) hosts. Must be a Nitro type (ENA enhanced networking is then always on); the network-optimized *n families (c6in, m6in, r6in, c7gn...) give the most bandwidth and packets per second."
+  type        = string
+  default     = "c6in.4xlarge"
+
+  validation {
+    # Current Nitro families only. Xen-era types (c4, m4, r4, ...) need SR-IOV/ENA flags on the AMI.
+    condition     = can(regex("^(c5n|c6i|c6in|c7i|m6i|m6in|m7i|r6i|r6in|r7i)\\.[0-9]*x?large$", var.colocation_instance_type))
+    error_message = "Invalid value: colocation_instance_type must be a current-generation x86_64 Nitro type such as c6in.4xlarge."
+  }
+}
+
+variable "colocation_instance_count" {
+  description = "Number of colocation hosts in the cluster placement group (0 disables them)."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.colocation_instance_count >= 0 && var.colocation_instance_count <= 16 && floor(var.colocation_instance_count) == var.colocation_instance_count
+    error_message = "Invalid value: colocation_instance_count must be a whole number from 0 to 16."
+  }
+}
+
+variable "colocation_az_index" {
+  description = "Index (0-based) of the AZ, in the module's AZ list, that holds the colocation placement group. A cluster placement group lives in one AZ."
+  type        = number
+  default     = 0
+
+  validation {
+    condition     = var.colocation_az_index >= 0 && var.colocation_az_index <= 3 && floor(var.colocation_az_index) == var.colocation_az_index
+    error_message = "Invalid value: colocation_az_index must be a whole number from 0 to 3 (and below az_count)."
+  }
+}
+
+variable "colocation_ami_id" {
+  description = "AMI for the colocation hosts; empty string uses the latest Amazon Linux 2023 x86_64 AMI (ENA-enabled) from SSM."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.colocation_ami_id == "" || can(regex("^ami-[0-9a-f]{8,17}$", var.colocation_ami_id))
+    error_message = "Invalid value: colocation_ami_id must be empty or an AMI id (ami-...)."
+  }
+}
+
+variable "colocation_ena_express_enabled" {
+  description = "Enable ENA Express (AWS Scalable Reliable Datagram) on the colocation hosts' network interface. Off by default: it raises single-flow bandwidth and cuts tail latency under congestion, but adds tens of microseconds per packet on a quiet network, which a latency-sensitive trading path does not want. Needs an ENA Express capable type (e.g. c6in.8xlarge and up)."
+  type        = bool
+  default     = false
+}

@@ -1,0 +1,32 @@
+// The router's own endpoints: /health, /ready, /metrics. Pure answers; the session writes them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smart_router/observability/metrics.hpp"
+
+namespace smart_router::admin {
+
+struct PoolStatus {
+  std::string name;
+  std::size_t healthy = 0;
+  std::size_t total = 0;
+};
+
+struct AdminAnswer {
+  unsigned status = 200;
+  std::string content_type;
+  std::string body;
+};
+
+bool is_admin_path(std::string_view path);
+
+// nullopt when `path` is not an admin endpoint.
+std::optional<AdminAnswer> answer_admin(std::string_view path, bool draining,
+                                        const std::vector<PoolStatus>& reachable_pools,
+                                        observability::Metrics& metrics);
+
+}  // namespace smart_router::admin

@@ -1,0 +1,35 @@
+// One error taxonomy for the whole request path. Mapped to the contract's status, JSON code and
+// Retry-After in exactly one place: http/error_response.cpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace smart_router {
+
+enum class ErrorKind : std::uint8_t {
+  bad_request,          // 400 malformed request
+  unknown_tier,         // 400 unknown tier with on_unknown: reject
+  unauthorized,         // 401 unproven tier claim with on_untrusted: reject
+  route_respond,        // a `respond` route: status and code from the route
+  no_route,             // 404
+  request_timeout,      // 408 head not complete in header_timeout_ms
+  payload_too_large,    // 413
+  headers_too_large,    // 431
+  bad_gateway,          // 502 upstream refused, reset, or sent a malformed response
+  no_healthy_upstream,  // 503
+  overloaded,           // 503 shed by priority
+  upstream_timeout,     // 504 the tier's timeout_ms ran out
+};
+
+// Where the failure came from: decides retries and which side's metrics it lands in.
+enum class ErrorSource : std::uint8_t { downstream, upstream, internal };
+
+struct ProxyError {
+  ErrorKind kind = ErrorKind::bad_request;
+  std::string message;       // human-readable detail for the JSON body
+  unsigned respond_status = 0;  // route_respond only
+  std::string respond_code;     // route_respond only
+};
+
+}  // namespace smart_router

@@ -1,0 +1,182 @@
+// Plain structs mirroring the config file (see docs in the contract). Defaults here are the
+// contract's defaults; the loader fills them from YAML and the validator checks them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace smart_router::config {
+
+// Where a value came from in the YAML file (1-based; 0 = not from the file).
+struct SourceMark {
+  int line = 0;
+  int column = 0;
+};
+
+struct Limits {
+  std::uint64_t max_header_bytes = 16384;
+  std::uint64_t max_body_bytes = 10485760;
+  std::uint32_t header_timeout_ms = 10000;
+  std::uint32_t idle_timeout_ms = 60000;
+  std::uint32_t max_connections = 20000;
+};
+
+struct ServerTls {
+  std::string cert_file;
+  std::string key_file;
+};
+
+struct Server {
+  std::string listen = "0.0.0.0:8080";
+  std::uint32_t workers = 0;  // 0 = one per CPU core
+  std::optional<ServerTls> tls;
+  Limits limits;
+  std::uint32_t drain_timeout_ms = 20000;
+};
+
+struct Admin {
+  std::string listen;  // "" = served on server.listen
+};
+
+enum class TrustMode { header, trusted_peers, jwt };
+enum class FallbackPolicy { use_default, reject };  // YAML: default | reject
+
+struct JwtTrust {
+  std::string header = "Authorization";
+  std::string claim = "tier";
+  std::vector<std::string> algorithms = {"HS256"};
+  std::string hs256_secret_env = "TIER_JWT_SECRET";
+  std::string public_key_file;
+  std::string issuer;
+  std::string audience;
+};
+
+struct Trust {
+  TrustMode mode = TrustMode::header;
+  std::vector<std::string> trusted_cidrs;
+  JwtTrust jwt;
+  FallbackPolicy on_untrusted = FallbackPolicy::use_default;
+};
+
+struct TierClass {
+  std::string name;  // upper-case, e.g. "LITE"
+  std::string pool;
+  int priority = 0;
+  std::uint32_t latency_budget_ms = 100;
+  std::uint32_t timeout_ms = 1000;
+  std::uint32_t shed_at_percent = 100;
+  SourceMark mark;
+};
+
+struct Tiers {
+  std::string header = "X-User-Tier";
+  std::string default_tier = "LITE";
+  FallbackPolicy on_unknown = FallbackPolicy::use_default;
+  Trust trust;
+  std::vector<TierClass> classes;  // in file order; the contract's six when the key is absent
+  bool routing_enabled = true;     // TIER_ROUTING_ENABLED=false turns it off
+};
+
+struct Overload {
+  std::uint32_t max_in_flight = 4096;
+};
+
+struct RouteMatch {
+  std::vector<std::string> path_prefix;
+  std::vector<std::string> path_exact;
+  std::vector<std::string> path_regex;
+  std::vector<std::string> methods;                          // upper-case
+  std::map<std::string, std::vector<std::string>> headers;  // name -> accepted values
+  std::vector<std::string> tiers;                            // upper-case class names
+};
+
+struct RespondAction {
+  unsigned status = 403;
+  std::string error = "forbidden";
+};
+
+enum class RouteActionKind { pool, tier_pool, respond };
+
+struct Route {
+  std::string name;
+  RouteMatch match;
+  RouteActionKind action = RouteActionKind::tier_pool;
+  std::string pool;       // action == pool
+  RespondAction respond;  // action == respond
+  SourceMark mark;
+};
+
+struct HealthCheck {
+  bool enabled = true;
+  std::string path = "/health";
+  std::uint32_t interval_ms = 5000;
+  std::uint32_t timeout_ms = 1000;
+  std::uint32_t healthy_threshold = 2;
+  std::uint32_t unhealthy_threshold = 2;
+  std::vector<unsigned> expected_status = {200};
+};
+
+struct OutlierDetection {
+  std::uint32_t consecutive_failures = 5;
+  std::uint32_t ejection_ms = 30000;
+  std::uint32_t max_ejection_percent = 50;
+};
+
+struct Retries {
+  std::uint32_t attempts = 1;  // retries after the first try
+  bool on_connect_failure = true;
+  bool on_reset = true;
+  bool on_503 = true;
+  bool idempotent_only = true;
+};
+
+struct UpstreamTls {
+  bool enabled = false;
+  bool verify = true;
+  std::string ca_file;
+  std::string sni;
+};
+
+enum class LoadBalancing { round_robin, least_request, random };
+
+struct Pool {
+  std::string name;
+  std::vector<std::string> endpoints;  // "host:port"
+  std::uint32_t dns_refresh_ms = 5000;
+  LoadBalancing load_balancing = LoadBalancing::least_request;
+  std::uint32_t connect_timeout_ms = 250;
+  std::uint32_t max_idle_per_endpoint = 64;
+  HealthCheck health_check;
+  OutlierDetection outlier_detection;
+  Retries retries;
+  UpstreamTls tls;
+  SourceMark mark;
+};
+
+enum class LogLevel { trace, debug, info, warn, error };
+
+struct Logging {
+  LogLevel level = LogLevel::info;
+  std::string access_log = "stdout";  // stdout | off | a file path
+};
+
+struct Config {
+  Server server;
+  Admin admin;
+  Tiers tiers;
+  Overload overload;
+  std::vector<Route> routes;
+  std::vector<Pool> pools;  // in file order
+  Logging logging;
+
+  const Pool* find_pool(const std::string& name) const {
+    for (const auto& p : pools)
+      if (p.name == name) return &p;
+    return nullptr;
+  }
+};
+
+}  // namespace smart_router::config

@@ -1,0 +1,62 @@
+// How headers cross the proxy: hop-by-hop removal (and those named in Connection), the
+// X-Forwarded-* and X-User-Tier rewrites, and the framing of each side's message.
+#pragma once
+
+#include <boost/beast/http/fields.hpp>
+#include <boost/beast/http/message.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace smart_router::http {
+
+namespace bhttp = boost::beast::http;
+
+bool iequals(std::string_view a, std::string_view b);
+
+// Headers that describe one connection and never cross a proxy (RFC 9110 7.6.1).
+bool is_hop_by_hop(std::string_view name);
+
+// What the Connection header(s) of a message say.
+struct ConnectionInfo {
+  bool close = false;
+  bool keep_alive = false;
+  bool upgrade = false;
+  // Does a Connection header name this field (so it must be dropped)?
+  bool names(const bhttp::fields& fields, std::string_view field) const;
+};
+ConnectionInfo parse_connection(const bhttp::fields& fields);
+
+enum class BodyFraming : std::uint8_t { none, content_length, chunked, until_close };
+
+// Request to the upstream.
+struct UpstreamRequestHead {
+  std::string_view request_id;
+  std::string_view client_ip;
+  std::string_view proto;        // "http" or "https"
+  std::string_view tier_header;  // the configured claim header, removed before forwarding
+  std::string_view user_tier;    // effective class, sent as X-User-Tier
+  std::int64_t budget_ms = 0;    // X-Request-Budget-Ms
+  bool upgrade = false;          // keep Upgrade/Connection: upgrade for a websocket handshake
+  BodyFraming framing = BodyFraming::none;
+  std::uint64_t content_length = 0;
+};
+void render_upstream_request(const bhttp::request_header<>& req, const UpstreamRequestHead& info,
+                             std::string& out);
+
+// Response to the client.
+struct ClientResponseHead {
+  std::string_view request_id;
+  BodyFraming framing = BodyFraming::none;
+  std::uint64_t content_length = 0;
+  bool keep_alive = true;
+  bool upgrade = false;  // 101 Switching Protocols: keep Upgrade and Connection: upgrade
+};
+void render_client_response(const bhttp::response_header<>& res, const ClientResponseHead& info,
+                            std::string& out);
+
+// An X-Request-Id we keep as is: 1..128 visible ASCII characters without separators that would
+// break a log line or a header. Anything else is replaced by a generated id.
+bool is_acceptable_request_id(std::string_view id);
+
+}  // namespace smart_router::http

@@ -1,0 +1,11 @@
+// Request ids: kept when the client sent an acceptable one, else generated (UUID v4 text).
+#pragma once
+
+#include <string>
+
+namespace smart_router::http {
+
+// A fresh random id in UUID v4 form; cheap (thread-local generator, no locks, no syscalls).
+std::string generate_request_id();
+
+}  // namespace smart_router::http

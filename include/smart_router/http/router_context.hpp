@@ -1,0 +1,69 @@
+// State shared by every worker for the life of the process, and the per-worker resources that
+// need no lock because only one thread touches them.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "smart_router/http/router_snapshot.hpp"
+#include "smart_router/observability/access_log.hpp"
+#include "smart_router/observability/metrics.hpp"
+#include "smart_router/overload/admission.hpp"
+#include "smart_router/upstream/connection_pool.hpp"
+
+namespace smart_router::http {
+
+struct RouterContext {
+  SnapshotStore snapshots;
+  overload::Admission admission;
+  observability::Metrics metrics;
+  std::atomic<std::shared_ptr<observability::AccessLog>> access_log;
+  std::atomic<bool> draining{false};
+  std::atomic<std::int64_t> connections{0};
+};
+
+// Relay buffers recycled within a worker, so a small request allocates none.
+class BufferPool {
+ public:
+  static constexpr std::size_t kSize = 32 * 1024;
+  std::unique_ptr<char[]> take() {
+    if (free_.empty()) return std::make_unique<char[]>(kSize);
+    auto b = std::move(free_.back());
+    free_.pop_back();
+    return b;
+  }
+  void give(std::unique_ptr<char[]> b) {
+    if (b && free_.size() < 256) free_.push_back(std::move(b));
+  }
+
+ private:
+  std::vector<std::unique_ptr<char[]>> free_;
+};
+
+// One per worker thread.
+struct WorkerResources {
+  explicit WorkerResources(RouterContext& c) : ctx(c) {}
+
+  RouterContext& ctx;
+  upstream::ConnectionPool connections;
+  observability::RequestCounterCache request_counters;
+  BufferPool buffers;
+
+  // The current snapshot; re-read only when the store's generation moved.
+  const std::shared_ptr<const RouterSnapshot>& snapshot() {
+    const auto gen = ctx.snapshots.generation();
+    if (gen != generation_) {
+      snapshot_ = ctx.snapshots.load();
+      generation_ = gen;
+      request_counters.clear();
+    }
+    return snapshot_;
+  }
+
+ private:
+  std::shared_ptr<const RouterSnapshot> snapshot_;
+  std::uint64_t generation_ = 0;
+};
+
+}  // namespace smart_router::http

@@ -1,0 +1,90 @@
+// A config compiled for serving: classifier, route table, pools and cached metric handles.
+// Immutable once published; a request holds its snapshot for its whole life, so in-flight
+// requests finish on the config they started with.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "smart_router/config/config.hpp"
+#include "smart_router/config/loader.hpp"
+#include "smart_router/observability/metrics.hpp"
+#include "smart_router/routing/route_table.hpp"
+#include "smart_router/tier/tier_classifier.hpp"
+#include "smart_router/upstream/upstream_pool.hpp"
+
+namespace smart_router::http {
+
+// Outcome of one attempt on an upstream endpoint (label of smart_router_upstream_requests_total).
+enum class AttemptOutcome : std::uint8_t {
+  success,
+  http_5xx,
+  connect_failure,
+  reset,
+  timeout,
+  bad_response,
+  kCount
+};
+const std::string& outcome_name(AttemptOutcome o);
+
+struct PoolRuntime {
+  std::shared_ptr<upstream::UpstreamPool> pool;
+  observability::TierMetrics* tier_metrics = nullptr;  // tier label = pool name
+  prometheus::Counter* retries = nullptr;
+  // Per endpoint (same order as pool->endpoints()), per outcome.
+  std::vector<std::array<prometheus::Counter*, static_cast<std::size_t>(AttemptOutcome::kCount)>>
+      outcomes;
+
+  prometheus::Counter& outcome(const upstream::Endpoint& ep, AttemptOutcome o) const;
+};
+
+struct ClassRuntime {
+  const config::TierClass* cls = nullptr;
+  const PoolRuntime* pool = nullptr;
+  std::int64_t shed_limit = 0;  // admission limit from shed_at_percent
+  prometheus::Counter* shed = nullptr;
+  prometheus::Counter* budget_exceeded = nullptr;
+};
+
+struct RouterSnapshot {
+  std::shared_ptr<const config::Config> config;
+  std::unique_ptr<tier::TierClassifier> classifier;
+  std::unique_ptr<routing::RouteTable> routes;
+  std::vector<PoolRuntime> pools;                // config order
+  std::vector<ClassRuntime> classes;             // config order
+  std::vector<const PoolRuntime*> route_pools;   // per route: its `pool:` action, else nullptr
+  std::uint64_t generation = 0;
+
+  const PoolRuntime* find_pool(const std::string& name) const;
+  // Pools some route can reach (for /ready).
+  std::vector<const PoolRuntime*> reachable_pools() const;
+};
+
+// Compiles `cfg`. Throws std::invalid_argument when it cannot be served (the validator catches
+// nearly everything before this point; e.g. a JWT key file that vanished).
+std::shared_ptr<const RouterSnapshot> build_snapshot(config::Config cfg,
+                                                     upstream::EndpointRegistry& endpoints,
+                                                     observability::Metrics& metrics,
+                                                     const config::EnvLookup& env,
+                                                     std::uint64_t generation);
+
+// The published snapshot. Workers poll generation() (one relaxed load) and reload on change.
+class SnapshotStore {
+ public:
+  std::shared_ptr<const RouterSnapshot> load() const { return current_.load(); }
+  std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
+  void publish(std::shared_ptr<const RouterSnapshot> s) {
+    const auto gen = s->generation;
+    current_.store(std::move(s));
+    generation_.store(gen, std::memory_order_release);
+  }
+
+ private:
+  std::atomic<std::shared_ptr<const RouterSnapshot>> current_;
+  std::atomic<std::uint64_t> generation_{0};
+};
+
+}  // namespace smart_router::http

@@ -1,0 +1,47 @@
+// One JSON object a line per request, to stdout, a file, or nowhere. Written by spdlog's async
+// logger so a slow disk never blocks a worker.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace spdlog {
+class logger;
+}
+
+namespace smart_router::observability {
+
+struct AccessRecord {
+  std::string_view request_id;
+  std::string_view client_ip;
+  std::string_view method;
+  std::string_view target;
+  unsigned status = 0;
+  double duration_ms = 0;
+  std::string_view tier;       // infrastructure tier (pool of the class)
+  std::string_view user_tier;  // class
+  std::string_view route;
+  std::string_view upstream;   // endpoint address of the last attempt, "" if none
+  std::uint32_t attempts = 0;
+  std::uint64_t bytes_sent = 0;
+  std::string_view error;      // the router's error code, "" when the upstream answered
+};
+
+class AccessLog {
+ public:
+  // target: "stdout" | "off" | a file path. Throws spdlog::spdlog_ex when a file can't be opened.
+  explicit AccessLog(const std::string& target);
+  ~AccessLog();
+  bool enabled() const { return logger_ != nullptr; }
+  void write(const AccessRecord& r);
+
+ private:
+  std::shared_ptr<spdlog::logger> logger_;
+};
+
+// JSON string escaping for hand-built log lines.
+void append_json_escaped(std::string& out, std::string_view s);
+
+}  // namespace smart_router::observability

@@ -1,0 +1,24 @@
+// Every metric name of the contract, listed once. The alert rules and dashboards use them
+// verbatim, so they never change.
+#pragma once
+
+namespace smart_router::observability::metric_names {
+
+inline constexpr const char* kHttpRequestsTotal = "http_requests_total";
+inline constexpr const char* kHttpRequestDurationSeconds = "http_request_duration_seconds";
+inline constexpr const char* kRequestDurationSeconds = "smart_router_request_duration_seconds";
+inline constexpr const char* kResponseTimeMs = "response_time_ms";
+inline constexpr const char* kUpstreamHealthy = "smart_router_upstream_healthy";
+inline constexpr const char* kUpstreamRequestsTotal = "smart_router_upstream_requests_total";
+inline constexpr const char* kShedTotal = "smart_router_shed_total";
+inline constexpr const char* kBudgetExceededTotal = "smart_router_budget_exceeded_total";
+inline constexpr const char* kRetriesTotal = "smart_router_retries_total";
+inline constexpr const char* kConfigReloadsTotal = "smart_router_config_reloads_total";
+inline constexpr const char* kActiveConnections = "smart_router_active_connections";
+inline constexpr const char* kInFlightRequests = "smart_router_in_flight_requests";
+// Beyond the contract.
+inline constexpr const char* kUpstreamEjected = "smart_router_upstream_ejected";
+inline constexpr const char* kBuildInfo = "smart_router_build_info";
+inline constexpr const char* kConfigGeneration = "smart_router_config_generation";
+
+}  // namespace smart_router::observability::metric_names

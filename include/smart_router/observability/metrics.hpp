@@ -1,0 +1,99 @@
+// The router's Prometheus metrics (prometheus-cpp core; served by our own /metrics handler).
+// Label lookups take a lock inside prometheus-cpp, so the hot path caches the metric objects:
+// TierMetrics per infrastructure tier, RequestCounterCache per worker.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/summary.h>
+#include <string>
+#include <unordered_map>
+
+#include "smart_router/observability/rolling_mean.hpp"
+
+namespace smart_router::observability {
+
+// Per infrastructure tier (= pool name: "shared", "premium").
+struct TierMetrics {
+  prometheus::Summary* duration_summary = nullptr;
+  prometheus::Histogram* duration_histogram = nullptr;
+  prometheus::Gauge* response_time_ms = nullptr;
+  prometheus::Gauge* in_flight = nullptr;
+  RollingMean rolling_ms;  // feeds response_time_ms at scrape time
+};
+
+class Metrics {
+ public:
+  Metrics();
+
+  TierMetrics& tier(const std::string& tier);  // stable reference, created on first use
+  prometheus::Counter& requests(const std::string& tier, const std::string& user_tier,
+                                const std::string& route, unsigned status);
+  prometheus::Counter& budget_exceeded(const std::string& tier, const std::string& user_tier);
+  prometheus::Counter& shed(const std::string& user_tier);
+  prometheus::Counter& retries(const std::string& pool);
+  prometheus::Counter& upstream_requests(const std::string& pool, const std::string& endpoint,
+                                         const std::string& outcome);
+  prometheus::Gauge& upstream_healthy(const std::string& pool, const std::string& endpoint);
+  prometheus::Gauge& upstream_ejected(const std::string& pool, const std::string& endpoint);
+  prometheus::Counter& config_reloads(bool success);
+  prometheus::Gauge& active_connections() { return *active_connections_; }
+  prometheus::Gauge& config_generation() { return *config_generation_; }
+
+  // Text exposition format 0.0.4 of everything, response_time_ms refreshed first.
+  std::string serialize();
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  prometheus::Family<prometheus::Counter>* requests_total_;
+  prometheus::Family<prometheus::Summary>* duration_summary_;
+  prometheus::Family<prometheus::Histogram>* duration_histogram_;
+  prometheus::Family<prometheus::Gauge>* response_time_ms_;
+  prometheus::Family<prometheus::Gauge>* upstream_healthy_;
+  prometheus::Family<prometheus::Gauge>* upstream_ejected_;
+  prometheus::Family<prometheus::Counter>* upstream_requests_;
+  prometheus::Family<prometheus::Counter>* shed_;
+  prometheus::Family<prometheus::Counter>* budget_exceeded_;
+  prometheus::Family<prometheus::Counter>* retries_;
+  prometheus::Family<prometheus::Counter>* config_reloads_;
+  prometheus::Family<prometheus::Gauge>* in_flight_;
+  prometheus::Gauge* active_connections_;
+  prometheus::Gauge* config_generation_;
+
+  std::mutex tiers_mutex_;
+  std::unordered_map<std::string, std::unique_ptr<TierMetrics>> tiers_;
+};
+
+// Per-worker cache of http_requests_total children keyed by the addresses of the label strings
+// (owned by the config snapshot). Clear it when the snapshot changes.
+class RequestCounterCache {
+ public:
+  prometheus::Counter& get(Metrics& m, const std::string& tier, const std::string& user_tier,
+                           const std::string& route, unsigned status);
+  void clear() { cache_.clear(); }
+
+ private:
+  struct Key {
+    const void* tier;
+    const void* user_tier;
+    const void* route;
+    unsigned status;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept {
+      auto h = reinterpret_cast<std::uintptr_t>(k.tier) * 31u;
+      h ^= reinterpret_cast<std::uintptr_t>(k.user_tier) * 131u;
+      h ^= reinterpret_cast<std::uintptr_t>(k.route) * 1031u;
+      return h ^ k.status;
+    }
+  };
+  std::unordered_map<Key, prometheus::Counter*, KeyHash> cache_;
+};
+
+}  // namespace smart_router::observability

@@ -1,0 +1,47 @@
+// Ordered, compiled routes: the first route whose every match key holds wins.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smart_router/config/config.hpp"
+
+namespace smart_router::routing {
+
+// Read-only view of the request the matcher needs. `header` looks a header up by
+// case-insensitive name and returns every value present (joined by ", " when repeated is fine).
+struct RequestView {
+  std::string_view method;  // as sent, e.g. "GET"
+  std::string_view path;    // target without the query string
+  std::string_view tier;    // effective class name, upper-case
+  // Returns the header's value or nullopt. Must stay valid for the call.
+  std::optional<std::string_view> (*header)(const void* ctx, std::string_view name) = nullptr;
+  const void* header_ctx = nullptr;
+};
+
+struct RouteDecision {
+  std::size_t route_index = 0;  // into Config::routes
+  const config::Route* route = nullptr;
+};
+
+class RouteTable {
+ public:
+  // Throws std::invalid_argument on a bad regex (the validator reports it first).
+  explicit RouteTable(const std::vector<config::Route>& routes);
+  ~RouteTable();
+  RouteTable(const RouteTable&) = delete;
+  RouteTable& operator=(const RouteTable&) = delete;
+
+  // nullopt = no route matched (404 no_route).
+  std::optional<RouteDecision> match(const RequestView& req) const;
+
+ private:
+  struct Compiled;
+  std::vector<std::unique_ptr<Compiled>> routes_;
+  const std::vector<config::Route>* source_;
+};
+
+}  // namespace smart_router::routing

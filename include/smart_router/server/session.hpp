@@ -1,0 +1,33 @@
+// A client connection: the keep-alive loop that reads each request head under its deadlines and
+// hands the request to the pipeline.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <list>
+#include <string>
+
+#include "smart_router/common/deadline_watch.hpp"
+
+namespace smart_router::server {
+
+class Worker;
+
+struct Session {
+  Session(boost::asio::ip::tcp::socket s, Worker& w, bool admin);
+
+  boost::asio::ip::tcp::socket socket;
+  boost::beast::flat_buffer buffer;
+  DeadlineWatch watch;
+  Worker& worker;
+  bool admin_only;
+  bool idle = false;  // waiting for the next request (drain closes it at once)
+  boost::asio::ip::address peer;
+  std::string client_ip;
+  std::list<Session*>::iterator registry_pos;
+};
+
+// Takes ownership of an accepted socket and runs the session on the worker's io_context.
+void start_session(boost::asio::ip::tcp::socket socket, Worker& worker, bool admin_only);
+
+}  // namespace smart_router::server

@@ -1,0 +1,52 @@
+// One worker: an io_context run by one thread, its listeners, its sessions and its upstream
+// connection pool. Workers share nothing on the hot path but the published snapshot and a few
+// atomics.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <list>
+#include <memory>
+#include <vector>
+
+#include "smart_router/http/router_context.hpp"
+
+namespace smart_router::server {
+
+struct Session;
+
+class Worker {
+ public:
+  Worker(http::RouterContext& ctx, std::size_t index);
+
+  boost::asio::io_context& ioc() { return ioc_; }
+  http::WorkerResources& resources() { return resources_; }
+  std::size_t index() const { return index_; }
+
+  // Binds a listener (SO_REUSEPORT, so every worker can bind the same address) and starts its
+  // accept loop. Throws boost::system::system_error when the address cannot be bound.
+  void listen(const boost::asio::ip::tcp::endpoint& at, bool admin_only);
+
+  // On this worker's thread: stop accepting and close connections waiting for a request.
+  void begin_drain();
+  // Connections still open (read from any thread).
+  std::size_t open_sessions() const { return open_sessions_.load(); }
+
+  // Session bookkeeping (worker thread only).
+  std::list<Session*>::iterator add_session(Session* s);
+  void remove_session(std::list<Session*>::iterator it);
+
+ private:
+  boost::asio::io_context ioc_{1};
+  http::WorkerResources resources_;
+  std::size_t index_;
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  std::list<Session*> sessions_;
+  std::atomic<std::size_t> open_sessions_{0};
+};
+
+// Parses "host:port", "[v6]:port" or "*:port" into an endpoint (resolving a host name).
+boost::asio::ip::tcp::endpoint parse_listen_address(const std::string& listen);
+
+}  // namespace smart_router::server

@@ -1,0 +1,45 @@
+// Verifies the JWT that carries a tier claim (tiers.trust.mode: jwt) with cpp-jwt.
+// Built once per config snapshot; check() never throws.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "smart_router/config/config.hpp"
+#include "smart_router/config/loader.hpp"
+
+namespace smart_router::tier {
+
+enum class JwtStatus {
+  no_token,       // header absent/empty, or a different auth scheme ("Basic ...")
+  invalid,        // malformed, bad signature, disallowed alg, expired, wrong issuer/audience
+  valid,          // verified; `claim` holds the tier claim ("" when the token has none)
+  invalid_claim,  // verified, but the tier claim is not a string
+};
+
+struct JwtCheck {
+  JwtStatus status = JwtStatus::no_token;
+  std::string claim;             // the tier claim, trimmed, when status == valid
+  const char* reason = nullptr;  // static text saying why the token is invalid (for logs)
+};
+
+class JwtVerifier {
+ public:
+  // Throws std::invalid_argument: empty or unknown algorithm list, "none" listed, HS* listed
+  // but the secret variable unset or empty, RS*/ES* listed but the public key file missing,
+  // unreadable, not a PEM public key, or of the wrong type for the listed algorithms.
+  JwtVerifier(const config::JwtTrust& cfg, const config::EnvLookup& env);
+  ~JwtVerifier();
+  JwtVerifier(const JwtVerifier&) = delete;
+  JwtVerifier& operator=(const JwtVerifier&) = delete;
+
+  // `header_value`: "Bearer <token>" (scheme case-insensitive) or a bare token.
+  JwtCheck check(std::string_view header_value) const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace smart_router::tier

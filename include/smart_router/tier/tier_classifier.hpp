@@ -1,0 +1,58 @@
+// Decides the tier class of a request from its claim (header or JWT) and who sent it.
+// Built once per config snapshot; classify() is called on the hot path and does not allocate
+// in header mode.
+#pragma once
+
+#include <boost/asio/ip/address.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smart_router/config/config.hpp"
+#include "smart_router/config/loader.hpp"
+
+namespace smart_router::tier {
+
+enum class TierOutcome {
+  ok,             // class_index is the effective class
+  unknown_tier,   // claim names no class and on_unknown: reject -> 400 unknown_tier
+  unauthorized,   // claim not proven and on_untrusted: reject -> 401 unauthorized
+};
+
+struct TierDecision {
+  TierOutcome outcome = TierOutcome::ok;
+  std::size_t class_index = 0;  // index into Tiers::classes (valid when outcome == ok)
+  bool downgraded = false;      // a claim was present but not honoured
+};
+
+// What the classifier needs from the request (values of the configured header names).
+struct TierInputs {
+  std::optional<std::string_view> tier_header;  // value of tiers.header, if present
+  std::optional<std::string_view> jwt_header;   // value of tiers.trust.jwt.header, if present
+  boost::asio::ip::address peer;
+};
+
+class TierClassifier {
+ public:
+  // Throws std::invalid_argument with a readable message on a bad CIDR, key file or secret.
+  // `env` reads the JWT secret variable (hs256_secret_env).
+  TierClassifier(const config::Tiers& tiers, const config::EnvLookup& env);
+  ~TierClassifier();
+  TierClassifier(const TierClassifier&) = delete;
+  TierClassifier& operator=(const TierClassifier&) = delete;
+
+  TierDecision classify(const TierInputs& in) const;
+
+  // Index of a class by case-insensitive name, or nullopt.
+  std::optional<std::size_t> find_class(std::string_view name) const;
+  std::size_t default_class() const { return default_index_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::size_t default_index_ = 0;
+};
+
+}  // namespace smart_router::tier

@@ -1,0 +1,58 @@
+// Decides whether a request's tier claim can be believed (tiers.trust): the header as sent,
+// the header only from trusted peers, or the claim inside a verified JWT.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "smart_router/config/config.hpp"
+#include "smart_router/config/loader.hpp"
+#include "smart_router/tier/cidr.hpp"
+#include "smart_router/tier/tier_classifier.hpp"
+
+namespace smart_router::tier {
+
+class JwtVerifier;
+
+enum class ClaimState {
+  absent,     // no claim at all: the default class, not a downgrade
+  honoured,   // the claim is believed; name() is what it says
+  untrusted,  // a claim was made but is not proven (untrusted peer, bad JWT, bare header in jwt
+              // mode); name() is what it says when known, else ""
+  malformed,  // a verified JWT whose tier claim is not a string: treated as an unknown tier
+};
+
+struct Claim {
+  ClaimState state = ClaimState::absent;
+  std::string_view header_value;  // the tier header (trimmed) when the claim came from it
+  std::string token_value;        // the JWT claim when it came from a token
+  bool from_token = false;
+  const char* reason = nullptr;  // why it is untrusted (static text, for logs)
+
+  std::string_view name() const noexcept {
+    return from_token ? std::string_view(token_value) : header_value;
+  }
+};
+
+class TrustPolicy {
+ public:
+  // `tier_header_name` is tiers.header (so jwt mode knows when both names are the same header).
+  // Throws std::invalid_argument on a bad CIDR or JWT setting.
+  TrustPolicy(const config::Trust& trust, std::string_view tier_header_name,
+              const config::EnvLookup& env);
+  ~TrustPolicy();
+  TrustPolicy(const TrustPolicy&) = delete;
+  TrustPolicy& operator=(const TrustPolicy&) = delete;
+
+  // Never throws. Does not allocate in header and trusted_peers modes.
+  Claim evaluate(const TierInputs& in) const noexcept;
+
+ private:
+  config::TrustMode mode_;
+  CidrSet trusted_;
+  std::unique_ptr<JwtVerifier> jwt_;
+  bool jwt_header_is_tier_header_ = false;
+};
+
+}  // namespace smart_router::tier

@@ -1,0 +1,52 @@
+// Per-worker idle upstream connections, keyed by endpoint. Not thread-safe: each worker owns
+// one, so the hot path takes no lock. A pooled socket is checked for EOF before reuse.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "smart_router/upstream/endpoint.hpp"
+
+namespace smart_router::upstream {
+
+struct UpstreamConnection {
+  explicit UpstreamConnection(const boost::asio::any_io_executor& ex) : socket(ex) {}
+
+  boost::asio::ip::tcp::socket socket;
+  boost::beast::flat_buffer buffer;
+  std::shared_ptr<Endpoint> endpoint;  // keeps the key of the pool alive while pooled
+  std::int64_t idle_since_ms = 0;
+  std::uint64_t requests = 0;  // requests served on this connection
+};
+
+class ConnectionPool {
+ public:
+  // An idle connection to `ep` that is still open, or nullptr.
+  std::unique_ptr<UpstreamConnection> take(const Endpoint& ep, std::int64_t now_ms);
+
+  // Keeps `conn` for reuse unless `max_idle` connections to its endpoint are already idle.
+  void put(std::unique_ptr<UpstreamConnection> conn, std::uint32_t max_idle, std::int64_t now_ms);
+
+  std::size_t idle_count() const;
+
+  // Drops every idle connection (drain, shutdown).
+  void clear() { idle_.clear(); }
+
+  // Idle connections older than this are closed rather than reused: many servers close their
+  // side after 60 s or less, and a request sent on a half-closed socket would fail.
+  static constexpr std::int64_t kMaxIdleMs = 30000;
+
+ private:
+  std::unordered_map<const Endpoint*, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
+};
+
+// Opens a new connection to one of ep's resolved addresses within timeout_ms.
+boost::asio::awaitable<std::unique_ptr<UpstreamConnection>> connect_upstream(
+    std::shared_ptr<Endpoint> ep, std::uint32_t timeout_ms, boost::system::error_code& ec);
+
+}  // namespace smart_router::upstream

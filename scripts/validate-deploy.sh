@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Every deploy check, offline (no cluster, no cloud credentials). CI runs this; so can you:
+#
+#   scripts/validate-deploy.sh
+#
+# Steps: promtool check/test of the alert rules, the validator's self-test, the alert-rules
+# ConfigMaps in sync with the rules files, schema + cross-reference validation of deploy/k8s
+# (Node, kubernetes-models), promtool on the
+# prometheus.yml and every PromQL query extracted from the manifests, a kustomize build when a
+# kustomize is installed, `smart-router --check-config` on the router.yaml of the ConfigMap,
+# then the Terraform and scaling-config checks when their scripts exist.
+#
+# Environment:
+#   SMART_ROUTER_BIN            router binary (default build/smart-router)
+#   DEPLOY_SKIP_ROUTER_CHECK=1  skip --check-config explicitly (reported as skipped, never as passed)
+# Tools: apt-get install -y prometheus nodejs npm   (promtool, node >= 20, npm)
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
+OUT=build/deploy-check
+passed=0; failed=0; skipped=0; failures=()
+
+step() { printf '\n==> %s\n' "$*"; }
+check() { # check NAME CMD...: run one check and count it
+  local name=$1; shift
+  step "$name"
+  if "$@"; then
+    echo "ok: $name"; passed=$((passed + 1))
+  else
+    echo "FAILED: $name"; failed=$((failed + 1)); failures+=("$name")
+  fi
+}
+skip() { step "$1"; echo "SKIPPED: $1 ($2)"; skipped=$((skipped + 1)); }
+
+missing=0
+for tool in promtool:prometheus node:nodejs npm:npm; do
+  if ! command -v "${tool%%:*}" >/dev/null 2>&1; then
+    echo "validate-deploy: ${tool%%:*} not found: apt-get install -y ${tool#*:}" >&2; missing=1
+  fi
+done
+[ "$missing" = 0 ] || exit 2
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "validate-deploy: node $(node --version) is too old; deploy/validate needs node >= 20" >&2; exit 2
+fi
+
+# --- Prometheus rules (source of truth: deploy/monitoring/rules) ----------------------------
+check "promtool check rules" promtool check rules deploy/monitoring/rules/*.rules.yaml
+check "promtool test rules" promtool test rules deploy/monitoring/tests/*.test.yaml
+
+# --- Node tooling: npm ci when node_modules is missing or older than the lock file ---------
+npm_ready() {
+  local stamp=deploy/validate/node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ deploy/validate/package-lock.json -nt "$stamp" ]; then
+    (cd deploy/validate && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+check "npm ci (deploy/validate)" npm_ready
+check "validate-k8s self-test (each planted mistake is reported)" node --test deploy/validate/test/
+
+# --- Kubernetes manifests --------------------------------------------------------------------
+check "alert-rules ConfigMaps byte-identical to the rules files" node deploy/validate/sync-rules.mjs --check
+check "validate-k8s (schemas, cross-references, router rules)" node deploy/validate/validate-k8s.mjs --out "$OUT"
+# Debian's promtool is built without Kubernetes service discovery; then check the copy in which
+# validate-k8s replaced kubernetes_sd_configs by a static target (it checks those blocks itself).
+promtool_has_k8s_sd() {
+  printf 'scrape_configs:\n  - job_name: probe\n    kubernetes_sd_configs: [{role: pod}]\n' > "$OUT/sd-probe.yml"
+  promtool check config "$OUT/sd-probe.yml" >/dev/null 2>&1
+}
+if [ -f "$OUT/prometheus/prometheus.yml" ]; then
+  prom_config=$OUT/prometheus/prometheus.yml
+  if ! promtool_has_k8s_sd; then
+    echo "note: this promtool has no kubernetes_sd support; checking $OUT/prometheus/prometheus.no-k8s-sd.yml"
+    prom_config=$OUT/prometheus/prometheus.no-k8s-sd.yml
+  fi
+  check "promtool check config (prometheus.yml + rules from the ConfigMaps)" promtool check config "$prom_config"
+  check "promtool check rules (PromQL of AnalysisTemplates and Prometheus Adapter)" \
+    promtool check rules "$OUT/manifest-queries.rules.yaml"
+fi
+
+kustomize_build() {
+  if command -v kustomize >/dev/null 2>&1; then kustomize build deploy/k8s > "$OUT/kustomize-build.yaml"
+  else kubectl kustomize deploy/k8s > "$OUT/kustomize-build.yaml"; fi
+}
+if command -v kustomize >/dev/null 2>&1 || command -v kubectl >/dev/null 2>&1; then
+  check "kustomize build deploy/k8s" kustomize_build
+else
+  skip "kustomize build deploy/k8s" "neither kustomize nor kubectl installed; validate-k8s already checked the resource list"
+fi
+
+# --- The router's own validation of its ConfigMap config -----------------------------------
+router_check() {
+  local bin=$1 envs=()
+  [ -f "$OUT/router.env" ] && mapfile -t envs < "$OUT/router.env"
+  # The same env overrides as the Deployment (SHARED_ENDPOINT, PREMIUM_ENDPOINT, ...).
+  env "${envs[@]}" "$bin" --check-config "$OUT/router.yaml"
+}
+ROUTER_BIN=${SMART_ROUTER_BIN:-build/smart-router}
+if [ "${DEPLOY_SKIP_ROUTER_CHECK:-0}" = 1 ]; then
+  skip "smart-router --check-config" "DEPLOY_SKIP_ROUTER_CHECK=1"
+elif [ ! -f "$OUT/router.yaml" ]; then
+  check "smart-router --check-config (router.yaml was not extracted: see validate-k8s)" false
+elif [ ! -x "$ROUTER_BIN" ]; then
+  step "smart-router --check-config"
+  echo "FAILED: smart-router binary not found at $ROUTER_BIN: build it first" \
+       "(cmake --build build), or set SMART_ROUTER_BIN=/path/to/smart-router"
+  failed=$((failed + 1)); failures+=("smart-router --check-config (no binary)")
+else
+  check "smart-router --check-config $OUT/router.yaml" router_check "$ROUTER_BIN"
+fi
+
+# --- Hooks for the other halves of the deploy work -----------------------------------------
+if [ -x deploy/terraform/validate.sh ]; then
+  check "deploy/terraform/validate.sh" deploy/terraform/validate.sh
+fi
+for f in deploy/config/check-scaling.*; do
+  [ -f "$f" ] || continue
+  case "$f" in
+    *.sh) check "$f" bash "$f" ;;
+    *.mjs | *.js) check "$f" node "$f" ;;
+    *.py) check "$f" python3 "$f" ;;
+    *) if [ -x "$f" ]; then check "$f" "$f"; else skip "$f" "unknown file type, not executable"; fi ;;
+  esac
+done
+
+echo
+[ "$failed" -gt 0 ] && printf 'failed: %s\n' "${failures[@]}"
+echo "deploy: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

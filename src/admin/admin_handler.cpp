@@ -1,0 +1,36 @@
+#include "smart_router/admin/admin_handler.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace smart_router::admin {
+
+bool is_admin_path(std::string_view path) {
+  return path == "/health" || path == "/ready" || path == "/metrics";
+}
+
+std::optional<AdminAnswer> answer_admin(std::string_view path, bool draining,
+                                        const std::vector<PoolStatus>& reachable_pools,
+                                        observability::Metrics& metrics) {
+  if (path == "/health") {
+    if (draining) return AdminAnswer{503, "application/json", R"({"status":"draining"})"};
+    return AdminAnswer{200, "application/json", R"({"status":"ok"})"};
+  }
+  if (path == "/ready") {
+    // Ready when every pool a route can reach has a healthy endpoint, and not draining.
+    bool ready = !draining;
+    nlohmann::json pools = nlohmann::json::object();
+    for (const auto& p : reachable_pools) {
+      pools[p.name] = {{"healthy", p.healthy}, {"total", p.total}};
+      if (p.healthy == 0) ready = false;
+    }
+    nlohmann::json body = {{"status", ready ? "ready" : (draining ? "draining" : "not_ready")},
+                           {"pools", pools}};
+    return AdminAnswer{ready ? 200u : 503u, "application/json", body.dump()};
+  }
+  if (path == "/metrics") {
+    return AdminAnswer{200, "text/plain; version=0.0.4; charset=utf-8", metrics.serialize()};
+  }
+  return std::nullopt;
+}
+
+}  // namespace smart_router::admin

@@ -1,0 +1,239 @@
+#include "smart_router/app/app.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "smart_router/app/logging.hpp"
+
+namespace smart_router::app {
+namespace net = boost::asio;
+
+namespace {
+
+constexpr auto kToken = net::as_tuple(net::use_awaitable);
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::shared_ptr<upstream::UpstreamPool>> pools_of(const http::RouterSnapshot& s) {
+  std::vector<std::shared_ptr<upstream::UpstreamPool>> out;
+  for (const auto& p : s.pools) out.push_back(p.pool);
+  return out;
+}
+
+void print_errors(const std::vector<config::ConfigError>& errors) {
+  for (const auto& e : errors) std::cerr << e.to_string() << '\n';
+}
+
+}  // namespace
+
+const char* process_env(const char* name) { return std::getenv(name); }
+
+int check_config(const std::string& path) {
+  auto result = config::load_config_file(path, process_env);
+  if (!result.errors.empty()) {
+    print_errors(result.errors);
+    return 1;
+  }
+  try {
+    upstream::EndpointRegistry registry;
+    observability::Metrics metrics;
+    http::build_snapshot(std::move(*result.config), registry, metrics, process_env, 1);
+  } catch (const std::exception& e) {
+    std::cerr << path << ": " << e.what() << '\n';
+    return 1;
+  }
+  std::cout << "config OK\n";
+  return 0;
+}
+
+App::App(std::string config_path)
+    : config_path_(std::move(config_path)), checker_(control_, ctx_.metrics), dns_(control_) {}
+
+App::~App() {
+  for (auto& w : workers_) w->ioc().stop();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+}
+
+bool App::apply(config::Config cfg, const std::string& why) {
+  std::shared_ptr<const http::RouterSnapshot> snap;
+  try {
+    snap = http::build_snapshot(std::move(cfg), endpoints_, ctx_.metrics, process_env,
+                                generation_ + 1);
+  } catch (const std::exception& e) {
+    spdlog::error("config {} rejected ({}): {}", config_path_, why, e.what());
+    return false;
+  }
+  const auto& c = *snap->config;
+  if (access_log_target_ != c.logging.access_log || generation_ == 0) {
+    try {
+      ctx_.access_log.store(std::make_shared<observability::AccessLog>(c.logging.access_log));
+      access_log_target_ = c.logging.access_log;
+    } catch (const std::exception& e) {
+      spdlog::error("cannot open access log {}: {}", c.logging.access_log, e.what());
+      if (generation_ == 0) return false;
+    }
+  }
+  set_log_level(c.logging.level);
+  ++generation_;
+  ctx_.snapshots.publish(snap);
+  ctx_.metrics.config_generation().Set(static_cast<double>(generation_));
+  checker_.watch(pools_of(*snap));
+  dns_.watch(pools_of(*snap));
+  return true;
+}
+
+void App::reload(const std::string& why) {
+  const auto content = read_file(config_path_);
+  auto result = config::load_config_file(config_path_, process_env);
+  if (!result.errors.empty()) {
+    for (const auto& e : result.errors)
+      spdlog::error("config reload ({}) failed: {}", why, e.to_string());
+    spdlog::error("config reload failed with {} error(s); still serving config #{}",
+                  result.errors.size(), generation_);
+    ctx_.metrics.config_reloads(false).Increment();
+    loaded_content_ = content;  // don't retry the same broken content every second
+    return;
+  }
+  const auto old = ctx_.snapshots.load();
+  const auto& next = *result.config;
+  if (next.server.listen != old->config->server.listen ||
+      next.admin.listen != old->config->admin.listen ||
+      next.server.workers != old->config->server.workers)
+    spdlog::warn("server.listen, admin.listen and server.workers take effect at restart only");
+  if (!apply(std::move(*result.config), why)) {
+    ctx_.metrics.config_reloads(false).Increment();
+    loaded_content_ = content;
+    return;
+  }
+  loaded_content_ = content;
+  ctx_.metrics.config_reloads(true).Increment();
+  spdlog::info("config reloaded ({}): now serving config #{}", why, generation_);
+}
+
+net::awaitable<void> App::watch_signals() {
+  net::signal_set signals(control_, SIGHUP, SIGTERM, SIGINT);
+  for (;;) {
+    auto [ec, sig] = co_await signals.async_wait(kToken);
+    if (ec) co_return;
+    if (sig == SIGHUP) {
+      reload("SIGHUP");
+    } else {
+      start_drain(sig);
+    }
+  }
+}
+
+// Polls the file's content: this catches in-place edits, renames and the Kubernetes ConfigMap
+// way (a ..data symlink swapped to a new directory) alike, which inotify on one inode does not.
+net::awaitable<void> App::watch_config_file() {
+  net::steady_timer timer(control_);
+  while (!draining_) {
+    timer.expires_after(std::chrono::milliseconds(500));
+    co_await timer.async_wait(kToken);
+    if (draining_) break;
+    std::ifstream probe(config_path_, std::ios::binary);
+    if (!probe) continue;  // mid-swap or removed: keep serving, look again later
+    const auto content = read_file(config_path_);
+    if (!content.empty() && content != loaded_content_) reload("file changed");
+  }
+}
+
+void App::start_drain(int signal) {
+  if (draining_) return;
+  draining_ = true;
+  const auto timeout_ms = ctx_.snapshots.load()->config->server.drain_timeout_ms;
+  spdlog::info("signal {}: draining (up to {} ms); /health now answers 503", signal, timeout_ms);
+  ctx_.draining.store(true);
+  for (auto& w : workers_) net::post(w->ioc(), [worker = w.get()] { worker->begin_drain(); });
+  net::co_spawn(control_, wait_for_drain(), net::detached);
+}
+
+net::awaitable<void> App::wait_for_drain() {
+  const auto timeout = std::chrono::milliseconds(
+      ctx_.snapshots.load()->config->server.drain_timeout_ms);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  net::steady_timer timer(control_);
+  for (;;) {
+    std::size_t open = 0;
+    for (auto& w : workers_) open += w->open_sessions();
+    if (open == 0) {
+      spdlog::info("drained: every connection closed");
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      spdlog::warn("drain timeout: closing {} connection(s) still open", open);
+      break;
+    }
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(kToken);
+  }
+  checker_.stop();
+  dns_.stop();
+  for (auto& w : workers_) w->ioc().stop();
+  control_.stop();
+}
+
+int App::run() {
+  auto result = config::load_config_file(config_path_, process_env);
+  if (!result.errors.empty()) {
+    print_errors(result.errors);
+    return 1;
+  }
+  loaded_content_ = read_file(config_path_);
+  const auto listen = result.config->server.listen;
+  const auto admin_listen = result.config->admin.listen;
+  auto workers = result.config->server.workers;
+  if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
+  if (!apply(std::move(*result.config), "start")) return 1;
+
+  try {
+    const auto at = server::parse_listen_address(listen);
+    for (std::uint32_t i = 0; i < workers; ++i) {
+      workers_.push_back(std::make_unique<server::Worker>(ctx_, i));
+      workers_.back()->listen(at, false);
+    }
+    if (!admin_listen.empty())
+      workers_.front()->listen(server::parse_listen_address(admin_listen), true);
+  } catch (const std::exception& e) {
+    spdlog::error("cannot listen on {}: {}", listen, e.what());
+    return 1;
+  }
+
+  net::co_spawn(control_, watch_signals(), net::detached);
+  net::co_spawn(control_, watch_config_file(), net::detached);
+  for (auto& w : workers_) {
+    threads_.emplace_back([worker = w.get()] {
+      auto guard = net::make_work_guard(worker->ioc());
+      worker->ioc().run();
+    });
+  }
+  spdlog::info("smart-router {} listening on {} with {} worker(s){}", SMART_ROUTER_VERSION,
+               listen, workers, admin_listen.empty() ? "" : ", admin on " + admin_listen);
+  control_.run();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  spdlog::info("bye");
+  spdlog::shutdown();
+  return 0;
+}
+
+}  // namespace smart_router::app

@@ -1,0 +1,129 @@
+// tiers checks: header, default class, classes, trust (CIDRs, JWT).
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
+#include <cctype>
+
+#include "text.hpp"
+#include "validation.hpp"
+
+namespace smart_router::config {
+
+namespace {
+
+bool valid_class_name(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_') return false;
+  return true;
+}
+
+bool valid_env_name(std::string_view s) {
+  if (s.empty() || std::isdigit(static_cast<unsigned char>(s.front())) != 0) return false;
+  for (char c : s)
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '_') return false;
+  return true;
+}
+
+// "10.0.0.0/8", "fd00::/8". Empty result = valid.
+std::string cidr_problem(const std::string& s) {
+  if (s.find('/') == std::string::npos)
+    return "missing \"/PREFIX\" (write a single host as " + s +
+           (s.find(':') != std::string::npos ? "/128" : "/32") + ")";
+  boost::system::error_code ec;
+  if (s.find(':') != std::string::npos) {
+    (void)boost::asio::ip::make_network_v6(s, ec);
+    if (ec) return "not an IPv6 address/prefix with prefix 0..128";
+  } else {
+    (void)boost::asio::ip::make_network_v4(s, ec);
+    if (ec) return "not an IPv4 address/prefix with prefix 0..32";
+  }
+  return {};
+}
+
+void validate_classes(Validation& v) {
+  const auto& classes = v.config.tiers.classes;
+  if (classes.empty()) {
+    v.error("tiers.classes", "at least one class is required");
+    return;
+  }
+  for (std::size_t i = 0; i < classes.size(); ++i) {
+    const TierClass& c = classes[i];
+    const FieldMarks& m = v.marks.classes[i];
+    if (!valid_class_name(c.name))
+      v.error(m, m.path, "class names may only contain letters, digits, '-' and '_'");
+    for (std::size_t j = 0; j < i; ++j) {
+      if (classes[j].name == c.name) {
+        v.error(m, m.path,
+                "duplicate class " + quote(c.name) +
+                    " (class names are case-insensitive; first defined at " +
+                    v.line_col(v.marks.classes[j].self) + ")");
+        break;
+      }
+    }
+    if (!v.failed(m, m.path + ".pool")) v.pool_exists(m, m.path + ".pool", c.pool);
+    v.positive(m, m.path + ".latency_budget_ms", c.latency_budget_ms);
+    v.positive(m, m.path + ".timeout_ms", c.timeout_ms);
+    v.in_range(m, m.path + ".shed_at_percent", c.shed_at_percent, 1, 100);
+  }
+}
+
+void validate_jwt(Validation& v, const Trust& t) {
+  const JwtTrust& j = t.jwt;
+  if (!is_http_token(j.header))
+    v.error("tiers.trust.jwt.header", "invalid header name " + quote(j.header));
+  if (j.claim.empty()) v.error("tiers.trust.jwt.claim", "must not be empty");
+  bool hs = false, pk = false;
+  for (std::size_t i = 0; i < j.algorithms.size(); ++i) {
+    const std::string& a = j.algorithms[i];
+    if (a == "HS256") {
+      hs = true;
+    } else if (a == "RS256" || a == "ES256") {
+      pk = true;
+    } else {
+      v.error("tiers.trust.jwt.algorithms[" + std::to_string(i) + "]",
+              "unsupported algorithm " + quote(a) + " (supported: HS256, RS256, ES256)");
+    }
+  }
+  if (t.mode != TrustMode::jwt) return;
+  if (j.algorithms.empty()) v.error("tiers.trust.jwt.algorithms", "at least one is required");
+  if (hs && !valid_env_name(j.hs256_secret_env))
+    v.error("tiers.trust.jwt.hs256_secret_env",
+            "HS256 needs the name of the environment variable holding the secret, got " +
+                quote(j.hs256_secret_env));
+  if (pk) {
+    if (j.public_key_file.empty())
+      v.error("tiers.trust.jwt.public_key_file", "RS256/ES256 need a PEM public key file");
+    else
+      v.readable_file(v.marks.file, "tiers.trust.jwt.public_key_file", j.public_key_file);
+  }
+}
+
+void validate_trust(Validation& v) {
+  const Trust& t = v.config.tiers.trust;
+  for (std::size_t i = 0; i < t.trusted_cidrs.size(); ++i) {
+    const std::string problem = cidr_problem(t.trusted_cidrs[i]);
+    if (!problem.empty())
+      v.error("tiers.trust.trusted_cidrs[" + std::to_string(i) + "]",
+              "invalid CIDR " + quote(t.trusted_cidrs[i]) + ": " + problem);
+  }
+  if (t.mode == TrustMode::trusted_peers && t.trusted_cidrs.empty())
+    v.error("tiers.trust.trusted_cidrs",
+            "mode trusted_peers needs at least one CIDR (otherwise no peer is trusted)");
+  validate_jwt(v, t);
+}
+
+}  // namespace
+
+void validate_tiers(Validation& v) {
+  const Tiers& t = v.config.tiers;
+  if (!is_http_token(t.header)) v.error("tiers.header", "invalid header name " + quote(t.header));
+  validate_classes(v);
+  if (!t.classes.empty() && !v.failed(v.marks.file, "tiers.classes") &&
+      !v.class_exists(t.default_tier)) {
+    v.error("tiers.default",
+            "unknown class " + quote(t.default_tier) + " (known: " + v.class_names() + ")");
+  }
+  validate_trust(v);
+}
+
+}  // namespace smart_router::config

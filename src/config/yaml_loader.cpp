@@ -1,0 +1,82 @@
+// YAML text -> Config: the document as a whole; each section is read in yaml_<section>.cpp.
+#include "smart_router/config/yaml_loader.hpp"
+
+#include "smart_router/config/defaults.hpp"
+#include "yaml_sections.hpp"
+
+namespace smart_router::config {
+
+namespace {
+
+bool load_document(std::string_view text, const std::string& path, YAML::Node& root,
+                   std::vector<ConfigError>& errors) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(std::string(text));
+  } catch (const YAML::ParserException& e) {
+    const auto m = yaml::to_source_mark(e.mark);
+    errors.push_back({path, m.line, m.column, "invalid YAML: " + e.msg});
+    return false;
+  } catch (const YAML::Exception& e) {
+    errors.push_back({path, 0, 0, std::string("invalid YAML: ") + e.what()});
+    return false;
+  }
+  if (docs.empty() || (docs.size() == 1 && docs[0].IsNull())) {
+    errors.push_back({path, 0, 0, "the config file is empty"});
+    return false;
+  }
+  if (docs.size() > 1) {
+    const auto m = yaml::to_source_mark(docs[1].Mark());
+    errors.push_back({path, m.line, m.column,
+                      "expected one YAML document, found " + std::to_string(docs.size())});
+    return false;
+  }
+  root = docs[0];
+  if (!root.IsMap()) {
+    const auto m = yaml::to_source_mark(root.Mark());
+    errors.push_back({path, m.line, m.column,
+                      "the config must be a mapping of sections (server, tiers, routes, "
+                      "pools, ...), got " +
+                          yaml::describe(root)});
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+ParsedConfig parse_config_yaml(std::string_view yaml_text, const std::string& path) {
+  ParsedConfig out;
+  YAML::Node root;
+  if (!load_document(yaml_text, path, root, out.errors)) return out;
+  out.document_ok = true;
+
+  Config& c = out.config;
+  ConfigMarks& marks = out.marks;
+  yaml::Reader r(path, out.errors, marks.file);
+  yaml::MapReader top(r, yaml::Field{"", YAML::Node(), root},
+                      {"server", "admin", "tiers", "overload", "routes", "pools", "logging"});
+
+  if (auto f = top.get("server")) yaml::load_server(r, *f, c.server);
+  if (auto f = top.get("admin")) yaml::load_admin(r, *f, c.admin);
+  if (auto f = top.get("overload")) yaml::load_overload(r, *f, c.overload);
+  if (auto f = top.get("logging")) yaml::load_logging(r, *f, c.logging);
+
+  // An absent `tiers` still gets the contract's classes: read it as an empty mapping.
+  const auto tiers = top.get("tiers");
+  yaml::load_tiers(r, tiers ? *tiers : yaml::Field{"tiers", YAML::Node(), YAML::Node()}, c.tiers,
+                   marks.classes);
+
+  if (auto f = top.get("routes")) {
+    yaml::load_routes(r, *f, c.routes, marks.routes);
+  } else {
+    c.routes = default_routes();
+    for (std::size_t i = 0; i < c.routes.size(); ++i)
+      marks.routes.push_back(FieldMarks::entry("routes[" + std::to_string(i) + "]", {}, true));
+  }
+
+  if (auto f = top.get("pools")) yaml::load_pools(r, *f, c.pools, marks.pools);
+  return out;
+}
+
+}  // namespace smart_router::config

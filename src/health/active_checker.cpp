@@ -1,0 +1,86 @@
+#include "smart_router/health/active_checker.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "smart_router/health/health_state.hpp"
+#include "smart_router/upstream/load_balancer.hpp"
+
+namespace smart_router::health {
+namespace net = boost::asio;
+
+namespace {
+
+const char* health_name(upstream::ActiveHealth h) {
+  switch (h) {
+    case upstream::ActiveHealth::healthy:
+      return "healthy";
+    case upstream::ActiveHealth::unhealthy:
+      return "unhealthy";
+    case upstream::ActiveHealth::unknown:
+      break;
+  }
+  return "unknown";
+}
+
+net::awaitable<void> probe_loop(std::shared_ptr<upstream::Endpoint> ep, config::Pool pool,
+                                std::shared_ptr<bool> running, prometheus::Gauge* healthy_gauge,
+                                prometheus::Gauge* ejected_gauge) {
+  const auto& hc = pool.health_check;
+  HealthState state(hc.healthy_threshold, hc.unhealthy_threshold);
+  net::steady_timer timer(co_await net::this_coro::executor);
+  while (*running) {
+    const bool passed = co_await probe_http(ep, hc, pool.connect_timeout_ms);
+    if (!*running) break;
+    if (auto changed = state.observe(passed)) {
+      ep->set_active_health(*changed);
+      healthy_gauge->Set(*changed == upstream::ActiveHealth::healthy ? 1 : 0);
+      const auto level = *changed == upstream::ActiveHealth::healthy ? spdlog::level::info
+                                                                     : spdlog::level::warn;
+      spdlog::log(level, "pool {} endpoint {} is now {} (health check {})", pool.name,
+                  ep->address(), health_name(*changed), hc.path);
+    }
+    ejected_gauge->Set(ep->ejected(upstream::steady_now_ms()) ? 1 : 0);
+    // Up to 10% jitter so probes of many routers do not arrive in lockstep.
+    const auto jitter = hc.interval_ms / 10 == 0 ? 0 : upstream::lb_random() % (hc.interval_ms / 10);
+    timer.expires_after(std::chrono::milliseconds(hc.interval_ms + jitter));
+    co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+  }
+}
+
+}  // namespace
+
+ActiveChecker::ActiveChecker(net::io_context& ioc, observability::Metrics& metrics)
+    : ioc_(ioc), metrics_(metrics) {}
+
+ActiveChecker::~ActiveChecker() { stop(); }
+
+void ActiveChecker::stop() {
+  if (running_) *running_ = false;
+  running_.reset();
+}
+
+void ActiveChecker::watch(const std::vector<std::shared_ptr<upstream::UpstreamPool>>& pools) {
+  stop();
+  running_ = std::make_shared<bool>(true);
+  for (const auto& pool : pools) {
+    for (const auto& ep : pool->endpoints()) {
+      auto& healthy = metrics_.upstream_healthy(pool->name(), ep->address());
+      auto& ejected = metrics_.upstream_ejected(pool->name(), ep->address());
+      if (!pool->config().health_check.enabled) {
+        ep->set_active_health(upstream::ActiveHealth::unknown);  // routable, never probed
+        healthy.Set(1);
+        continue;
+      }
+      healthy.Set(ep->active_health() == upstream::ActiveHealth::healthy ? 1 : 0);
+      net::co_spawn(ioc_, probe_loop(ep, pool->config(), running_, &healthy, &ejected),
+                    net::detached);
+    }
+  }
+}
+
+}  // namespace smart_router::health

@@ -1,0 +1,204 @@
+#include "smart_router/http/header_rules.hpp"
+
+#include <array>
+#include <charconv>
+
+namespace smart_router::http {
+namespace {
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Calls fn(token) for each comma-separated token of every Connection header.
+template <typename Fn>
+void for_each_connection_token(const bhttp::fields& fields, Fn&& fn) {
+  for (auto it = fields.find(bhttp::field::connection); it != fields.end(); ++it) {
+    if (it->name() != bhttp::field::connection) break;
+    std::string_view value(it->value().data(), it->value().size());
+    while (!value.empty()) {
+      const auto comma = value.find(',');
+      const std::string_view token = trim(value.substr(0, comma));
+      if (!token.empty() && fn(token)) return;
+      if (comma == std::string_view::npos) break;
+      value.remove_prefix(comma + 1);
+    }
+  }
+}
+
+void append_number(std::string& out, std::uint64_t n) {
+  std::array<char, 24> buf{};
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), n);
+  (void)ec;
+  out.append(buf.data(), end);
+}
+
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  out += name;
+  out += ": ";
+  out += value;
+  out += "\r\n";
+}
+
+void append_framing(std::string& out, BodyFraming framing, std::uint64_t content_length) {
+  if (framing == BodyFraming::content_length) {
+    out += "Content-Length: ";
+    append_number(out, content_length);
+    out += "\r\n";
+  } else if (framing == BodyFraming::chunked) {
+    out += "Transfer-Encoding: chunked\r\n";
+  }
+}
+
+// Fields this proxy always writes itself and so never copies from the message.
+bool is_framing(bhttp::field f) {
+  return f == bhttp::field::content_length || f == bhttp::field::transfer_encoding;
+}
+
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
+bool is_hop_by_hop(std::string_view name) {
+  static constexpr std::array<std::string_view, 9> kHopByHop = {
+      "connection", "keep-alive", "proxy-connection", "te",      "trailer",
+      "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate"};
+  for (auto h : kHopByHop)
+    if (iequals(name, h)) return true;
+  return false;
+}
+
+bool ConnectionInfo::names(const bhttp::fields& fields, std::string_view field) const {
+  bool found = false;
+  for_each_connection_token(fields, [&](std::string_view token) {
+    found = iequals(token, field);
+    return found;
+  });
+  return found;
+}
+
+ConnectionInfo parse_connection(const bhttp::fields& fields) {
+  ConnectionInfo info;
+  for_each_connection_token(fields, [&](std::string_view token) {
+    if (iequals(token, "close")) info.close = true;
+    else if (iequals(token, "keep-alive")) info.keep_alive = true;
+    else if (iequals(token, "upgrade")) info.upgrade = true;
+    return false;
+  });
+  return info;
+}
+
+void render_upstream_request(const bhttp::request_header<>& req, const UpstreamRequestHead& info,
+                             std::string& out) {
+  out.clear();
+  out += std::string_view(req.method_string().data(), req.method_string().size());
+  out += ' ';
+  out += std::string_view(req.target().data(), req.target().size());
+  out += " HTTP/1.1\r\n";
+
+  const bool has_connection_tokens = req.find(bhttp::field::connection) != req.end();
+  const ConnectionInfo conn = has_connection_tokens ? parse_connection(req) : ConnectionInfo{};
+  std::string_view prior_xff;
+  for (const auto& f : req) {
+    const std::string_view name(f.name_string().data(), f.name_string().size());
+    const std::string_view value(f.value().data(), f.value().size());
+    const auto id = f.name();
+    if (is_framing(id) || id == bhttp::field::expect) continue;
+    if (id == bhttp::field::upgrade && info.upgrade) {
+      append_field(out, name, value);
+      continue;
+    }
+    if (is_hop_by_hop(name)) continue;
+    if (has_connection_tokens && conn.names(req, name)) continue;
+    if (iequals(name, "x-forwarded-for")) {
+      prior_xff = value;  // the last one wins; repeated XFF headers are folded below
+      continue;
+    }
+    if (iequals(name, "x-forwarded-proto") || iequals(name, "x-request-id") ||
+        iequals(name, "x-user-tier") || iequals(name, "x-request-budget-ms") ||
+        iequals(name, info.tier_header))
+      continue;
+    append_field(out, name, value);
+  }
+  if (info.upgrade) out += "Connection: upgrade\r\n";
+  out += "X-Forwarded-For: ";
+  if (!prior_xff.empty()) {
+    out += prior_xff;
+    out += ", ";
+  }
+  out += info.client_ip;
+  out += "\r\nX-Forwarded-Proto: ";
+  out += info.proto;
+  out += "\r\nX-Request-Id: ";
+  out += info.request_id;
+  out += "\r\nX-User-Tier: ";
+  out += info.user_tier;
+  out += "\r\nX-Request-Budget-Ms: ";
+  append_number(out, static_cast<std::uint64_t>(info.budget_ms < 0 ? 0 : info.budget_ms));
+  out += "\r\n";
+  append_framing(out, info.framing, info.content_length);
+  out += "\r\n";
+}
+
+void render_client_response(const bhttp::response_header<>& res, const ClientResponseHead& info,
+                            std::string& out) {
+  out.clear();
+  out += "HTTP/1.1 ";
+  append_number(out, res.result_int());
+  out += ' ';
+  const auto reason = res.reason();
+  if (reason.empty()) {
+    const auto fallback = bhttp::obsolete_reason(res.result());
+    out += std::string_view(fallback.data(), fallback.size());
+  } else {
+    out += std::string_view(reason.data(), reason.size());
+  }
+  out += "\r\n";
+
+  const bool has_connection_tokens = res.find(bhttp::field::connection) != res.end();
+  for (const auto& f : res) {
+    const std::string_view name(f.name_string().data(), f.name_string().size());
+    const auto id = f.name();
+    if (is_framing(id) || iequals(name, "x-request-id"))
+      continue;
+    if (id == bhttp::field::upgrade && info.upgrade) {
+      append_field(out, name, std::string_view(f.value().data(), f.value().size()));
+      continue;
+    }
+    if (is_hop_by_hop(name)) continue;
+    if (has_connection_tokens && ConnectionInfo{}.names(res, name)) continue;
+    append_field(out, name, std::string_view(f.value().data(), f.value().size()));
+  }
+  out += "X-Request-Id: ";
+  out += info.request_id;
+  out += "\r\n";
+  if (info.upgrade) {
+    out += "Connection: upgrade\r\n";
+  } else {
+    append_framing(out, info.framing, info.content_length);
+    if (!info.keep_alive) out += "Connection: close\r\n";
+  }
+  out += "\r\n";
+}
+
+bool is_acceptable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.' || c == ':' || c == '/' || c == '+' ||
+                    c == '=';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace smart_router::http

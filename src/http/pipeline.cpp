@@ -1,0 +1,237 @@
+// The request pipeline, as named phases:
+//   begin -> admin -> classify_tier -> match_route -> admit -> forward -> finish
+// Each phase decides; only forward (forwarder.cpp) and the error writer do I/O.
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include "smart_router/admin/admin_handler.hpp"
+#include "smart_router/http/error_response.hpp"
+#include "smart_router/http/exchange.hpp"
+#include "smart_router/http/header_rules.hpp"
+#include "smart_router/http/request_id.hpp"
+
+namespace smart_router::http {
+namespace net = boost::asio;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
+
+std::string_view path_of(const RequestParser& req) {
+  const auto target = sv(req.get().target());
+  return target.substr(0, target.find('?'));
+}
+
+std::optional<std::string_view> find_header(const bhttp::fields& f, std::string_view name) {
+  auto it = f.find(boost::beast::string_view(name.data(), name.size()));
+  if (it == f.end()) return std::nullopt;
+  return sv(it->value());
+}
+
+std::optional<std::string_view> header_lookup(const void* ctx, std::string_view name) {
+  return find_header(*static_cast<const bhttp::fields*>(ctx), name);
+}
+
+// --- begin: request id, connection semantics ---------------------------------------------
+void begin(Exchange& ex) {
+  const auto& req = ex.request.get();
+  auto id = find_header(req, "x-request-id");
+  ex.request_id = (id && is_acceptable_request_id(*id)) ? std::string(*id) : generate_request_id();
+  ex.client_http10 = req.version() < 11;
+  ex.client_keep_alive = req.keep_alive() && !ex.worker.ctx.draining.load();
+  auto expect = find_header(req, "expect");
+  ex.expects_continue = expect && iequals(*expect, "100-continue");
+}
+
+// --- admin: /health /ready /metrics answered by the router itself -------------------------
+std::optional<admin::AdminAnswer> admin(Exchange& ex) {
+  const auto path = path_of(ex.request);
+  const bool on_this_listener = ex.admin_only || ex.snap.config->admin.listen.empty();
+  if (!on_this_listener || !admin::is_admin_path(path)) return std::nullopt;
+  const auto method = ex.request.get().method();
+  if (method != bhttp::verb::get && method != bhttp::verb::head) return std::nullopt;
+  std::vector<admin::PoolStatus> pools;
+  const auto now = upstream::steady_now_ms();
+  for (const auto* p : ex.snap.reachable_pools())
+    pools.push_back({p->pool->name(), p->pool->healthy_count(now), p->pool->endpoints().size()});
+  return admin::answer_admin(path, ex.worker.ctx.draining.load(), pools, ex.worker.ctx.metrics);
+}
+
+// --- classify_tier: header / trusted peer / JWT -> class ----------------------------------
+std::optional<ProxyError> classify_tier(Exchange& ex) {
+  const auto& req = ex.request.get();
+  const auto& tiers = ex.snap.config->tiers;
+  tier::TierInputs in;
+  in.tier_header = find_header(req, tiers.header);
+  if (tiers.trust.mode == config::TrustMode::jwt) in.jwt_header = find_header(req, tiers.trust.jwt.header);
+  in.peer = ex.peer;
+  const auto d = ex.snap.classifier->classify(in);
+  if (d.outcome == tier::TierOutcome::unknown_tier)
+    return ProxyError{ErrorKind::unknown_tier, "unknown tier in " + tiers.header, 0, {}};
+  if (d.outcome == tier::TierOutcome::unauthorized)
+    return ProxyError{ErrorKind::unauthorized, "the tier claim could not be verified", 0, {}};
+  ex.cls = &ex.snap.classes[d.class_index];
+  return std::nullopt;
+}
+
+// --- match_route: first route whose match holds -> pool or a fixed answer -----------------
+std::optional<ProxyError> match_route(Exchange& ex) {
+  const auto& req = ex.request.get();
+  routing::RequestView view;
+  view.method = sv(req.method_string());
+  view.path = path_of(ex.request);
+  view.tier = ex.cls->cls->name;
+  view.header = &header_lookup;
+  view.header_ctx = static_cast<const bhttp::fields*>(&req);
+  const auto decision = ex.snap.routes->match(view);
+  if (!decision) return ProxyError{ErrorKind::no_route, {}, 0, {}};
+  ex.route = decision->route;
+  switch (ex.route->action) {
+    case config::RouteActionKind::respond:
+      return ProxyError{ErrorKind::route_respond, "refused by route " + ex.route->name,
+                        ex.route->respond.status, ex.route->respond.error};
+    case config::RouteActionKind::pool:
+      ex.pool = ex.snap.route_pools[decision->route_index];
+      break;
+    case config::RouteActionKind::tier_pool:
+      ex.pool = ex.cls->pool;
+      break;
+  }
+  return std::nullopt;
+}
+
+// --- admit: priority shedding against the router-wide in-flight count ---------------------
+std::optional<ProxyError> admit(Exchange& ex, overload::AdmissionGuard& guard) {
+  if (!ex.worker.ctx.admission.try_admit(ex.cls->shed_limit)) {
+    ex.cls->shed->Increment();
+    return ProxyError{ErrorKind::overloaded, {}, 0, {}};
+  }
+  guard = overload::AdmissionGuard(ex.worker.ctx.admission);
+  return std::nullopt;
+}
+
+// --- finish: metrics and the access log ---------------------------------------------------
+void finish(Exchange& ex) {
+  static const std::string kNone = "none";
+  auto& ctx = ex.worker.ctx;
+  const auto elapsed = Clock::now() - ex.started;
+  const double seconds = std::chrono::duration<double>(elapsed).count();
+  const ClassRuntime* cls = ex.cls != nullptr ? ex.cls : &ex.snap.classes[ex.snap.classifier->default_class()];
+  const std::string& tier = cls->cls->pool;
+  const std::string& route = ex.route != nullptr ? ex.route->name : kNone;
+  ex.worker.request_counters.get(ctx.metrics, tier, cls->cls->name, route, ex.status).Increment();
+  auto& tm = *cls->pool->tier_metrics;
+  tm.duration_summary->Observe(seconds);
+  tm.duration_histogram->Observe(seconds);
+  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
+  tm.rolling_ms.add(std::chrono::duration_cast<std::chrono::seconds>(
+                        Clock::now().time_since_epoch()).count(),
+                    static_cast<std::uint64_t>(us) / 1000);
+  if (seconds * 1000.0 > cls->cls->latency_budget_ms) cls->budget_exceeded->Increment();
+
+  auto log = ctx.access_log.load();
+  if (log && log->enabled()) {
+    const auto& req = ex.request.get();
+    observability::AccessRecord r;
+    r.request_id = ex.request_id;
+    r.client_ip = ex.client_ip;
+    r.method = sv(req.method_string());
+    r.target = sv(req.target());
+    r.status = ex.status;
+    r.duration_ms = seconds * 1000.0;
+    r.tier = tier;
+    r.user_tier = cls->cls->name;
+    r.route = route;
+    r.upstream = ex.last_endpoint != nullptr ? std::string_view(ex.last_endpoint->address()) : "";
+    r.attempts = ex.attempts;
+    r.bytes_sent = ex.bytes_sent;
+    r.error = ex.error_code;
+    log->write(r);
+  }
+}
+
+net::awaitable<void> write_admin(Exchange& ex, const admin::AdminAnswer& a) {
+  const bool head_only = ex.request.get().method() == bhttp::verb::head;
+  std::string out = "HTTP/1.1 " + std::to_string(a.status) + " " +
+                    std::string(reason_phrase(a.status)) + "\r\nContent-Type: " + a.content_type +
+                    "\r\nContent-Length: " + std::to_string(a.body.size()) +
+                    "\r\nCache-Control: no-store\r\nX-Request-Id: " + ex.request_id +
+                    (ex.client_keep_alive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
+  if (!head_only) out += a.body;
+  ex.watch.arm_after(std::chrono::milliseconds(ex.snap.config->server.limits.idle_timeout_ms),
+                     DeadlineWatch::Action::cancel_client);
+  auto [ec, n] = co_await net::async_write(ex.client, net::buffer(out),
+                                           net::as_tuple(net::use_awaitable));
+  if (ec) ex.client_keep_alive = false;
+}
+
+// RAII: smart_router_in_flight_requests{tier} up for the life of the forward.
+class InFlightGauge {
+ public:
+  explicit InFlightGauge(prometheus::Gauge& g) : g_(g) { g_.Increment(); }
+  ~InFlightGauge() { g_.Decrement(); }
+  InFlightGauge(const InFlightGauge&) = delete;
+  InFlightGauge& operator=(const InFlightGauge&) = delete;
+
+ private:
+  prometheus::Gauge& g_;
+};
+
+}  // namespace
+
+net::awaitable<void> send_error(Exchange& ex, const ProxyError& err) {
+  ex.status = status_of(err);
+  ex.error_code = err.kind == ErrorKind::route_respond ? std::string_view("route_respond")
+                                                       : error_status(err.kind).code;
+  if (ex.response_started) {
+    ex.client_keep_alive = false;  // mid-response failure: the only signal left is closing
+    co_return;
+  }
+  // An unread request body would be taken for the next request: close instead.
+  if (!ex.request.is_done()) ex.client_keep_alive = false;
+  const std::string out = render_error(err, ex.request_id, ex.client_keep_alive);
+  ex.response_started = true;
+  ex.watch.arm_after(std::chrono::milliseconds(ex.snap.config->server.limits.idle_timeout_ms),
+                     DeadlineWatch::Action::cancel_client);
+  auto [ec, n] = co_await net::async_write(ex.client, net::buffer(out),
+                                           net::as_tuple(net::use_awaitable));
+  ex.bytes_sent += n;
+  if (ec) ex.client_keep_alive = false;
+}
+
+net::awaitable<void> reject_request(Exchange& ex, ErrorKind kind, std::string message) {
+  ex.request_id = generate_request_id();
+  ex.client_keep_alive = false;
+  co_await send_error(ex, ProxyError{kind, std::move(message), 0, {}});
+  finish(ex);
+}
+
+net::awaitable<bool> run_exchange(Exchange& ex) {
+  begin(ex);
+  if (auto answer = admin(ex)) {
+    co_await write_admin(ex, *answer);
+    co_return ex.client_keep_alive;
+  }
+  if (ex.admin_only) {
+    co_await send_error(ex, ProxyError{ErrorKind::no_route, "admin listener", 0, {}});
+    co_return ex.client_keep_alive;
+  }
+  overload::AdmissionGuard admission;
+  std::optional<ProxyError> err = classify_tier(ex);
+  if (!err) err = match_route(ex);
+  if (!err) err = admit(ex, admission);
+  if (err) {
+    co_await send_error(ex, *err);
+  } else {
+    InFlightGauge in_flight(*ex.cls->pool->tier_metrics->in_flight);
+    ex.deadline = ex.started + std::chrono::milliseconds(ex.cls->cls->timeout_ms);
+    co_await forward(ex);
+  }
+  admission.reset();
+  finish(ex);
+  co_return ex.client_keep_alive;
+}
+
+}  // namespace smart_router::http

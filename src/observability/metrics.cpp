@@ -1,0 +1,175 @@
+#include "smart_router/observability/metrics.hpp"
+
+#include <chrono>
+#include <prometheus/text_serializer.h>
+
+#include "smart_router/observability/metric_names.hpp"
+
+namespace smart_router::observability {
+namespace names = metric_names;
+
+namespace {
+
+const prometheus::Histogram::BucketBoundaries& duration_buckets() {
+  static const prometheus::Histogram::BucketBoundaries kBuckets = {
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  return kBuckets;
+}
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
+  auto& r = *registry_;
+  requests_total_ = &prometheus::BuildCounter()
+                         .Name(names::kHttpRequestsTotal)
+                         .Help("Requests answered, by infrastructure tier, user tier, route and status.")
+                         .Register(r);
+  duration_summary_ = &prometheus::BuildSummary()
+                           .Name(names::kHttpRequestDurationSeconds)
+                           .Help("Request duration quantiles over a sliding 60 s window, by tier.")
+                           .Register(r);
+  duration_histogram_ = &prometheus::BuildHistogram()
+                             .Name(names::kRequestDurationSeconds)
+                             .Help("Request duration histogram, by tier.")
+                             .Register(r);
+  response_time_ms_ = &prometheus::BuildGauge()
+                           .Name(names::kResponseTimeMs)
+                           .Help("Mean response time over the last 30 s in milliseconds, by tier.")
+                           .Register(r);
+  upstream_healthy_ = &prometheus::BuildGauge()
+                           .Name(names::kUpstreamHealthy)
+                           .Help("1 when the endpoint passes active health checks.")
+                           .Register(r);
+  upstream_ejected_ = &prometheus::BuildGauge()
+                           .Name(names::kUpstreamEjected)
+                           .Help("1 while passive outlier detection ejects the endpoint.")
+                           .Register(r);
+  upstream_requests_ = &prometheus::BuildCounter()
+                            .Name(names::kUpstreamRequestsTotal)
+                            .Help("Attempts sent to upstream endpoints, by outcome.")
+                            .Register(r);
+  shed_ = &prometheus::BuildCounter()
+               .Name(names::kShedTotal)
+               .Help("Requests shed by priority under overload, by user tier.")
+               .Register(r);
+  budget_exceeded_ = &prometheus::BuildCounter()
+                          .Name(names::kBudgetExceededTotal)
+                          .Help("Responses slower than the tier class's latency_budget_ms.")
+                          .Register(r);
+  retries_ = &prometheus::BuildCounter()
+                  .Name(names::kRetriesTotal)
+                  .Help("Retried upstream attempts, by pool.")
+                  .Register(r);
+  config_reloads_ = &prometheus::BuildCounter()
+                         .Name(names::kConfigReloadsTotal)
+                         .Help("Config reloads, by result.")
+                         .Register(r);
+  in_flight_ = &prometheus::BuildGauge()
+                    .Name(names::kInFlightRequests)
+                    .Help("Requests in flight, by tier.")
+                    .Register(r);
+  active_connections_ = &prometheus::BuildGauge()
+                             .Name(names::kActiveConnections)
+                             .Help("Open client connections.")
+                             .Register(r)
+                             .Add({});
+  config_generation_ = &prometheus::BuildGauge()
+                            .Name(names::kConfigGeneration)
+                            .Help("Number of the config snapshot in use (1 = the first load).")
+                            .Register(r)
+                            .Add({});
+  prometheus::BuildGauge()
+      .Name(names::kBuildInfo)
+      .Help("Build information.")
+      .Register(r)
+      .Add({{"version", SMART_ROUTER_VERSION}})
+      .Set(1);
+  config_reloads(true);  // both series exist from the start, so rate() and alerts see zeros
+  config_reloads(false);
+}
+
+TierMetrics& Metrics::tier(const std::string& tier) {
+  std::lock_guard lock(tiers_mutex_);
+  auto& slot = tiers_[tier];
+  if (!slot) {
+    slot = std::make_unique<TierMetrics>();
+    const prometheus::Labels labels{{"tier", tier}};
+    slot->duration_summary = &duration_summary_->Add(
+        labels,
+        prometheus::Summary::Quantiles{{0.5, 0.05}, {0.9, 0.01}, {0.95, 0.005}, {0.99, 0.001}},
+        std::chrono::seconds{60}, 6);
+    slot->duration_histogram = &duration_histogram_->Add(labels, duration_buckets());
+    slot->response_time_ms = &response_time_ms_->Add(labels);
+    slot->in_flight = &in_flight_->Add(labels);
+  }
+  return *slot;
+}
+
+prometheus::Counter& Metrics::requests(const std::string& tier, const std::string& user_tier,
+                                       const std::string& route, unsigned status) {
+  return requests_total_->Add({{"tier", tier},
+                               {"user_tier", user_tier},
+                               {"route", route},
+                               {"status", std::to_string(status)}});
+}
+
+prometheus::Counter& Metrics::budget_exceeded(const std::string& tier,
+                                              const std::string& user_tier) {
+  return budget_exceeded_->Add({{"tier", tier}, {"user_tier", user_tier}});
+}
+
+prometheus::Counter& Metrics::shed(const std::string& user_tier) {
+  return shed_->Add({{"user_tier", user_tier}});
+}
+
+prometheus::Counter& Metrics::retries(const std::string& pool) {
+  return retries_->Add({{"pool", pool}});
+}
+
+prometheus::Counter& Metrics::upstream_requests(const std::string& pool,
+                                                const std::string& endpoint,
+                                                const std::string& outcome) {
+  return upstream_requests_->Add({{"pool", pool}, {"endpoint", endpoint}, {"outcome", outcome}});
+}
+
+prometheus::Gauge& Metrics::upstream_healthy(const std::string& pool,
+                                             const std::string& endpoint) {
+  return upstream_healthy_->Add({{"pool", pool}, {"endpoint", endpoint}});
+}
+
+prometheus::Gauge& Metrics::upstream_ejected(const std::string& pool,
+                                             const std::string& endpoint) {
+  return upstream_ejected_->Add({{"pool", pool}, {"endpoint", endpoint}});
+}
+
+prometheus::Counter& Metrics::config_reloads(bool success) {
+  return config_reloads_->Add({{"result", success ? "success" : "failure"}});
+}
+
+std::string Metrics::serialize() {
+  const auto now_s = now_seconds();
+  {
+    std::lock_guard lock(tiers_mutex_);
+    for (auto& [name, t] : tiers_) t->response_time_ms->Set(t->rolling_ms.mean(now_s));
+  }
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+prometheus::Counter& RequestCounterCache::get(Metrics& m, const std::string& tier,
+                                              const std::string& user_tier,
+                                              const std::string& route, unsigned status) {
+  const Key key{&tier, &user_tier, &route, status};
+  auto it = cache_.find(key);
+  if (it != cache_.end()) return *it->second;
+  auto& counter = m.requests(tier, user_tier, route, status);
+  cache_.emplace(key, &counter);
+  return counter;
+}
+
+}  // namespace smart_router::observability

@@ -1,0 +1,35 @@
+#include "smart_router/routing/route_table.hpp"
+
+#include <stdexcept>
+
+#include "smart_router/routing/route_matcher.hpp"
+
+namespace smart_router::routing {
+
+struct RouteTable::Compiled {
+  explicit Compiled(const config::Route& r) : matcher(r.match) {}
+  RouteMatcher matcher;
+};
+
+RouteTable::RouteTable(const std::vector<config::Route>& routes) : source_(&routes) {
+  routes_.reserve(routes.size());
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    try {
+      routes_.push_back(std::make_unique<Compiled>(routes[i]));
+    } catch (const std::invalid_argument& e) {
+      const std::string who =
+          routes[i].name.empty() ? "#" + std::to_string(i + 1) : "\"" + routes[i].name + "\"";
+      throw std::invalid_argument("route " + who + ": " + e.what());
+    }
+  }
+}
+
+RouteTable::~RouteTable() = default;
+
+std::optional<RouteDecision> RouteTable::match(const RequestView& req) const {
+  for (std::size_t i = 0; i < routes_.size(); ++i)
+    if (routes_[i]->matcher.matches(req)) return RouteDecision{i, &(*source_)[i]};
+  return std::nullopt;
+}
+
+}  // namespace smart_router::routing

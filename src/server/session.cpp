@@ -1,0 +1,117 @@
+#include "smart_router/server/session.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <limits>
+
+#include "smart_router/http/exchange.hpp"
+#include "smart_router/server/worker.hpp"
+
+namespace smart_router::server {
+namespace net = boost::asio;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr auto kToken = net::as_tuple(net::use_awaitable);
+
+// The error a request head that failed to parse answers with.
+ErrorKind head_error(const boost::system::error_code& ec) {
+  if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
+    return ErrorKind::headers_too_large;
+  if (ec == bhttp::error::body_limit) return ErrorKind::payload_too_large;
+  return ErrorKind::bad_request;
+}
+
+bool is_parse_error(const boost::system::error_code& ec) {
+  return ec.category() == make_error_code(bhttp::error::end_of_stream).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+}
+
+// Keeps the session alive until its watchdog has stopped.
+net::awaitable<void> run_watchdog(std::shared_ptr<Session> s) { co_await s->watch.run(); }
+
+net::awaitable<void> run_session(std::shared_ptr<Session> s) {
+  auto& res = s->worker.resources();
+  auto& ctx = res.ctx;
+  bool first = true;
+  for (;;) {
+    const auto snap = res.snapshot();  // held for this request's whole life
+    const auto& limits = snap->config->server.limits;
+    if (s->buffer.size() == 0) {
+      // Between requests. A new connection gets header_timeout to start talking (slowloris),
+      // a kept-alive one idle_timeout.
+      s->idle = true;
+      if (ctx.draining.load(std::memory_order_relaxed)) break;
+      s->watch.arm_after(std::chrono::milliseconds(first ? limits.header_timeout_ms
+                                                          : limits.idle_timeout_ms),
+                         DeadlineWatch::Action::cancel_client);
+      auto [ec] = co_await s->socket.async_wait(tcp::socket::wait_read, kToken);
+      s->idle = false;
+      if (ec) break;
+    }
+    first = false;
+
+    http::RequestParser parser;
+    parser.header_limit(static_cast<std::uint32_t>(
+        std::min<std::uint64_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+    parser.body_limit(limits.max_body_bytes);
+    s->watch.arm_after(std::chrono::milliseconds(limits.header_timeout_ms),
+                       DeadlineWatch::Action::cancel_client);
+    auto [ec, n] = co_await bhttp::async_read_header(s->socket, s->buffer, parser, kToken);
+    (void)n;
+    http::Exchange ex{s->socket, s->buffer, parser, s->watch, res, *snap, s->client_ip, s->peer};
+    ex.admin_only = s->admin_only;
+    if (ec) {
+      if (s->watch.fired()) {
+        co_await http::reject_request(ex, ErrorKind::request_timeout, {});
+      } else if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit ||
+                 ec == bhttp::error::buffer_overflow || is_parse_error(ec)) {
+        co_await http::reject_request(ex, head_error(ec), "malformed request: " + ec.message());
+      }
+      break;  // end_of_stream, partial_message, a reset: the client is gone
+    }
+    if (!co_await http::run_exchange(ex)) break;
+  }
+  boost::system::error_code ignored;
+  s->socket.shutdown(tcp::socket::shutdown_send, ignored);
+  s->socket.close(ignored);
+  s->watch.stop();
+}
+
+}  // namespace
+
+Session::Session(tcp::socket s, Worker& w, bool admin)
+    : socket(std::move(s)), watch(socket.get_executor()), worker(w), admin_only(admin) {
+  watch.set_client(&socket);
+}
+
+void start_session(tcp::socket socket, Worker& worker, bool admin_only) {
+  boost::system::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  auto s = std::make_shared<Session>(std::move(socket), worker, admin_only);
+  const auto remote = s->socket.remote_endpoint(ec);
+  if (ec) return;  // already gone
+  s->peer = remote.address();
+  if (s->peer.is_v6() && s->peer.to_v6().is_v4_mapped())
+    s->peer = net::ip::make_address_v4(net::ip::v4_mapped, s->peer.to_v6());
+  s->client_ip = s->peer.to_string();
+  s->registry_pos = worker.add_session(s.get());
+  auto& ctx = worker.resources().ctx;
+  ctx.connections.fetch_add(1, std::memory_order_relaxed);
+  ctx.metrics.active_connections().Increment();
+  net::co_spawn(worker.ioc(), run_watchdog(s), net::detached);
+  net::co_spawn(worker.ioc(), run_session(s), [s](std::exception_ptr) {
+    auto& c = s->worker.resources().ctx;
+    c.connections.fetch_sub(1, std::memory_order_relaxed);
+    c.metrics.active_connections().Decrement();
+    s->worker.remove_session(s->registry_pos);
+  });
+}
+
+}  // namespace smart_router::server

@@ -1,0 +1,97 @@
+#include "smart_router/server/worker.hpp"
+
+#include <sys/socket.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "smart_router/server/session.hpp"
+#include "smart_router/upstream/endpoint.hpp"
+
+namespace smart_router::server {
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+net::awaitable<void> accept_loop(tcp::acceptor* acceptor, Worker* worker, bool admin_only) {
+  auto& ctx = worker->resources().ctx;
+  for (;;) {
+    auto [ec, socket] = co_await acceptor->async_accept(net::as_tuple(net::use_awaitable));
+    if (ec == net::error::operation_aborted || !acceptor->is_open()) co_return;
+    if (ec) {
+      // Out of file descriptors and the like: back off briefly instead of spinning.
+      spdlog::warn("accept failed: {}", ec.message());
+      net::steady_timer pause(worker->ioc(), std::chrono::milliseconds(50));
+      co_await pause.async_wait(net::as_tuple(net::use_awaitable));
+      continue;
+    }
+    const auto limit = worker->resources().snapshot()->config->server.limits.max_connections;
+    if (ctx.connections.load(std::memory_order_relaxed) >= static_cast<std::int64_t>(limit)) {
+      boost::system::error_code ignored;
+      socket.close(ignored);  // over max_connections: refuse rather than queue unboundedly
+      continue;
+    }
+    start_session(std::move(socket), *worker, admin_only);
+  }
+}
+
+}  // namespace
+
+Worker::Worker(http::RouterContext& ctx, std::size_t index) : resources_(ctx), index_(index) {}
+
+void Worker::listen(const tcp::endpoint& at, bool admin_only) {
+  auto acceptor = std::make_unique<tcp::acceptor>(ioc_);
+  acceptor->open(at.protocol());
+  acceptor->set_option(net::socket_base::reuse_address(true));
+  int one = 1;
+  if (::setsockopt(acceptor->native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0)
+    throw boost::system::system_error(errno, boost::system::system_category(), "SO_REUSEPORT");
+  if (at.address().is_v6()) acceptor->set_option(net::ip::v6_only(false));
+  acceptor->bind(at);
+  acceptor->listen(net::socket_base::max_listen_connections);
+  net::co_spawn(ioc_, accept_loop(acceptor.get(), this, admin_only), net::detached);
+  acceptors_.push_back(std::move(acceptor));
+}
+
+void Worker::begin_drain() {
+  boost::system::error_code ignored;
+  for (auto& a : acceptors_) a->close(ignored);
+  for (Session* s : sessions_)
+    if (s->idle) s->socket.cancel(ignored);
+  resources_.connections.clear();
+}
+
+std::list<Session*>::iterator Worker::add_session(Session* s) {
+  open_sessions_.fetch_add(1);
+  return sessions_.insert(sessions_.end(), s);
+}
+
+void Worker::remove_session(std::list<Session*>::iterator it) {
+  sessions_.erase(it);
+  open_sessions_.fetch_sub(1);
+}
+
+tcp::endpoint parse_listen_address(const std::string& listen) {
+  std::string host;
+  std::string port;
+  if (!upstream::split_host_port(listen, host, port))
+    throw std::invalid_argument("bad listen address: " + listen);
+  const auto port_number = static_cast<unsigned short>(std::stoul(port));
+  if (host.empty() || host == "*" || host == "0.0.0.0")
+    return {net::ip::address_v4::any(), port_number};
+  boost::system::error_code ec;
+  auto address = net::ip::make_address(host, ec);
+  if (!ec) return {address, port_number};
+  net::io_context ioc;
+  tcp::resolver resolver(ioc);
+  auto results = resolver.resolve(host, port);
+  return results.begin()->endpoint();
+}
+
+}  // namespace smart_router::server

@@ -1,0 +1,108 @@
+#include "smart_router/tier/tier_classifier.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "smart_router/tier/trust_policy.hpp"
+
+namespace smart_router::tier {
+namespace {
+
+char upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
+
+std::string to_upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = upper(c);
+  return out;
+}
+
+// `upper_name` is already upper-case; `claim` is compared without copying it.
+bool equals_upper(std::string_view upper_name, std::string_view claim) noexcept {
+  return upper_name.size() == claim.size() &&
+         std::equal(upper_name.begin(), upper_name.end(), claim.begin(),
+                    [](char u, char c) { return u == upper(c); });
+}
+
+}  // namespace
+
+struct TierClassifier::Impl {
+  Impl(const config::Tiers& tiers, const config::EnvLookup& env)
+      : trust(tiers.trust, tiers.header, env) {}
+
+  std::vector<std::string> upper_names;  // Tiers::classes order
+  config::FallbackPolicy on_unknown = config::FallbackPolicy::use_default;
+  config::FallbackPolicy on_untrusted = config::FallbackPolicy::use_default;
+  bool routing_enabled = true;
+  TrustPolicy trust;
+};
+
+TierClassifier::TierClassifier(const config::Tiers& tiers, const config::EnvLookup& env)
+    : impl_(std::make_unique<Impl>(tiers, env)) {
+  if (tiers.classes.empty()) throw std::invalid_argument("tiers.classes: no tier class defined");
+  impl_->upper_names.reserve(tiers.classes.size());
+  for (const auto& c : tiers.classes) {
+    std::string name = to_upper(c.name);
+    if (name.empty()) throw std::invalid_argument("tiers.classes: a class has an empty name");
+    if (std::find(impl_->upper_names.begin(), impl_->upper_names.end(), name) !=
+        impl_->upper_names.end())
+      throw std::invalid_argument("tiers.classes: duplicate class " + name);
+    impl_->upper_names.push_back(std::move(name));
+  }
+  const auto def = find_class(tiers.default_tier);
+  if (!def)
+    throw std::invalid_argument("tiers.default: " + tiers.default_tier + " is not a tier class");
+  default_index_ = *def;
+  impl_->on_unknown = tiers.on_unknown;
+  impl_->on_untrusted = tiers.trust.on_untrusted;
+  impl_->routing_enabled = tiers.routing_enabled;
+}
+
+TierClassifier::~TierClassifier() = default;
+
+std::optional<std::size_t> TierClassifier::find_class(std::string_view name) const {
+  const auto& names = impl_->upper_names;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (equals_upper(names[i], name)) return i;
+  return std::nullopt;
+}
+
+TierDecision TierClassifier::classify(const TierInputs& in) const {
+  TierDecision d;
+  d.class_index = default_index_;
+  if (!impl_->routing_enabled) return d;  // TIER_ROUTING_ENABLED=false: everyone is the default
+
+  const Claim claim = impl_->trust.evaluate(in);
+  switch (claim.state) {
+    case ClaimState::absent:
+      return d;
+
+    case ClaimState::untrusted:
+      // Claiming the default class needs no proof: nothing is downgraded or refused.
+      if (equals_upper(impl_->upper_names[default_index_], claim.name())) return d;
+      if (impl_->on_untrusted == config::FallbackPolicy::reject) {
+        d.outcome = TierOutcome::unauthorized;
+        return d;
+      }
+      d.downgraded = true;
+      return d;
+
+    case ClaimState::honoured:
+      if (const auto idx = find_class(claim.name())) {
+        d.class_index = *idx;
+        return d;
+      }
+      break;  // a believed claim naming no class: on_unknown
+
+    case ClaimState::malformed:
+      break;
+  }
+
+  if (impl_->on_unknown == config::FallbackPolicy::reject) {
+    d.outcome = TierOutcome::unknown_tier;
+    return d;
+  }
+  d.downgraded = true;  // the claim was present but not honoured
+  return d;
+}
+
+}  // namespace smart_router::tier

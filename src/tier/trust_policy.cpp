@@ -1,0 +1,103 @@
+#include "smart_router/tier/trust_policy.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "smart_router/tier/jwt_verifier.hpp"
+
+namespace smart_router::tier {
+namespace {
+
+char upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return upper(x) == upper(y); });
+}
+
+std::string_view trim(std::string_view s) noexcept {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// The tier header's value, trimmed; empty when absent or blank (both mean "no claim").
+std::string_view header_claim(const TierInputs& in) noexcept {
+  return in.tier_header ? trim(*in.tier_header) : std::string_view{};
+}
+
+Claim untrusted_header(std::string_view value, const char* reason) noexcept {
+  Claim c;
+  c.state = ClaimState::untrusted;
+  c.header_value = value;
+  c.reason = reason;
+  return c;
+}
+
+}  // namespace
+
+TrustPolicy::TrustPolicy(const config::Trust& trust, std::string_view tier_header_name,
+                         const config::EnvLookup& env)
+    : mode_(trust.mode), trusted_(trust.trusted_cidrs) {
+  // CIDRs are parsed in every mode so a typo is reported even before the mode is switched on.
+  if (mode_ == config::TrustMode::jwt) {
+    jwt_ = std::make_unique<JwtVerifier>(trust.jwt, env);
+    jwt_header_is_tier_header_ = iequals(trust.jwt.header, tier_header_name);
+  }
+}
+
+TrustPolicy::~TrustPolicy() = default;
+
+Claim TrustPolicy::evaluate(const TierInputs& in) const noexcept {
+  switch (mode_) {
+    case config::TrustMode::header: {
+      Claim c;
+      c.header_value = header_claim(in);
+      if (!c.header_value.empty()) c.state = ClaimState::honoured;
+      return c;
+    }
+
+    case config::TrustMode::trusted_peers: {
+      const std::string_view value = header_claim(in);
+      if (value.empty()) return Claim{};
+      if (!trusted_.contains(in.peer)) return untrusted_header(value, "peer not in trusted_cidrs");
+      Claim c;
+      c.state = ClaimState::honoured;
+      c.header_value = value;
+      return c;
+    }
+
+    case config::TrustMode::jwt: {
+      // The tier header is never believed here; a value in it is only an unproven claim.
+      const std::string_view bare = jwt_header_is_tier_header_ ? std::string_view{} : header_claim(in);
+      JwtCheck check =
+          in.jwt_header ? jwt_->check(*in.jwt_header) : JwtCheck{JwtStatus::no_token, {}, nullptr};
+      Claim c;
+      switch (check.status) {
+        case JwtStatus::invalid:
+          c.state = ClaimState::untrusted;
+          c.reason = check.reason;
+          return c;
+        case JwtStatus::invalid_claim:
+          c.state = ClaimState::malformed;
+          c.reason = check.reason;
+          return c;
+        case JwtStatus::valid:
+          if (!check.claim.empty()) {
+            c.state = ClaimState::honoured;
+            c.from_token = true;
+            c.token_value = std::move(check.claim);
+            return c;
+          }
+          [[fallthrough]];  // verified, but it claims no tier
+        case JwtStatus::no_token:
+          if (!bare.empty()) return untrusted_header(bare, "tier header without a JWT claim");
+          return c;  // absent
+      }
+      return c;
+    }
+  }
+  return Claim{};
+}
+
+}  // namespace smart_router::tier

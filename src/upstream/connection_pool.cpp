@@ -1,0 +1,48 @@
+#include "smart_router/upstream/connection_pool.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+
+namespace smart_router::upstream {
+namespace {
+
+// An idle keep-alive socket is usable when nothing is waiting on it: no EOF, no reset, and no
+// stray bytes (a response we never asked for).
+bool still_open(boost::asio::ip::tcp::socket& socket) {
+  char byte;
+  const auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+}  // namespace
+
+std::unique_ptr<UpstreamConnection> ConnectionPool::take(const Endpoint& ep,
+                                                         std::int64_t now_ms) {
+  auto it = idle_.find(&ep);
+  if (it == idle_.end()) return nullptr;
+  auto& stack = it->second;
+  while (!stack.empty()) {
+    auto conn = std::move(stack.back());
+    stack.pop_back();
+    if (now_ms - conn->idle_since_ms <= kMaxIdleMs && still_open(conn->socket)) return conn;
+  }
+  return nullptr;
+}
+
+void ConnectionPool::put(std::unique_ptr<UpstreamConnection> conn, std::uint32_t max_idle,
+                         std::int64_t now_ms) {
+  auto& stack = idle_[conn->endpoint.get()];
+  if (stack.size() >= max_idle) return;  // conn closes as it goes out of scope
+  conn->idle_since_ms = now_ms;
+  conn->buffer.clear();
+  stack.push_back(std::move(conn));
+}
+
+std::size_t ConnectionPool::idle_count() const {
+  std::size_t n = 0;
+  for (const auto& [ep, stack] : idle_) n += stack.size();
+  return n;
+}
+
+}  // namespace smart_router::upstream

@@ -1,0 +1,184 @@
+#include <gtest/gtest.h>
+
+#include "config_test_support.hpp"
+
+namespace smart_router::config {
+namespace {
+
+using test::HasError;
+using test::kPools;
+
+TEST(ValidateTiersTest, ClassPoolMustExist) {
+  const auto errors = test::validate_yaml(
+      "tiers:\n"                     // 1
+      "  classes:\n"                 // 2
+      "    LITE: {pool: shared}\n"   // 3
+      "    PRO: {pool: premum}\n" +  // 4: value col 17
+      std::string(kPools));
+  EXPECT_TRUE(HasError(errors, 4, 17,
+                       "tiers.classes.PRO.pool: unknown pool \"premum\" (known: shared, "
+                       "premium)"));
+  // The default routes need ELITE..VOID for premium-paths.
+  EXPECT_TRUE(HasError(errors, 0, 0, "routes[0].match.tiers[0]: unknown class \"ELITE\""));
+}
+
+TEST(ValidateTiersTest, DuplicateClassesAreCaseInsensitive) {
+  const auto errors = test::validate_yaml(
+      "tiers:\n"                    // 1
+      "  classes:\n"                // 2
+      "    LITE: {pool: shared}\n"  // 3
+      "    lite: {pool: shared}\n"  // 4: key col 5
+      "    Lite: {pool: shared}\n"  // 5: key col 5
+      "routes: [{name: r, tier_pool: true}]\n" +
+      std::string(kPools));
+  EXPECT_TRUE(HasError(errors, 4, 5,
+                       "tiers.classes.lite: duplicate class \"LITE\" (class names are "
+                       "case-insensitive; first defined at line 3, column 5)"));
+  EXPECT_TRUE(HasError(errors, 5, 5, "tiers.classes.Lite: duplicate class \"LITE\""));
+  EXPECT_EQ(errors.size(), 2u) << test::dump(errors);
+}
+
+TEST(ValidateTiersTest, ClassRangesAndNames) {
+  const auto errors = test::validate_yaml(
+      "tiers:\n"                                                           // 1
+      "  default: GOLD\n"                                                  // 2
+      "  classes:\n"                                                       // 3
+      "    GOLD: {pool: shared, shed_at_percent: 0}\n"                     // 4: col 43
+      "    SILVER: {pool: shared, shed_at_percent: 101, timeout_ms: 0,\n"  // 5: 45, 62
+      "             latency_budget_ms: 0}\n"                               // 6: col 33
+      "    \"bad name\": {pool: shared}\n"                                 // 7: key col 5
+      "routes: [{name: r, tier_pool: true}]\n" +
+      std::string(kPools));
+  EXPECT_TRUE(HasError(errors, 4, 43,
+                       "tiers.classes.GOLD.shed_at_percent: must be between 1 and 100, got 0"));
+  EXPECT_TRUE(HasError(errors, 5, 45,
+                       "tiers.classes.SILVER.shed_at_percent: must be between 1 and 100, got "
+                       "101"));
+  EXPECT_TRUE(HasError(errors, 5, 62, "tiers.classes.SILVER.timeout_ms: must be greater than 0"));
+  EXPECT_TRUE(
+      HasError(errors, 6, 33, "tiers.classes.SILVER.latency_budget_ms: must be greater than 0"));
+  EXPECT_TRUE(HasError(errors, 7, 5,
+                       "tiers.classes.bad name: class names may only contain letters, digits"));
+  EXPECT_EQ(errors.size(), 5u) << test::dump(errors);
+}
+
+TEST(ValidateTiersTest, DefaultMustNameAClass) {
+  const auto errors = test::validate_yaml(
+      "tiers:\n"             // 1
+      "  default: Gold\n" +  // 2: value col 12
+      std::string(kPools));
+  EXPECT_TRUE(HasError(errors, 2, 12,
+                       "tiers.default: unknown class \"GOLD\" (known: LITE, PRO, ELITE, BLACK, "
+                       "OBSIDIAN, VOID)"));
+  EXPECT_EQ(errors.size(), 1u) << test::dump(errors);
+}
+
+TEST(ValidateTiersTest, NoClasses) {
+  const auto errors = test::validate_yaml(
+      "tiers:\n"         // 1
+      "  classes: {}\n"  // 2: key col 3
+      "routes: [{name: r, tier_pool: true}]\n" +
+      std::string(kPools));
+  EXPECT_TRUE(HasError(errors, 2, 3, "tiers.classes: at least one class is required"));
+  EXPECT_EQ(errors.size(), 1u) << test::dump(errors);  // no "unknown class" noise
+}
+
+TEST(ValidateTiersTest, HeaderNamesMustBeTokens) {
+  const auto errors = test::validate_yaml(
+      "tiers:\n"                          // 1
+      "  header: \"X User Tier\"\n"       // 2: col 11
+      "  trust:\n"                        // 3
+      "    jwt: {header: \"Auth:\"}\n" +  // 4: col 19
+      std::string(kPools));
+  EXPECT_TRUE(HasError(errors, 2, 11, "tiers.header: invalid header name \"X User Tier\""));
+  EXPECT_TRUE(HasError(errors, 4, 19, "tiers.trust.jwt.header: invalid header name \"Auth:\""));
+}
+
+TEST(ValidateTiersTest, Cidrs) {
+  const auto errors = test::validate_yaml(
+      "tiers:\n"                   // 1
+      "  trust:\n"                 // 2
+      "    mode: trusted_peers\n"  // 3
+      "    trusted_cidrs:\n"       // 4
+      "      - 10.0.0.0/8\n"       // 5
+      "      - 10.0.0.0/33\n"      // 6: col 9
+      "      - \"fd00::/8\"\n"     // 7
+      "      - \"fd00::/129\"\n"   // 8: col 9
+      "      - 192.168.1.1\n"      // 9: col 9
+      "      - 999.1.1.1/8\n"      // 10: col 9
+      "      - \"::1/128\"\n" +    // 11
+      std::string(kPools));
+  EXPECT_TRUE(HasError(errors, 6, 9,
+                       "tiers.trust.trusted_cidrs[1]: invalid CIDR \"10.0.0.0/33\": not an IPv4 "
+                       "address/prefix"));
+  EXPECT_TRUE(HasError(errors, 8, 9,
+                       "tiers.trust.trusted_cidrs[3]: invalid CIDR \"fd00::/129\": not an IPv6"));
+  EXPECT_TRUE(HasError(errors, 9, 9,
+                       "tiers.trust.trusted_cidrs[4]: invalid CIDR \"192.168.1.1\": missing "
+                       "\"/PREFIX\" (write a single host as 192.168.1.1/32)"));
+  EXPECT_TRUE(
+      HasError(errors, 10, 9, "tiers.trust.trusted_cidrs[5]: invalid CIDR \"999.1.1.1/8\""));
+  EXPECT_EQ(errors.size(), 4u) << test::dump(errors);
+}
+
+TEST(ValidateTiersTest, TrustedPeersNeedsCidrs) {
+  const auto errors = test::validate_yaml(
+      "tiers:\n"
+      "  trust: {mode: trusted_peers}\n" +
+      std::string(kPools));
+  EXPECT_TRUE(test::HasErrorText(
+      errors, "tiers.trust.trusted_cidrs: mode trusted_peers needs at least one CIDR"));
+  EXPECT_EQ(errors.size(), 1u) << test::dump(errors);
+}
+
+TEST(ValidateTiersTest, JwtAlgorithmsAndKeys) {
+  const auto errors = test::validate_yaml(
+      "tiers:\n"                                         // 1
+      "  trust:\n"                                       // 2
+      "    mode: jwt\n"                                  // 3
+      "    jwt:\n"                                       // 4
+      "      algorithms: [HS256, RS256, none, hs512]\n"  // 5: 34, 40
+      "      hs256_secret_env: \"1BAD\"\n"               // 6: col 25
+      "      public_key_file: /nonexistent/pub.pem\n"    // 7: col 24
+      "      claim: \"\"\n" +                            // 8: col 14
+      std::string(kPools));
+  EXPECT_TRUE(HasError(errors, 5, 34,
+                       "tiers.trust.jwt.algorithms[2]: unsupported algorithm \"none\" "
+                       "(supported: HS256, RS256, ES256)"));
+  EXPECT_TRUE(
+      HasError(errors, 5, 40, "tiers.trust.jwt.algorithms[3]: unsupported algorithm \"hs512\""));
+  EXPECT_TRUE(HasError(errors, 6, 25,
+                       "tiers.trust.jwt.hs256_secret_env: HS256 needs the name of the environment "
+                       "variable holding the secret, got \"1BAD\""));
+  EXPECT_TRUE(HasError(errors, 7, 24,
+                       "tiers.trust.jwt.public_key_file: cannot read \"/nonexistent/pub.pem\": No "
+                       "such file or directory"));
+  EXPECT_TRUE(HasError(errors, 8, 14, "tiers.trust.jwt.claim: must not be empty"));
+  EXPECT_EQ(errors.size(), 5u) << test::dump(errors);
+}
+
+TEST(ValidateTiersTest, JwtRs256NeedsKeyFile) {
+  const auto errors = test::validate_yaml(
+      "tiers:\n"
+      "  trust: {mode: jwt, jwt: {algorithms: [RS256]}}\n" +
+      std::string(kPools));
+  EXPECT_TRUE(test::HasErrorText(
+      errors, "tiers.trust.jwt.public_key_file: RS256/ES256 need a PEM public key file"));
+  EXPECT_EQ(errors.size(), 1u) << test::dump(errors);
+}
+
+TEST(ValidateTiersTest, JwtSettingsIgnoredOutsideJwtModeExceptSpelling) {
+  const auto ok = test::validate_yaml(
+      "tiers:\n"
+      "  trust: {mode: header, jwt: {algorithms: [RS256]}}\n" +
+      std::string(kPools));
+  EXPECT_TRUE(ok.empty()) << test::dump(ok);
+  const auto bad = test::validate_yaml(
+      "tiers:\n"
+      "  trust: {mode: header, jwt: {algorithms: [RS265]}}\n" +
+      std::string(kPools));
+  EXPECT_TRUE(test::HasErrorText(bad, "unsupported algorithm \"RS265\""));
+}
+
+}  // namespace
+}  // namespace smart_router::config

@@ -1,0 +1,21 @@
+// Process-wide state shared by every connection on every thread (atomics only).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <utility>
+
+namespace mock_upstream {
+
+struct State {
+  explicit State(std::string upstream_name) : name(std::move(upstream_name)) {}
+
+  const std::string name;
+  std::atomic<std::uint64_t> connections_accepted{0};  // also the source of connection ids
+  std::atomic<std::uint64_t> requests{0};              // everything but /health and /admin/*
+  std::atomic<std::uint64_t> health_checks{0};         // requests to /health
+  std::atomic<bool> healthy{true};                     // flipped by /admin/health/{fail,ok}
+};
+
+}  // namespace mock_upstream
