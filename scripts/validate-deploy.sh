@@ -113,14 +113,16 @@ fi
 if [ -x deploy/terraform/validate.sh ]; then
   check "deploy/terraform/validate.sh" deploy/terraform/validate.sh
 fi
-for f in deploy/config/check-scaling.*; do
+# One entry point, the first that exists (a .sh usually wraps the others).
+for f in deploy/config/check-scaling.sh deploy/config/check-scaling.mjs deploy/config/check-scaling.js \
+         deploy/config/check-scaling.py; do
   [ -f "$f" ] || continue
   case "$f" in
     *.sh) check "$f" bash "$f" ;;
-    *.mjs | *.js) check "$f" node "$f" ;;
     *.py) check "$f" python3 "$f" ;;
-    *) if [ -x "$f" ]; then check "$f" "$f"; else skip "$f" "unknown file type, not executable"; fi ;;
+    *) check "$f" node "$f" ;;
   esac
+  break
 done
 
 echo

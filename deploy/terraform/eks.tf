@@ -103,17 +103,20 @@ resource "aws_iam_role_policy_attachment" "eks_node" {
 
 # Launch templates carry what a managed node group cannot set by itself: our extra security group
 # (a launch template with security groups replaces the default, so the EKS cluster security group
-# is listed again), IMDSv2 only, and an encrypted gp3 root volume.
+# is listed again), IMDSv2 only with a hop limit of 1, and an encrypted gp3 root volume.
 resource "aws_launch_template" "eks_shared" {
   name_prefix            = "${local.name}-eks-shared-"
   description            = "EKS node group shared (node-type=shared)"
   vpc_security_group_ids = [aws_eks_cluster.main.vpc_config[0].cluster_security_group_id, aws_security_group.eks_nodes.id]
   update_default_version = true
 
+  # Hop limit 1: pods on the pod network cannot reach IMDS, so they cannot borrow the node role.
+  # AWS access for pods goes through EKS Pod Identity; the AWS Load Balancer Controller then
+  # needs its region and VPC passed explicitly (--aws-region, --aws-vpc-id = output vpc_id).
   metadata_options {
     http_endpoint               = "enabled"
     http_tokens                 = "required"
-    http_put_response_hop_limit = 2 # pods on the VPC CNI are one hop further away than the node
+    http_put_response_hop_limit = 1
   }
 
   block_device_mappings {
@@ -141,7 +144,7 @@ resource "aws_launch_template" "eks_premium" {
   metadata_options {
     http_endpoint               = "enabled"
     http_tokens                 = "required"
-    http_put_response_hop_limit = 2
+    http_put_response_hop_limit = 1
   }
 
   block_device_mappings {
@@ -292,12 +295,15 @@ data "aws_iam_policy_document" "lb_controller" {
     sid = "Describe"
     actions = [
       "elasticloadbalancing:DescribeLoadBalancers",
+      "elasticloadbalancing:DescribeLoadBalancerAttributes",
       "elasticloadbalancing:DescribeListeners",
+      "elasticloadbalancing:DescribeListenerAttributes",
       "elasticloadbalancing:DescribeRules",
       "elasticloadbalancing:DescribeTags",
       "elasticloadbalancing:DescribeTargetGroups",
       "elasticloadbalancing:DescribeTargetGroupAttributes",
       "elasticloadbalancing:DescribeTargetHealth",
+      "ec2:DescribeAccountAttributes",
       "ec2:DescribeAvailabilityZones",
       "ec2:DescribeInstances",
       "ec2:DescribeNetworkInterfaces",

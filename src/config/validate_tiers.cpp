@@ -1,4 +1,6 @@
-// tiers checks: header, default class, classes, trust (CIDRs, JWT).
+// tiers checks: header, default class, classes, trust (CIDRs, JWT). CIDR and JWT rules follow
+// what the tier module accepts at runtime (tier::Cidr, tier::JwtVerifier).
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/network_v4.hpp>
 #include <boost/asio/ip/network_v6.hpp>
 #include <cctype>
@@ -24,19 +26,34 @@ bool valid_env_name(std::string_view s) {
   return true;
 }
 
-// "10.0.0.0/8", "fd00::/8". Empty result = valid.
+// "10.0.0.0/8", "fd00::/8", or a bare address for one host (as tier::Cidr accepts them).
+// Empty result = valid.
 std::string cidr_problem(const std::string& s) {
-  if (s.find('/') == std::string::npos)
-    return "missing \"/PREFIX\" (write a single host as " + s +
-           (s.find(':') != std::string::npos ? "/128" : "/32") + ")";
+  namespace ip = boost::asio::ip;
+  if (s.find('%') != std::string::npos) return "scope ids (%...) are not allowed";
+  const bool v6 = s.find(':') != std::string::npos;
   boost::system::error_code ec;
-  if (s.find(':') != std::string::npos) {
-    (void)boost::asio::ip::make_network_v6(s, ec);
-    if (ec) return "not an IPv6 address/prefix with prefix 0..128";
-  } else {
-    (void)boost::asio::ip::make_network_v4(s, ec);
-    if (ec) return "not an IPv4 address/prefix with prefix 0..32";
+  if (s.find('/') == std::string::npos) {
+    (void)ip::make_address(s, ec);
+    if (ec) return v6 ? "not an IPv6 address" : "not an IPv4 address";
+    return {};
   }
+  std::string address, network, canonical;
+  if (v6) {
+    const auto net = ip::make_network_v6(s, ec);
+    if (ec) return "not an IPv6 address/prefix with prefix 0..128";
+    address = net.address().to_string();
+    network = net.network().to_string();
+    canonical = net.canonical().to_string();
+  } else {
+    const auto net = ip::make_network_v4(s, ec);
+    if (ec) return "not an IPv4 address/prefix with prefix 0..32";
+    address = net.address().to_string();
+    network = net.network().to_string();
+    canonical = net.canonical().to_string();
+  }
+  if (address != network)
+    return "host bits are set after the prefix (did you mean " + canonical + "?)";
   return {};
 }
 
@@ -72,27 +89,37 @@ void validate_jwt(Validation& v, const Trust& t) {
   if (!is_http_token(j.header))
     v.error("tiers.trust.jwt.header", "invalid header name " + quote(j.header));
   if (j.claim.empty()) v.error("tiers.trust.jwt.claim", "must not be empty");
-  bool hs = false, pk = false;
+  bool hmac = false, rsa = false, ec = false;
   for (std::size_t i = 0; i < j.algorithms.size(); ++i) {
-    const std::string& a = j.algorithms[i];
-    if (a == "HS256") {
-      hs = true;
-    } else if (a == "RS256" || a == "ES256") {
-      pk = true;
+    const std::string a = to_upper(j.algorithms[i]);
+    const std::string path = "tiers.trust.jwt.algorithms[" + std::to_string(i) + "]";
+    const bool size_ok =
+        a.size() == 5 && (a.ends_with("256") || a.ends_with("384") || a.ends_with("512"));
+    if (size_ok && a.starts_with("HS")) {
+      hmac = true;
+    } else if (size_ok && a.starts_with("RS")) {
+      rsa = true;
+    } else if (size_ok && a.starts_with("ES")) {
+      ec = true;
+    } else if (a == "NONE") {
+      v.error(path, "\"none\" (unsigned tokens) is not allowed");
     } else {
-      v.error("tiers.trust.jwt.algorithms[" + std::to_string(i) + "]",
-              "unsupported algorithm " + quote(a) + " (supported: HS256, RS256, ES256)");
+      v.error(path, "unsupported algorithm " + quote(j.algorithms[i]) +
+                        " (supported: HS256, RS256, ES256 and their 384/512 variants)");
     }
   }
   if (t.mode != TrustMode::jwt) return;
   if (j.algorithms.empty()) v.error("tiers.trust.jwt.algorithms", "at least one is required");
-  if (hs && !valid_env_name(j.hs256_secret_env))
+  if (rsa && ec)
+    v.error("tiers.trust.jwt.algorithms",
+            "RS* and ES* need different keys, but there is one public_key_file");
+  if (hmac && !valid_env_name(j.hs256_secret_env))
     v.error("tiers.trust.jwt.hs256_secret_env",
-            "HS256 needs the name of the environment variable holding the secret, got " +
+            "HS* needs the name of the environment variable holding the secret, got " +
                 quote(j.hs256_secret_env));
-  if (pk) {
+  if (rsa || ec) {
     if (j.public_key_file.empty())
-      v.error("tiers.trust.jwt.public_key_file", "RS256/ES256 need a PEM public key file");
+      v.error("tiers.trust.jwt.public_key_file", "RS*/ES* need a PEM public key file");
     else
       v.readable_file(v.marks.file, "tiers.trust.jwt.public_key_file", j.public_key_file);
   }

@@ -60,7 +60,8 @@ bool Validation::pool_exists(const FieldMarks& entry, const std::string& path,
   // With no pools at all, "pools: at least one pool is required" says it already.
   if (config.pools.empty()) return false;
   std::vector<std::string> names;
-  for (const auto& p : config.pools) names.push_back(p.name);
+  for (const auto& p : config.pools)
+    if (std::find(names.begin(), names.end(), p.name) == names.end()) names.push_back(p.name);
   error(entry, path, "unknown pool " + quote(pool) + " (known: " + join(names) + ")");
   return false;
 }
@@ -72,7 +73,8 @@ bool Validation::class_exists(const std::string& name) const {
 
 std::string Validation::class_names() const {
   std::vector<std::string> names;
-  for (const auto& c : config.tiers.classes) names.push_back(c.name);
+  for (const auto& c : config.tiers.classes)
+    if (std::find(names.begin(), names.end(), c.name) == names.end()) names.push_back(c.name);
   return join(names);
 }
 

@@ -8,6 +8,13 @@ namespace {
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (lower(a[i]) != lower(b[i])) return false;
+  return true;
+}
+
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
@@ -59,14 +66,54 @@ bool is_framing(bhttp::field f) {
   return f == bhttp::field::content_length || f == bhttp::field::transfer_encoding;
 }
 
+// Hop-by-hop headers all have a Beast field code, so the hot path compares integers.
+bool is_hop_by_hop_field(bhttp::field f) {
+  switch (f) {
+    case bhttp::field::connection:
+    case bhttp::field::keep_alive:
+    case bhttp::field::proxy_connection:
+    case bhttp::field::te:
+    case bhttp::field::trailer:
+    case bhttp::field::transfer_encoding:
+    case bhttp::field::upgrade:
+    case bhttp::field::proxy_authorization:
+    case bhttp::field::proxy_authenticate:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The tokens of the Connection header(s), collected once per message (rarely any but
+// keep-alive/close/upgrade).
+struct ConnectionTokens {
+  std::array<std::string_view, 8> names{};
+  std::size_t count = 0;
+  bool overflow = false;  // more custom tokens than we keep: fall back to a full scan
+
+  explicit ConnectionTokens(const bhttp::fields& fields) {
+    if (fields.find(bhttp::field::connection) == fields.end()) return;
+    for_each_connection_token(fields, [&](std::string_view token) {
+      if (iequals_ascii(token, "close") || iequals_ascii(token, "keep-alive") ||
+          iequals_ascii(token, "upgrade"))
+        return false;
+      if (count < names.size()) names[count++] = token;
+      else overflow = true;
+      return false;
+    });
+  }
+  bool names_field(const bhttp::fields& fields, std::string_view name) const {
+    if (overflow) return ConnectionInfo{}.names(fields, name);
+    for (std::size_t i = 0; i < count; ++i)
+      if (iequals_ascii(names[i], name)) return true;
+    return false;
+  }
+};
+
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
-  return true;
-}
+bool iequals(std::string_view a, std::string_view b) { return iequals_ascii(a, b); }
+
 
 bool is_hop_by_hop(std::string_view name) {
   static constexpr std::array<std::string_view, 9> kHopByHop = {
@@ -105,28 +152,28 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
   out += std::string_view(req.target().data(), req.target().size());
   out += " HTTP/1.1\r\n";
 
-  const bool has_connection_tokens = req.find(bhttp::field::connection) != req.end();
-  const ConnectionInfo conn = has_connection_tokens ? parse_connection(req) : ConnectionInfo{};
+  const ConnectionTokens named(req);
   std::string_view prior_xff;
   for (const auto& f : req) {
+    const auto id = f.name();
     const std::string_view name(f.name_string().data(), f.name_string().size());
     const std::string_view value(f.value().data(), f.value().size());
-    const auto id = f.name();
-    if (is_framing(id) || id == bhttp::field::expect) continue;
     if (id == bhttp::field::upgrade && info.upgrade) {
       append_field(out, name, value);
       continue;
     }
-    if (is_hop_by_hop(name)) continue;
-    if (has_connection_tokens && conn.names(req, name)) continue;
-    if (iequals(name, "x-forwarded-for")) {
-      prior_xff = value;  // the last one wins; repeated XFF headers are folded below
-      continue;
+    if (is_hop_by_hop_field(id) || is_framing(id) || id == bhttp::field::expect) continue;
+    if (id == bhttp::field::unknown) {
+      if (iequals(name, "x-forwarded-for")) {
+        prior_xff = value;  // repeated XFF headers: the last one is kept and appended to
+        continue;
+      }
+      if (iequals(name, "x-forwarded-proto") || iequals(name, "x-request-id") ||
+          iequals(name, "x-user-tier") || iequals(name, "x-request-budget-ms"))
+        continue;
     }
-    if (iequals(name, "x-forwarded-proto") || iequals(name, "x-request-id") ||
-        iequals(name, "x-user-tier") || iequals(name, "x-request-budget-ms") ||
-        iequals(name, info.tier_header))
-      continue;
+    if (iequals(name, info.tier_header)) continue;
+    if (named.count != 0 && named.names_field(req, name)) continue;
     append_field(out, name, value);
   }
   if (info.upgrade) out += "Connection: upgrade\r\n";
@@ -164,19 +211,19 @@ void render_client_response(const bhttp::response_header<>& res, const ClientRes
   }
   out += "\r\n";
 
-  const bool has_connection_tokens = res.find(bhttp::field::connection) != res.end();
+  const ConnectionTokens named(res);
   for (const auto& f : res) {
-    const std::string_view name(f.name_string().data(), f.name_string().size());
     const auto id = f.name();
-    if (is_framing(id) || iequals(name, "x-request-id"))
-      continue;
+    const std::string_view name(f.name_string().data(), f.name_string().size());
+    const std::string_view value(f.value().data(), f.value().size());
     if (id == bhttp::field::upgrade && info.upgrade) {
-      append_field(out, name, std::string_view(f.value().data(), f.value().size()));
+      append_field(out, name, value);
       continue;
     }
-    if (is_hop_by_hop(name)) continue;
-    if (has_connection_tokens && ConnectionInfo{}.names(res, name)) continue;
-    append_field(out, name, std::string_view(f.value().data(), f.value().size()));
+    if (is_hop_by_hop_field(id) || is_framing(id)) continue;
+    if (id == bhttp::field::unknown && iequals(name, "x-request-id")) continue;
+    if (named.count != 0 && named.names_field(res, name)) continue;
+    append_field(out, name, value);
   }
   out += "X-Request-Id: ";
   out += info.request_id;

@@ -123,12 +123,11 @@ void finish(Exchange& ex) {
   const std::string& route = ex.route != nullptr ? ex.route->name : kNone;
   ex.worker.request_counters.get(ctx.metrics, tier, cls->cls->name, route, ex.status).Increment();
   auto& tm = *cls->pool->tier_metrics;
-  tm.duration_summary->Observe(seconds);
+  const auto now_s =
+      std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+  tm.duration_summary.observe(seconds, now_s);
   tm.duration_histogram->Observe(seconds);
-  const auto us = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
-  tm.rolling_ms.add(std::chrono::duration_cast<std::chrono::seconds>(
-                        Clock::now().time_since_epoch()).count(),
-                    static_cast<std::uint64_t>(us) / 1000);
+  tm.rolling_ms.add(now_s, static_cast<std::uint64_t>(seconds * 1e6));  // microseconds
   if (seconds * 1000.0 > cls->cls->latency_budget_ms) cls->budget_exceeded->Increment();
 
   auto log = ctx.access_log.load();

@@ -30,10 +30,6 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                          .Name(names::kHttpRequestsTotal)
                          .Help("Requests answered, by infrastructure tier, user tier, route and status.")
                          .Register(r);
-  duration_summary_ = &prometheus::BuildSummary()
-                           .Name(names::kHttpRequestDurationSeconds)
-                           .Help("Request duration quantiles over a sliding 60 s window, by tier.")
-                           .Register(r);
   duration_histogram_ = &prometheus::BuildHistogram()
                              .Name(names::kRequestDurationSeconds)
                              .Help("Request duration histogram, by tier.")
@@ -100,10 +96,6 @@ TierMetrics& Metrics::tier(const std::string& tier) {
   if (!slot) {
     slot = std::make_unique<TierMetrics>();
     const prometheus::Labels labels{{"tier", tier}};
-    slot->duration_summary = &duration_summary_->Add(
-        labels,
-        prometheus::Summary::Quantiles{{0.5, 0.05}, {0.9, 0.01}, {0.95, 0.005}, {0.99, 0.001}},
-        std::chrono::seconds{60}, 6);
     slot->duration_histogram = &duration_histogram_->Add(labels, duration_buckets());
     slot->response_time_ms = &response_time_ms_->Add(labels);
     slot->in_flight = &in_flight_->Add(labels);
@@ -154,11 +146,26 @@ prometheus::Counter& Metrics::config_reloads(bool success) {
 
 std::string Metrics::serialize() {
   const auto now_s = now_seconds();
+  prometheus::MetricFamily summary;
+  summary.name = names::kHttpRequestDurationSeconds;
+  summary.help = "Request duration quantiles over a sliding 60 s window, by tier.";
+  summary.type = prometheus::MetricType::Summary;
   {
     std::lock_guard lock(tiers_mutex_);
-    for (auto& [name, t] : tiers_) t->response_time_ms->Set(t->rolling_ms.mean(now_s));
+    for (auto& [name, t] : tiers_) {
+      t->response_time_ms->Set(t->rolling_ms.mean(now_s) / 1000.0);  // us -> ms
+      prometheus::ClientMetric m;
+      m.label = {{"tier", name}};
+      m.summary.sample_count = t->duration_summary.count();
+      m.summary.sample_sum = t->duration_summary.sum();
+      for (double q : kQuantiles)
+        m.summary.quantile.push_back({q, t->duration_summary.quantile(q, now_s)});
+      summary.metric.push_back(std::move(m));
+    }
   }
-  return prometheus::TextSerializer().Serialize(registry_->Collect());
+  auto families = registry_->Collect();
+  families.push_back(std::move(summary));
+  return prometheus::TextSerializer().Serialize(families);
 }
 
 prometheus::Counter& RequestCounterCache::get(Metrics& m, const std::string& tier,

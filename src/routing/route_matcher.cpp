@@ -1,3 +1,10 @@
+// g++ 12 with -fsanitize=address,undefined reports a false -Wmaybe-uninitialized inside
+// libstdc++'s regex compiler (std::function in _State). It is reported at the std header's
+// location, so it has to be off before the first include.
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
 #include "smart_router/routing/route_matcher.hpp"
 
 #include <algorithm>
@@ -6,7 +13,9 @@
 namespace smart_router::routing {
 namespace {
 
-char upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
+char upper(char c) noexcept {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+}
 
 bool equals_upper(std::string_view upper_value, std::string_view s) noexcept {
   return upper_value.size() == s.size() &&
@@ -54,9 +63,8 @@ bool RouteMatcher::matches(const RequestView& req) const {
   if (!tiers_.empty() &&
       !any_of(tiers_, [&](const std::string& t) { return equals_upper(t, req.tier); }))
     return false;
-  if (!prefixes_.empty() && !any_of(prefixes_, [&](const std::string& p) {
-        return req.path.substr(0, p.size()) == p;
-      }))
+  if (!prefixes_.empty() &&
+      !any_of(prefixes_, [&](const std::string& p) { return req.path.substr(0, p.size()) == p; }))
     return false;
   if (!exact_.empty() && !any_of(exact_, [&](const std::string& e) { return e == req.path; }))
     return false;

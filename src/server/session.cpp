@@ -65,7 +65,8 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
                        DeadlineWatch::Action::cancel_client);
     auto [ec, n] = co_await bhttp::async_read_header(s->socket, s->buffer, parser, kToken);
     (void)n;
-    http::Exchange ex{s->socket, s->buffer, parser, s->watch, res, *snap, s->client_ip, s->peer};
+    http::Exchange ex{s->socket, s->buffer, parser, s->watch, res, *snap, s->client_ip, s->peer,
+                    s->head_buffer};
     ex.admin_only = s->admin_only;
     if (ec) {
       if (s->watch.fired()) {
@@ -89,6 +90,7 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
 Session::Session(tcp::socket s, Worker& w, bool admin)
     : socket(std::move(s)), watch(socket.get_executor()), worker(w), admin_only(admin) {
   watch.set_client(&socket);
+  head_buffer.reserve(1024);
 }
 
 void start_session(tcp::socket socket, Worker& worker, bool admin_only) {

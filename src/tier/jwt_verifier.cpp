@@ -33,11 +33,13 @@ constexpr AlgInfo kAlgs[] = {
     {"ES512", Family::ec, EVP_sha512},
 };
 
-char upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
+char upper(char c) noexcept {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+}
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return upper(x) == upper(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return upper(x) == upper(y); });
 }
 
 std::string_view trim(std::string_view s) noexcept {
@@ -87,8 +89,8 @@ bool well_formed(std::string_view token) noexcept {
 // base64url without padding, as JWS signatures are written.
 std::string b64url(const unsigned char* data, std::size_t len) {
   std::string out(4 * ((len + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data,
-                                static_cast<int>(len));
+  const int n =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(len));
   out.resize(static_cast<std::size_t>(n));
   while (!out.empty() && out.back() == '=') out.pop_back();
   for (char& c : out) {
@@ -169,9 +171,9 @@ struct JwtVerifier::Impl {
   bool claims_ok(const nlohmann::json& payload, JwtCheck& out) const {
     // cpp-jwt has checked "exp" already, but reads it as unsigned: a negative one never expires.
     if (const auto exp = payload.find("exp"); exp != payload.end()) {
-      const double now = std::chrono::duration<double>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
+      const double now =
+          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+              .count();
       if (!exp->is_number() || exp->get<double>() < now - 1) {
         out.reason = "token expired";
         return false;
@@ -211,7 +213,8 @@ JwtVerifier::JwtVerifier(const config::JwtTrust& cfg, const config::EnvLookup& e
   bool want_ec = false;
   for (const auto& name : cfg.algorithms) {
     if (iequals(name, "none"))
-      throw std::invalid_argument("tiers.trust.jwt.algorithms: \"none\" (unsigned tokens) is not allowed");
+      throw std::invalid_argument(
+          "tiers.trust.jwt.algorithms: \"none\" (unsigned tokens) is not allowed");
     const AlgInfo* alg = find_alg(name);
     if (alg == nullptr)
       throw std::invalid_argument("tiers.trust.jwt.algorithms: unknown algorithm \"" + name +

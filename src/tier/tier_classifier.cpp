@@ -8,7 +8,9 @@
 namespace smart_router::tier {
 namespace {
 
-char upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
+char upper(char c) noexcept {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+}
 
 std::string to_upper(std::string_view s) {
   std::string out(s);

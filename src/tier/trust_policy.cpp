@@ -8,11 +8,13 @@
 namespace smart_router::tier {
 namespace {
 
-char upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c; }
+char upper(char c) noexcept {
+  return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+}
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return upper(x) == upper(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return upper(x) == upper(y); });
 }
 
 std::string_view trim(std::string_view s) noexcept {
@@ -69,7 +71,8 @@ Claim TrustPolicy::evaluate(const TierInputs& in) const noexcept {
 
     case config::TrustMode::jwt: {
       // The tier header is never believed here; a value in it is only an unproven claim.
-      const std::string_view bare = jwt_header_is_tier_header_ ? std::string_view{} : header_claim(in);
+      const std::string_view bare =
+          jwt_header_is_tier_header_ ? std::string_view{} : header_claim(in);
       JwtCheck check =
           in.jwt_header ? jwt_->check(*in.jwt_header) : JwtCheck{JwtStatus::no_token, {}, nullptr};
       Claim c;

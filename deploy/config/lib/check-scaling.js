@@ -9,8 +9,11 @@
 //   deploy/terraform   node-group types/sizes/disks, labels and taint; Aurora class/count/
 //                      max_connections (the instance parameter group)/backups; Redis node type/
 //                      count/maxmemory-policy/reserved-memory-percent (variables and parameter groups)
-//   config/router.yaml which user tiers map to which pool, and their latency budgets (skipped
-//                      with a note while the file does not exist)
+//   config/router.yaml which user tiers map to which pool, and their latency budgets; against
+//                      the Terraform ALB: router port, ALB idle timeout < router keep-alive,
+//                      deregistration delay > drain timeout, premium header name/values and
+//                      path patterns = the router's premium routing (skipped with a note while
+//                      the file does not exist)
 // and the invariants of the numbers themselves:
 //   DB pools   per-pod pool x (max replicas + rollout surge) + reserved <= max_connections,
 //              for the writer and for each reader
@@ -365,6 +368,21 @@ async function checkTerraform(cfg, o, r, routerDoc) {
     if (albIdle) {
       if (!(albIdle.d * 1000 < idle)) r.fail('INVARIANT', `ALB idle timeout ${albIdle.d} s (var.alb_idle_timeout_seconds) must be below the router's server.limits.idle_timeout_ms ${idle} ms, or the ALB reuses connections the router is closing (502s)`);
       else r.ok(`ALB idle ${albIdle.d} s < router idle ${idle} ms`);
+    }
+    // The ALB's premium rules mirror the router's premium routing (they only pick a target
+    // group, but a mismatch would make the per-tier ALB metrics lie).
+    const hdr = varDefault('premium_tier_header_name');
+    const routerHeader = (routerDoc.tiers && routerDoc.tiers.header) || 'X-User-Tier';
+    if (hdr) r.same(vf, 'tier header (config/router.yaml tiers.header vs var.premium_tier_header_name, case-insensitive)', routerHeader.toLowerCase(), String(hdr.d).toLowerCase());
+    const vals = varDefault('premium_tier_header_values');
+    if (vals && cfg.tiers.premium) r.same(vf, 'var.premium_tier_header_values (the premium user tiers)', [...cfg.tiers.premium.user_tiers].map((x) => x.toUpperCase()).sort(), [...vals.d].map((x) => String(x).toUpperCase()).sort());
+    const pats = varDefault('premium_path_patterns');
+    const premiumPrefixes = new Set();
+    for (const rt of routerDoc.routes || []) {
+      if (rt && rt.pool === 'premium' && rt.match && rt.match.path_prefix) [].concat(rt.match.path_prefix).forEach((x) => premiumPrefixes.add(String(x)));
+    }
+    if (pats && premiumPrefixes.size) {
+      r.same(vf, 'var.premium_path_patterns (config/router.yaml path_prefix of the routes to pool premium, + "*")', [...premiumPrefixes].map((x) => `${x}*`).sort(), [...pats.d].sort());
     }
     const drain = server.drain_timeout_ms === undefined ? 20000 : server.drain_timeout_ms;
     for (const t of ['shared', 'premium']) {

@@ -2,20 +2,23 @@
 // node --test: check-scaling passes on the repository as it is, and catches each kind of drift
 // planted in a temporary copy (one change per test; YAML edited through the parser, so the
 // tests do not depend on how the manifests are formatted).
-const test = require('node:test');
+const { describe, it, after } = require('node:test');
 const assert = require('node:assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { execFileSync } = require('child_process');
+const { execFile } = require('child_process');
 const { load } = require('../lib/deps');
 
 const YAML = load('yaml');
 const repo = path.resolve(__dirname, '..', '..', '..');
 const tool = path.join(__dirname, '..', 'lib', 'check-scaling.js');
 
+const tmpDirs = [];
+
 function copyInputs() {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'check-scaling-'));
+  tmpDirs.push(tmp);
   const cp = (rel) => { if (fs.existsSync(path.join(repo, rel))) fs.cpSync(path.join(repo, rel), path.join(tmp, rel), { recursive: true }); };
   cp('deploy/config/scaling-config.yaml');
   cp('deploy/k8s');
@@ -28,11 +31,11 @@ function copyInputs() {
 }
 
 function run(root) {
-  try {
-    return { code: 0, out: execFileSync(process.execPath, [tool, '--root', root], { encoding: 'utf8' }) };
-  } catch (e) {
-    return { code: e.status, out: `${e.stdout}${e.stderr}` };
-  }
+  return new Promise((resolve) => {
+    execFile(process.execPath, [tool, '--root', root], { encoding: 'utf8' }, (err, stdout, stderr) => {
+      resolve({ code: err ? err.code : 0, out: `${stdout}${stderr}` });
+    });
+  });
 }
 
 // Edit every YAML document of `file` for which pick(doc) is true.
@@ -66,72 +69,76 @@ function editWorkload(root, dir, kinds, edit) {
   assert.ok(hit, `test setup: no ${kinds.join('/')} in deploy/k8s/${dir}`);
 }
 
-test('the repository is consistent', () => {
-  const r = run(repo);
-  assert.strictEqual(r.code, 0, r.out);
-});
+describe('check-scaling', { concurrency: 3 }, () => {
+  after(() => { for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true }); });
 
-test('HPA maxReplicas drift', () => {
-  const root = copyInputs();
-  editWorkload(root, 'shared-api', ['HorizontalPodAutoscaler'], (d) => { d.spec.maxReplicas = 40; });
-  const r = run(root);
-  assert.strictEqual(r.code, 1, r.out);
-  assert.match(r.out, /DRIFT deploy\/k8s\/shared-api\/\S+: shared-api HPA maxReplicas: scaling-config.yaml says 50, \S+ says 40/);
-});
+  it('the repository is consistent', async () => {
+    const r = await run(repo);
+    assert.strictEqual(r.code, 0, r.out);
+  });
 
-test('container resources drift', () => {
-  const root = copyInputs();
-  editWorkload(root, 'premium-api', ['Deployment'], (d) => { d.spec.template.spec.containers[0].resources.limits.memory = '3Gi'; });
-  const r = run(root);
-  assert.strictEqual(r.code, 1, r.out);
-  assert.match(r.out, /premium-api Deployment container "[^"]+" resources.limits.memory: scaling-config.yaml says "4Gi", \S+ says "3Gi"/);
-});
+  it('HPA maxReplicas drift', async () => {
+    const root = copyInputs();
+    editWorkload(root, 'shared-api', ['HorizontalPodAutoscaler'], (d) => { d.spec.maxReplicas = 40; });
+    const r = await run(root);
+    assert.strictEqual(r.code, 1, r.out);
+    assert.match(r.out, /DRIFT deploy\/k8s\/shared-api\/\S+: shared-api HPA maxReplicas: scaling-config.yaml says 50, \S+ says 40/);
+  });
 
-test('premium pods that no longer tolerate the premium taint', () => {
-  const root = copyInputs();
-  editWorkload(root, 'premium-api', ['Deployment'], (d) => { delete d.spec.template.spec.tolerations; });
-  const r = run(root);
-  assert.strictEqual(r.code, 1, r.out);
-  assert.match(r.out, /premium-api runs on node group premium but does not tolerate its taint premium-only=true:NoSchedule/);
-});
+  it('container resources drift', async () => {
+    const root = copyInputs();
+    editWorkload(root, 'premium-api', ['Deployment'], (d) => { d.spec.template.spec.containers[0].resources.limits.memory = '3Gi'; });
+    const r = await run(root);
+    assert.strictEqual(r.code, 1, r.out);
+    assert.match(r.out, /premium-api Deployment container "[^"]+" resources.limits.memory: scaling-config.yaml says "4Gi", \S+ says "3Gi"/);
+  });
 
-test('Terraform Redis eviction policy drift', () => {
-  const root = copyInputs();
-  editText(path.join(root, 'deploy/terraform/variables.tf'), /maxmemory_policy\s*=\s*"allkeys-lru"/, 'maxmemory_policy        = "volatile-lru"');
-  const r = run(root);
-  assert.strictEqual(r.code, 1, r.out);
-  assert.match(r.out, /var.redis_shared.maxmemory_policy: scaling-config.yaml says "allkeys-lru", variables.tf says "volatile-lru"/);
-});
+  it('premium pods that no longer tolerate the premium taint', async () => {
+    const root = copyInputs();
+    editWorkload(root, 'premium-api', ['Deployment'], (d) => { delete d.spec.template.spec.tolerations; });
+    const r = await run(root);
+    assert.strictEqual(r.code, 1, r.out);
+    assert.match(r.out, /premium-api runs on node group premium but does not tolerate its taint premium-only=true:NoSchedule/);
+  });
 
-test('Terraform parameter group not using the variable', () => {
-  const root = copyInputs();
-  editText(path.join(root, 'deploy/terraform/aurora.tf'), 'value        = tostring(var.aurora_premium.max_connections)', 'value        = "5000"');
-  const r = run(root);
-  assert.strictEqual(r.code, 1, r.out);
-  assert.match(r.out, /aws_db_parameter_group.premium max_connections: scaling-config.yaml says 2000, aurora.tf says "5000"/);
-});
+  it('Terraform Redis eviction policy drift', async () => {
+    const root = copyInputs();
+    editText(path.join(root, 'deploy/terraform/variables.tf'), /maxmemory_policy\s*=\s*"allkeys-lru"/, 'maxmemory_policy        = "volatile-lru"');
+    const r = await run(root);
+    assert.strictEqual(r.code, 1, r.out);
+    assert.match(r.out, /var.redis_shared.maxmemory_policy: scaling-config.yaml says "allkeys-lru", variables.tf says "volatile-lru"/);
+  });
 
-test('DB pools that no longer fit max_connections', () => {
-  const root = copyInputs();
-  editYaml(cfgFile(root), () => true, (c) => { c.workloads['shared-api'].database_pool.writer_per_pod = 40; });
-  const r = run(root);
-  assert.strictEqual(r.code, 1, r.out);
-  assert.match(r.out, /INVARIANT tier shared: writer connections 4000 \(shared-api: 100 pods \(max 50 \+ 100% surge\) x 40 writer/);
-});
+  it('Terraform parameter group not using the variable', async () => {
+    const root = copyInputs();
+    editText(path.join(root, 'deploy/terraform/aurora.tf'), 'value        = tostring(var.aurora_premium.max_connections)', 'value        = "5000"');
+    const r = await run(root);
+    assert.strictEqual(r.code, 1, r.out);
+    assert.match(r.out, /aws_db_parameter_group.premium max_connections: scaling-config.yaml says 2000, aurora.tf says "5000"/);
+  });
 
-test('node group too small for the HPA maximum', () => {
-  const root = copyInputs();
-  editYaml(cfgFile(root), () => true, (c) => { c.node_groups.premium.max = 4; });
-  editText(path.join(root, 'deploy/terraform/variables.tf'), /max_size\s*=\s*8/, 'max_size       = 4');
-  const r = run(root);
-  assert.strictEqual(r.code, 1, r.out);
-  assert.match(r.out, /INVARIANT node group premium: pods at HPA max plus rollout surge \(premium-api 40\) need 7 x m6i.2xlarge/);
-});
+  it('DB pools that no longer fit max_connections', async () => {
+    const root = copyInputs();
+    editYaml(cfgFile(root), () => true, (c) => { c.workloads['shared-api'].database_pool.writer_per_pod = 40; });
+    const r = await run(root);
+    assert.strictEqual(r.code, 1, r.out);
+    assert.match(r.out, /INVARIANT tier shared: writer connections 4000 \(shared-api: 100 pods \(max 50 \+ 100% surge\) x 40 writer/);
+  });
 
-test('Redis working set larger than the node', () => {
-  const root = copyInputs();
-  editYaml(cfgFile(root), () => true, (c) => { c.tiers.premium.redis.cache_memory_gib = 12; });
-  const r = run(root);
-  assert.strictEqual(r.code, 1, r.out);
-  assert.match(r.out, /INVARIANT tier premium: Redis cache_memory_gib 12 > usable 9.80 GiB/);
+  it('node group too small for the HPA maximum', async () => {
+    const root = copyInputs();
+    editYaml(cfgFile(root), () => true, (c) => { c.node_groups.premium.max = 4; });
+    editText(path.join(root, 'deploy/terraform/variables.tf'), /max_size\s*=\s*8/, 'max_size       = 4');
+    const r = await run(root);
+    assert.strictEqual(r.code, 1, r.out);
+    assert.match(r.out, /INVARIANT node group premium: pods at HPA max plus rollout surge \(premium-api 40\) need 7 x m6i.2xlarge/);
+  });
+
+  it('Redis working set larger than the node', async () => {
+    const root = copyInputs();
+    editYaml(cfgFile(root), () => true, (c) => { c.tiers.premium.redis.cache_memory_gib = 12; });
+    const r = await run(root);
+    assert.strictEqual(r.code, 1, r.out);
+    assert.match(r.out, /INVARIANT tier premium: Redis cache_memory_gib 12 > usable 9.80 GiB/);
+  });
 });

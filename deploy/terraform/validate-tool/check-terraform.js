@@ -20,7 +20,7 @@
 // Warnings (do not fail): unused variables and locals.
 
 const path = require('path');
-const { loadModule, referencesIn, lineOf, literal, soleVarRef, isExpression } = require('./lib/hcl');
+const { loadModule, referencesIn, prefetch, lineOf, literal, soleVarRef, isExpression } = require('./lib/hcl');
 
 const BUILTIN_ROOTS = new Set(['path', 'terraform', 'self']);
 
@@ -186,6 +186,11 @@ async function checkModule(dir, report) {
       report.error(block.file, line, `${block.key}: "${key}[...]" — ${key} has no count/for_each and cannot be indexed`);
     }
   }
+
+  // parse every expression of the module in a few batched calls
+  const all = [];
+  for (const b of mod.blocks) for (const { str } of strings(b.body, [], [])) all.push(str);
+  await prefetch(all);
 
   for (const b of mod.blocks) {
     if (b.unknown || b.kind === 'terraform' || b.kind === 'moved' || b.kind === 'removed' || b.kind === 'import') continue;

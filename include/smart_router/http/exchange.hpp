@@ -22,7 +22,7 @@ using Clock = std::chrono::steady_clock;
 struct Exchange {
   Exchange(boost::asio::ip::tcp::socket& c, boost::beast::flat_buffer& cb, RequestParser& r,
            DeadlineWatch& w, WorkerResources& wr, const RouterSnapshot& s, const std::string& ip,
-           boost::asio::ip::address p)
+           boost::asio::ip::address p, std::string& head_buffer)
       : client(c),
         client_buffer(cb),
         request(r),
@@ -30,7 +30,8 @@ struct Exchange {
         worker(wr),
         snap(s),
         client_ip(ip),
-        peer(p) {}
+        peer(p),
+        head(head_buffer) {}
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
 
@@ -65,7 +66,7 @@ struct Exchange {
   const upstream::Endpoint* last_endpoint = nullptr;
   std::string_view error_code;  // the router's own error, if it answered one
 
-  std::string head;  // scratch for rendering message heads
+  std::string& head;  // scratch for rendering message heads (the session's, capacity kept)
   std::unique_ptr<char[]> buffer;  // relay buffer (BufferPool::kSize), taken on first use
 
   char* relay_buffer() {

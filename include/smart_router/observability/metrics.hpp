@@ -15,16 +15,17 @@
 #include <unordered_map>
 
 #include "smart_router/observability/rolling_mean.hpp"
+#include "smart_router/observability/windowed_quantiles.hpp"
 
 namespace smart_router::observability {
 
 // Per infrastructure tier (= pool name: "shared", "premium").
 struct TierMetrics {
-  prometheus::Summary* duration_summary = nullptr;
+  WindowedQuantiles duration_summary;  // http_request_duration_seconds (a summary)
   prometheus::Histogram* duration_histogram = nullptr;
   prometheus::Gauge* response_time_ms = nullptr;
   prometheus::Gauge* in_flight = nullptr;
-  RollingMean rolling_ms;  // feeds response_time_ms at scrape time
+  RollingMean rolling_ms;  // microseconds; feeds response_time_ms at scrape time
 };
 
 class Metrics {
@@ -47,11 +48,11 @@ class Metrics {
 
   // Text exposition format 0.0.4 of everything, response_time_ms refreshed first.
   std::string serialize();
+  static constexpr double kQuantiles[] = {0.5, 0.9, 0.95, 0.99};
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>* requests_total_;
-  prometheus::Family<prometheus::Summary>* duration_summary_;
   prometheus::Family<prometheus::Histogram>* duration_histogram_;
   prometheus::Family<prometheus::Gauge>* response_time_ms_;
   prometheus::Family<prometheus::Gauge>* upstream_healthy_;

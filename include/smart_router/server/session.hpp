@@ -24,6 +24,7 @@ struct Session {
   bool idle = false;  // waiting for the next request (drain closes it at once)
   boost::asio::ip::address peer;
   std::string client_ip;
+  std::string head_buffer;  // message heads are rendered here, reused by every request
   std::list<Session*>::iterator registry_pos;
 };
 

@@ -38,7 +38,8 @@ class Worker {
   void remove_session(std::list<Session*>::iterator it);
 
  private:
-  boost::asio::io_context ioc_{1};
+  // One thread runs it and does all I/O of its objects, so the reactor needs no I/O locks.
+  boost::asio::io_context ioc_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   http::WorkerResources resources_;
   std::size_t index_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;

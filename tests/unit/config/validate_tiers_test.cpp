@@ -38,6 +38,19 @@ TEST(ValidateTiersTest, DuplicateClassesAreCaseInsensitive) {
   EXPECT_EQ(errors.size(), 2u) << test::dump(errors);
 }
 
+TEST(ValidateTiersTest, KnownClassListHasNoRepeats) {
+  const auto errors = test::validate_yaml(
+      "tiers:\n"                    // 1
+      "  default: GOLD\n"           // 2: col 12
+      "  classes:\n"                // 3
+      "    LITE: {pool: shared}\n"  // 4
+      "    lite: {pool: shared}\n"  // 5
+      "    PRO: {pool: shared}\n"   // 6
+      "routes: [{name: r, tier_pool: true}]\n" +
+      std::string(kPools));
+  EXPECT_TRUE(HasError(errors, 2, 12, "tiers.default: unknown class \"GOLD\" (known: LITE, PRO)"));
+}
+
 TEST(ValidateTiersTest, ClassRangesAndNames) {
   const auto errors = test::validate_yaml(
       "tiers:\n"                                                           // 1
@@ -96,29 +109,42 @@ TEST(ValidateTiersTest, HeaderNamesMustBeTokens) {
 
 TEST(ValidateTiersTest, Cidrs) {
   const auto errors = test::validate_yaml(
-      "tiers:\n"                   // 1
-      "  trust:\n"                 // 2
-      "    mode: trusted_peers\n"  // 3
-      "    trusted_cidrs:\n"       // 4
-      "      - 10.0.0.0/8\n"       // 5
-      "      - 10.0.0.0/33\n"      // 6: col 9
-      "      - \"fd00::/8\"\n"     // 7
-      "      - \"fd00::/129\"\n"   // 8: col 9
-      "      - 192.168.1.1\n"      // 9: col 9
-      "      - 999.1.1.1/8\n"      // 10: col 9
-      "      - \"::1/128\"\n" +    // 11
+      "tiers:\n"                    // 1
+      "  trust:\n"                  // 2
+      "    mode: trusted_peers\n"   // 3
+      "    trusted_cidrs:\n"        // 4
+      "      - 10.0.0.0/8\n"        // 5
+      "      - 10.0.0.0/33\n"       // 6: col 9
+      "      - \"fd00::/8\"\n"      // 7
+      "      - \"fd00::/129\"\n"    // 8: col 9
+      "      - 192.168.1.1\n"       // 9: a single host
+      "      - 999.1.1.1/8\n"       // 10: col 9
+      "      - \"::1\"\n"           // 11: a single host
+      "      - 10.1.2.3/8\n"        // 12: col 9
+      "      - \"fd00::1/8\"\n"     // 13: col 9
+      "      - \"fe80::1%eth0\"\n"  // 14: col 9
+      "      - 10.0.0\n" +          // 15: col 9
       std::string(kPools));
   EXPECT_TRUE(HasError(errors, 6, 9,
                        "tiers.trust.trusted_cidrs[1]: invalid CIDR \"10.0.0.0/33\": not an IPv4 "
-                       "address/prefix"));
+                       "address/prefix with prefix 0..32"));
   EXPECT_TRUE(HasError(errors, 8, 9,
                        "tiers.trust.trusted_cidrs[3]: invalid CIDR \"fd00::/129\": not an IPv6"));
-  EXPECT_TRUE(HasError(errors, 9, 9,
-                       "tiers.trust.trusted_cidrs[4]: invalid CIDR \"192.168.1.1\": missing "
-                       "\"/PREFIX\" (write a single host as 192.168.1.1/32)"));
   EXPECT_TRUE(
       HasError(errors, 10, 9, "tiers.trust.trusted_cidrs[5]: invalid CIDR \"999.1.1.1/8\""));
-  EXPECT_EQ(errors.size(), 4u) << test::dump(errors);
+  EXPECT_TRUE(HasError(errors, 12, 9,
+                       "tiers.trust.trusted_cidrs[7]: invalid CIDR \"10.1.2.3/8\": host bits are "
+                       "set after the prefix (did you mean 10.0.0.0/8?)"));
+  EXPECT_TRUE(HasError(errors, 13, 9,
+                       "tiers.trust.trusted_cidrs[8]: invalid CIDR \"fd00::1/8\": host bits are "
+                       "set after the prefix (did you mean fd00::/8?)"));
+  EXPECT_TRUE(HasError(errors, 14, 9,
+                       "tiers.trust.trusted_cidrs[9]: invalid CIDR \"fe80::1%eth0\": "
+                       "scope ids (%...) are not allowed"));
+  EXPECT_TRUE(HasError(errors, 15, 9,
+                       "tiers.trust.trusted_cidrs[10]: invalid CIDR \"10.0.0\": not an IPv4 "
+                       "address"));
+  EXPECT_EQ(errors.size(), 7u) << test::dump(errors);
 }
 
 TEST(ValidateTiersTest, TrustedPeersNeedsCidrs) {
@@ -133,22 +159,22 @@ TEST(ValidateTiersTest, TrustedPeersNeedsCidrs) {
 
 TEST(ValidateTiersTest, JwtAlgorithmsAndKeys) {
   const auto errors = test::validate_yaml(
-      "tiers:\n"                                         // 1
-      "  trust:\n"                                       // 2
-      "    mode: jwt\n"                                  // 3
-      "    jwt:\n"                                       // 4
-      "      algorithms: [HS256, RS256, none, hs512]\n"  // 5: 34, 40
-      "      hs256_secret_env: \"1BAD\"\n"               // 6: col 25
-      "      public_key_file: /nonexistent/pub.pem\n"    // 7: col 24
-      "      claim: \"\"\n" +                            // 8: col 14
+      "tiers:\n"                                          // 1
+      "  trust:\n"                                        // 2
+      "    mode: jwt\n"                                   // 3
+      "    jwt:\n"                                        // 4
+      "      algorithms: [HS256, rs384, none, HS1024]\n"  // 5: 34, 40
+      "      hs256_secret_env: \"1BAD\"\n"                // 6: col 25
+      "      public_key_file: /nonexistent/pub.pem\n"     // 7: col 24
+      "      claim: \"\"\n" +                             // 8: col 14
       std::string(kPools));
   EXPECT_TRUE(HasError(errors, 5, 34,
-                       "tiers.trust.jwt.algorithms[2]: unsupported algorithm \"none\" "
-                       "(supported: HS256, RS256, ES256)"));
-  EXPECT_TRUE(
-      HasError(errors, 5, 40, "tiers.trust.jwt.algorithms[3]: unsupported algorithm \"hs512\""));
+                       "tiers.trust.jwt.algorithms[2]: \"none\" (unsigned tokens) is not allowed"));
+  EXPECT_TRUE(HasError(errors, 5, 40,
+                       "tiers.trust.jwt.algorithms[3]: unsupported algorithm \"HS1024\" "
+                       "(supported: HS256, RS256, ES256 and their 384/512 variants)"));
   EXPECT_TRUE(HasError(errors, 6, 25,
-                       "tiers.trust.jwt.hs256_secret_env: HS256 needs the name of the environment "
+                       "tiers.trust.jwt.hs256_secret_env: HS* needs the name of the environment "
                        "variable holding the secret, got \"1BAD\""));
   EXPECT_TRUE(HasError(errors, 7, 24,
                        "tiers.trust.jwt.public_key_file: cannot read \"/nonexistent/pub.pem\": No "
@@ -163,7 +189,23 @@ TEST(ValidateTiersTest, JwtRs256NeedsKeyFile) {
       "  trust: {mode: jwt, jwt: {algorithms: [RS256]}}\n" +
       std::string(kPools));
   EXPECT_TRUE(test::HasErrorText(
-      errors, "tiers.trust.jwt.public_key_file: RS256/ES256 need a PEM public key file"));
+      errors, "tiers.trust.jwt.public_key_file: RS*/ES* need a PEM public key file"));
+  EXPECT_EQ(errors.size(), 1u) << test::dump(errors);
+}
+
+TEST(ValidateTiersTest, JwtRsaAndEcNeedTwoKeys) {
+  test::TempFile key("PEM");
+  const auto errors = test::validate_yaml(
+      "tiers:\n"                            // 1
+      "  trust:\n"                          // 2
+      "    mode: jwt\n"                     // 3
+      "    jwt:\n"                          // 4
+      "      algorithms: [RS256, ES512]\n"  // 5: key col 7
+      "      public_key_file: " +
+      key.path() + "\n" + std::string(kPools));
+  EXPECT_TRUE(HasError(errors, 5, 7,
+                       "tiers.trust.jwt.algorithms: RS* and ES* need different keys, but there "
+                       "is one public_key_file"));
   EXPECT_EQ(errors.size(), 1u) << test::dump(errors);
 }
 

@@ -44,7 +44,9 @@ struct Req {
   }
 };
 
-bool matches(const RouteMatch& m, const Req& r) { return RouteMatcher(m).matches(r.view()); }
+bool matches(const RouteMatch& m, const Req& r) {
+  return RouteMatcher(m).matches(r.view());
+}
 
 Req at(std::string path, std::string method = "GET", std::string tier = "LITE") {
   Req r;
@@ -66,7 +68,7 @@ TEST(RouteMatcher, PathPrefixAnyOfList) {
   EXPECT_TRUE(matches(m, at("/api/v1/premium/x")));
   EXPECT_TRUE(matches(m, at("/api/v1/premium/")));
   EXPECT_TRUE(matches(m, at("/api/v1/elite/a/b")));
-  EXPECT_FALSE(matches(m, at("/api/v1/premium")));  // no trailing slash: not the prefix
+  EXPECT_FALSE(matches(m, at("/api/v1/premium")));    // no trailing slash: not the prefix
   EXPECT_FALSE(matches(m, at("/api/v1/PREMIUM/x")));  // paths are case-sensitive
   EXPECT_FALSE(matches(m, at("/x/api/v1/premium/")));
   EXPECT_FALSE(matches(m, at("/api")));

@@ -124,8 +124,8 @@ TEST(RouteTable, RegexAndMethodsAndHeaders) {
   routes[1].name = "rest";
   const RouteTable t(routes);
 
-  static const auto lookup = [](const void* ctx, std::string_view name)
-      -> std::optional<std::string_view> {
+  static const auto lookup = [](const void* ctx,
+                                std::string_view name) -> std::optional<std::string_view> {
     if (name == "X-Client" && ctx != nullptr) return *static_cast<const std::string_view*>(ctx);
     return std::nullopt;
   };

@@ -9,7 +9,9 @@ namespace {
 using smart_router::tier::Cidr;
 using smart_router::tier::CidrSet;
 
-boost::asio::ip::address addr(const char* text) { return boost::asio::ip::make_address(text); }
+boost::asio::ip::address addr(const char* text) {
+  return boost::asio::ip::make_address(text);
+}
 
 TEST(Cidr, ParsesIpv4AndMatchesInsideOnly) {
   const Cidr c = Cidr::parse("10.0.0.0/8");

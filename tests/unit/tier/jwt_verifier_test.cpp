@@ -28,7 +28,9 @@ JwtVerifier make(const JwtTrust& t) {
   return JwtVerifier(t, env_with({{"TIER_JWT_SECRET", kSecret}}));
 }
 
-std::string reason(const JwtCheck& c) { return c.reason ? c.reason : ""; }
+std::string reason(const JwtCheck& c) {
+  return c.reason ? c.reason : "";
+}
 
 TEST(JwtVerifier, ValidHs256TokenGivesItsClaim) {
   const JwtVerifier v = make(hs256());
@@ -57,7 +59,8 @@ TEST(JwtVerifier, NoTokenOrOtherScheme) {
 
 TEST(JwtVerifier, WrongSecretIsInvalid) {
   const JwtVerifier v = make(hs256());
-  const JwtCheck c = v.check(sign("HS256", "another-secret-another-secret-xx", {{"tier", "ELITE"}}));
+  const JwtCheck c =
+      v.check(sign("HS256", "another-secret-another-secret-xx", {{"tier", "ELITE"}}));
   EXPECT_EQ(c.status, JwtStatus::invalid);
   EXPECT_EQ(reason(c), "bad signature");
   EXPECT_TRUE(c.claim.empty());
@@ -68,8 +71,8 @@ TEST(JwtVerifier, TamperedPayloadIsInvalid) {
   const std::string tok = sign("HS256", kSecret, {{"tier", "LITE"}});
   const std::size_t a = tok.find('.');
   const std::size_t b = tok.rfind('.');
-  const std::string forged = tok.substr(0, a + 1) + tier_test::b64url(R"({"tier":"VOID"})") +
-                             tok.substr(b);
+  const std::string forged =
+      tok.substr(0, a + 1) + tier_test::b64url(R"({"tier":"VOID"})") + tok.substr(b);
   EXPECT_EQ(v.check(forged).status, JwtStatus::invalid);
 }
 
@@ -94,9 +97,9 @@ TEST(JwtVerifier, IssuerChecked) {
   JwtTrust t = hs256();
   t.issuer = "https://auth.example";
   const JwtVerifier v = make(t);
-  EXPECT_EQ(v.check(sign("HS256", kSecret, {{"tier", "ELITE"}, {"iss", "https://auth.example"}}))
-                .status,
-            JwtStatus::valid);
+  EXPECT_EQ(
+      v.check(sign("HS256", kSecret, {{"tier", "ELITE"}, {"iss", "https://auth.example"}})).status,
+      JwtStatus::valid);
   const JwtCheck wrong =
       v.check(sign("HS256", kSecret, {{"tier", "ELITE"}, {"iss", "https://evil.example"}}));
   EXPECT_EQ(wrong.status, JwtStatus::invalid);
@@ -116,10 +119,11 @@ TEST(JwtVerifier, AudienceCheckedAsStringOrArray) {
   const JwtVerifier v = make(t);
   EXPECT_EQ(v.check(sign("HS256", kSecret, {{"tier", "ELITE"}, {"aud", "smart-router"}})).status,
             JwtStatus::valid);
-  EXPECT_EQ(v.check(sign("HS256", kSecret,
-                         {{"tier", "ELITE"}, {"aud", nlohmann::json::array({"x", "smart-router"})}}))
-                .status,
-            JwtStatus::valid);
+  EXPECT_EQ(
+      v.check(sign("HS256", kSecret,
+                   {{"tier", "ELITE"}, {"aud", nlohmann::json::array({"x", "smart-router"})}}))
+          .status,
+      JwtStatus::valid);
   const JwtCheck wrong = v.check(sign("HS256", kSecret, {{"tier", "ELITE"}, {"aud", "billing"}}));
   EXPECT_EQ(wrong.status, JwtStatus::invalid);
   EXPECT_EQ(reason(wrong), "wrong audience");
@@ -220,11 +224,10 @@ TEST(JwtVerifier, MalformedTokensReachingThePublicKeyPathAreInvalid) {
   t.algorithms = {"RS256"};
   t.public_key_file = key.path();
   const JwtVerifier v(t, env_with({}));
-  for (const std::string& tok :
-       {std::string("a.b.c"), raw_token("not json", "{}", "c2ln"),
-        raw_token(R"({"alg":7})", R"({"tier":"VOID"})", "c2ln"),
-        raw_token(R"({"alg":"RS256"})", "[1,2", "c2ln"),
-        raw_token(R"({"alg":"RS256"})", R"({"tier":"VOID"})", "c2ln")}) {
+  for (const std::string& tok : {std::string("a.b.c"), raw_token("not json", "{}", "c2ln"),
+                                 raw_token(R"({"alg":7})", R"({"tier":"VOID"})", "c2ln"),
+                                 raw_token(R"({"alg":"RS256"})", "[1,2", "c2ln"),
+                                 raw_token(R"({"alg":"RS256"})", R"({"tier":"VOID"})", "c2ln")}) {
     JwtCheck c;
     EXPECT_NO_THROW(c = v.check(tok)) << tok;
     EXPECT_EQ(c.status, JwtStatus::invalid) << tok;
@@ -289,7 +292,12 @@ TEST(JwtVerifier, ConstructorRejectsBadSettings) {
   t.algorithms = {};
   EXPECT_THROW(JwtVerifier(t, env), std::invalid_argument);
   t.algorithms = {"none"};
-  EXPECT_THROW(JwtVerifier(t, env), std::invalid_argument);
+  try {
+    JwtVerifier refused(t, env);
+    ADD_FAILURE() << "alg none accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("not allowed"), std::string::npos) << e.what();
+  }
   t.algorithms = {"HS256", "NONE"};
   EXPECT_THROW(JwtVerifier(t, env), std::invalid_argument);
   t.algorithms = {"PS256"};

@@ -23,8 +23,12 @@ void* operator new(std::size_t size) {
   throw std::bad_alloc();
 }
 // noinline: inlined into callers, GCC would see new paired with free() and warn.
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+[[gnu::noinline]] void operator delete(void* p) noexcept {
+  std::free(p);
+}
+[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 namespace {
 
@@ -284,9 +288,9 @@ TEST(TierClassifier, HeaderModeDoesNotAllocate) {
 
 TEST(TierClassifier, TrustedPeersModeDoesNotAllocate) {
   const TierClassifier c = make(peers_tiers(FallbackPolicy::use_default));
-  const TierInputs inputs[] = {
-      in("elite", "10.1.1.1"), in("elite", "203.0.113.1"), in("elite", "::ffff:10.1.1.1"),
-      in("elite", "2001:db8::1"), in("a-tier-name-too-long-for-any-small-string-buffer", "10.1.1.1")};
+  const TierInputs inputs[] = {in("elite", "10.1.1.1"), in("elite", "203.0.113.1"),
+                               in("elite", "::ffff:10.1.1.1"), in("elite", "2001:db8::1"),
+                               in("a-tier-name-too-long-for-any-small-string-buffer", "10.1.1.1")};
   TierDecision d;
   EXPECT_EQ(allocations_during([&] {
               for (const auto& i : inputs) d = c.classify(i);

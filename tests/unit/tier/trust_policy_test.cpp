@@ -18,7 +18,9 @@ using tier_test::sign;
 
 const std::string kSecret = "0123456789abcdef0123456789abcdef";
 
-boost::asio::ip::address addr(const char* text) { return boost::asio::ip::make_address(text); }
+boost::asio::ip::address addr(const char* text) {
+  return boost::asio::ip::make_address(text);
+}
 
 TierInputs inputs(std::optional<std::string_view> tier, const char* peer = "192.0.2.1",
                   std::optional<std::string_view> jwt = std::nullopt) {

@@ -36,7 +36,8 @@ function nodeMonthly(inputs, group) {
   return priceOf(prices.ec2, type, 'ec2') * prices.hours_per_month + (group.disk_gib || 0) * prices.other.ebs_gp3_gb_month;
 }
 
-// pods: {workload: count} on node group `g` (config) -> {nodes, packed, cost, byWorkload, overMax}
+// pods: [{name, count, requests: {cpu (millicores), mem (MiB)}}] on node group `g`
+// -> {nodes, packed, cost, byWorkload: {name: cost share}, overMax}
 function groupCost(inputs, g, group, pods) {
   const { cfg } = inputs;
   const type = group.instance_types[0];
@@ -45,22 +46,17 @@ function groupCost(inputs, g, group, pods) {
   const alloc = allocatable(shape, cfg.capacity_model);
   const list = [];
   let cpuTotal = 0;
-  for (const [w, n] of Object.entries(pods)) {
-    const r = inputs.workloads[w] ? inputs.workloads[w].requests : pods.__requests[w];
-    for (let i = 0; i < n; i++) list.push({ name: w, cpu: r.cpu, mem: r.mem });
-    cpuTotal += n * r.cpu;
+  for (const p of pods) {
+    for (let i = 0; i < p.count; i++) list.push({ name: p.name, cpu: p.requests.cpu, mem: p.requests.mem });
+    cpuTotal += p.count * p.requests.cpu;
   }
-  const p = pack(list.filter((x) => x.name !== '__requests'), alloc);
-  if (p.unfit.length) throw new Error(`node group ${g}: a ${p.unfit[0]} pod fits no ${type}`);
-  const nodes = Math.max(p.nodes, group.min);
+  const packed = pack(list, alloc);
+  if (packed.unfit.length) throw new Error(`node group ${g}: a ${packed.unfit[0]} pod fits no ${type}`);
+  const nodes = Math.max(packed.nodes, group.min);
   const cost = nodes * nodeMonthly(inputs, group);
   const byWorkload = {};
-  for (const [w, n] of Object.entries(pods)) {
-    if (w === '__requests') continue;
-    const r = inputs.workloads[w] ? inputs.workloads[w].requests : pods.__requests[w];
-    byWorkload[w] = cpuTotal ? cost * ((n * r.cpu) / cpuTotal) : 0;
-  }
-  return { group: g, type, nodes, packed: p.nodes, cost, byWorkload, overMax: p.nodes > group.max, max: group.max };
+  for (const p of pods) byWorkload[p.name] = cpuTotal ? cost * ((p.count * p.requests.cpu) / cpuTotal) : 0;
+  return { group: g, type, nodes, packed: packed.nodes, cost, byWorkload, overMax: packed.nodes > group.max, max: group.max };
 }
 
 const auroraMonthly = (inputs, a) => a.instances * priceOf(inputs.prices.aurora_mysql, a.instance_class, 'aurora_mysql') * inputs.prices.hours_per_month;
@@ -90,8 +86,8 @@ function scenario(inputs, load) {
   const { cfg } = inputs;
   const groups = {};
   for (const [g, group] of Object.entries(cfg.node_groups)) {
-    const pods = {};
-    for (const [w, wl] of Object.entries(inputs.workloads)) if (wl.node_group === g) pods[w] = replicasAt(wl, load);
+    const pods = Object.entries(inputs.workloads).filter(([, wl]) => wl.node_group === g)
+      .map(([w, wl]) => ({ name: w, count: replicasAt(wl, load), requests: wl.requests }));
     groups[g] = groupCost(inputs, g, group, pods);
   }
   const tiers = {};
@@ -139,24 +135,21 @@ function splitComparison(inputs, load, shares, tierName = 'shared') {
   const aClass = cfg.reference.aurora_classes[tc.aurora.instance_class];
   const rNode = cfg.reference.elasticache_nodes[tc.redis.node_type];
   for (const [i, [name, s]] of parts.entries()) {
-    const pods = {};
-    const requests = {};
-    let writerConns = 0;
+    const pods = [];
+    let connsPerInstance = 0;
     for (const [w, wl] of tierWorkloads) {
       const n = Math.max(wl.replicas.min, Math.ceil(replicasAt(wl, load) * s));
-      pods[`${name}:${w}`] = n;
-      requests[`${name}:${w}`] = wl.requests;
+      pods.push({ name: w, count: n, requests: wl.requests, split: true });
       const wc = cfg.workloads[w];
       if (wc && wc.database_pool) {
         const peakPods = Math.ceil(Math.max(wl.replicas.min, Math.ceil(wl.replicas.max * s)) * (1 + (wc.rollout_surge_percent || 0) / 100));
-        writerConns += peakPods * Math.max(wc.database_pool.writer_per_pod, wc.database_pool.reader_per_pod || 0);
+        connsPerInstance += peakPods * Math.max(wc.database_pool.writer_per_pod, wc.database_pool.reader_per_pod || 0);
       }
     }
-    if (i === 0) for (const [w, wl] of others) { pods[w] = replicasAt(wl, load); }
-    pods.__requests = requests;
+    if (i === 0) for (const [w, wl] of others) pods.push({ name: w, count: replicasAt(wl, load), requests: wl.requests });
     const gc = groupCost(inputs, `${g}-${name}`, group, pods);
     const aurora = pickClass(cfg.reference.aurora_classes, tc.aurora.instance_class,
-      (spec) => spec.vcpu >= s * aClass.vcpu - 1e-9 && spec.default_max_connections - tc.aurora.reserved_connections >= writerConns,
+      (spec) => spec.vcpu >= s * aClass.vcpu - 1e-9 && spec.default_max_connections - tc.aurora.reserved_connections >= connsPerInstance,
       (k) => prices.aurora_mysql[k] !== undefined);
     const redis = pickClass(cfg.reference.elasticache_nodes, tc.redis.node_type,
       (spec) => spec.memory_gib * (1 - tc.redis.reserved_memory_percent / 100) >= s * tc.redis.cache_memory_gib - 1e-9,
@@ -165,7 +158,7 @@ function splitComparison(inputs, load, shares, tierName = 'shared') {
     const r = { ...tc.redis, node_type: redis.cls };
     const part = {
       share: s,
-      apiPods: Object.fromEntries(Object.entries(pods).filter(([k]) => k.startsWith(`${name}:`)).map(([k, v]) => [k.slice(name.length + 1), v])),
+      apiPods: Object.fromEntries(pods.filter((p) => p.split).map((p) => [p.name, p.count])),
       nodes: gc.nodes, nodeCost: gc.cost,
       aurora: { cls: aurora.cls, instances: a.instances, cost: auroraMonthly(inputs, a), fits: aurora.fits },
       redis: { type: redis.cls, nodes: r.nodes, cost: redisMonthly(inputs, r), fits: redis.fits },

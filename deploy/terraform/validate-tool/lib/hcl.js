@@ -113,6 +113,21 @@ async function referencesIn(str) {
   return result;
 }
 
+// Parse many expression strings in few calls into the WebAssembly parser (each call costs a
+// scheduler round trip): one tuple of heredocs per batch. A batch that fails to parse is left
+// to referencesIn(), which then parses its strings one by one and reports the broken one.
+async function prefetch(strs, batchSize = 150) {
+  const todo = [...new Set(strs.filter((x) => isExpression(x) && !cache.has(x)))];
+  for (let i = 0; i < todo.length; i += batchSize) {
+    const batch = todo.slice(i, i + batchSize);
+    const src = `[\n${batch.map((e, j) => `<<${WRAP}${j}\n${e}\n${WRAP}${j}\n`).join(',\n')}]`;
+    let ast = null;
+    try { ast = await hcl.getExpressionAst('exprs.tf', src); } catch (e) { ast = null; }
+    if (!ast || ast.type !== 'tuple' || (ast.children || []).length !== batch.length) continue;
+    batch.forEach((e, j) => cache.set(e, collectTraversals(ast.children[j], [], [])));
+  }
+}
+
 // Line (1-based) of the first occurrence of `needle` in `text`, or 0.
 function lineOf(text, needle) {
   if (!text || !needle) return 0;
@@ -136,5 +151,5 @@ function soleVarRef(v) {
 }
 
 module.exports = {
-  loadModule, referencesIn, isExpression, lineOf, literal, soleVarRef,
+  loadModule, referencesIn, prefetch, isExpression, lineOf, literal, soleVarRef,
 };
