@@ -273,6 +273,9 @@ AttemptOutcome outcome_of(AttemptResult r, unsigned status) {
 }  // namespace
 
 net::awaitable<void> forward(Exchange& ex) {
+  // Errors are named objects, never temporaries inside co_await (g++ 12 destroys those twice).
+  static const ProxyError kTimeout{ErrorKind::upstream_timeout, {}, 0, {}};
+  static const ProxyError kTooLarge{ErrorKind::payload_too_large, {}, 0, {}};
   const auto& pool = *ex.pool->pool;
   const auto& retries = pool.config().retries;
   const bool bodyless = ex.request.is_done();
@@ -287,17 +290,16 @@ net::awaitable<void> forward(Exchange& ex) {
 
   for (;;) {
     if (ms_until(ex.deadline) <= 0) {
-      co_await send_error(ex, ProxyError{ErrorKind::upstream_timeout, {}, 0, {}});
+      co_await send_error(ex, kTimeout);
       co_return;
     }
     auto* picked = pool.pick(std::span<upstream::Endpoint* const>(tried.data(), ntried),
                              upstream::steady_now_ms());
     if (picked == nullptr) {
-      co_await send_error(ex, last_error.value_or(ProxyError{ErrorKind::no_healthy_upstream,
-                                                             "no healthy endpoint in pool " +
-                                                                 pool.name(),
-                                                             0,
-                                                             {}}));
+      if (!last_error)
+        last_error = ProxyError{ErrorKind::no_healthy_upstream,
+                                "no healthy endpoint in pool " + pool.name(), 0, {}};
+      co_await send_error(ex, *last_error);
       co_return;
     }
     std::shared_ptr<upstream::Endpoint> ep;
@@ -332,10 +334,10 @@ net::awaitable<void> forward(Exchange& ex) {
         ex.client_keep_alive = false;
         co_return;
       case AttemptResult::body_too_large:
-        co_await send_error(ex, ProxyError{ErrorKind::payload_too_large, {}, 0, {}});
+        co_await send_error(ex, kTooLarge);
         co_return;
       case AttemptResult::timeout:
-        co_await send_error(ex, ProxyError{ErrorKind::upstream_timeout, {}, 0, {}});
+        co_await send_error(ex, kTimeout);
         co_return;
       case AttemptResult::connect_failure:
         last_error = ProxyError{ErrorKind::bad_gateway,

@@ -203,7 +203,9 @@ net::awaitable<void> send_error(Exchange& ex, const ProxyError& err) {
 net::awaitable<void> reject_request(Exchange& ex, ErrorKind kind, std::string message) {
   ex.request_id = generate_request_id();
   ex.client_keep_alive = false;
-  co_await send_error(ex, ProxyError{kind, std::move(message), 0, {}});
+  // Named, not a temporary inside co_await: g++ 12 destroys such temporaries twice.
+  const ProxyError err{kind, std::move(message), 0, {}};
+  co_await send_error(ex, err);
   finish(ex);
 }
 
@@ -214,7 +216,9 @@ net::awaitable<bool> run_exchange(Exchange& ex) {
     co_return ex.client_keep_alive;
   }
   if (ex.admin_only) {
-    co_await send_error(ex, ProxyError{ErrorKind::no_route, "admin listener", 0, {}});
+    const ProxyError err{ErrorKind::no_route, "the admin listener serves /health /ready /metrics",
+                         0, {}};
+    co_await send_error(ex, err);
     co_return ex.client_keep_alive;
   }
   overload::AdmissionGuard admission;

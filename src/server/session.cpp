@@ -6,6 +6,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
+#include <array>
 #include <limits>
 
 #include "smart_router/http/exchange.hpp"
@@ -33,6 +34,32 @@ bool is_parse_error(const boost::system::error_code& ec) {
          ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
 }
 
+std::string head_error_detail(const boost::system::error_code& ec, const config::Limits& limits) {
+  if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
+    return "request head exceeds max_header_bytes (" + std::to_string(limits.max_header_bytes) +
+           ")";
+  if (ec == bhttp::error::body_limit)
+    return "request body exceeds max_body_bytes (" + std::to_string(limits.max_body_bytes) + ")";
+  return "malformed request: " + ec.message();
+}
+
+// After answering a request we did not read to its end, stop sending and read what the client
+// is still sending (up to 1 s / 1 MiB) before closing: closing a socket with unread data sends
+// a reset, which can destroy our answer before the client reads it (nginx's lingering_close).
+net::awaitable<void> linger_close(Session& s) {
+  boost::system::error_code ec;
+  s.socket.shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) co_return;
+  s.watch.arm_after(std::chrono::milliseconds(1000), DeadlineWatch::Action::cancel_client);
+  std::array<char, 16384> sink;
+  std::size_t total = 0;
+  while (total < (1u << 20)) {
+    auto [rec, n] = co_await s.socket.async_read_some(net::buffer(sink), kToken);
+    if (rec) break;
+    total += n;
+  }
+}
+
 // Keeps the session alive until its watchdog has stopped.
 net::awaitable<void> run_watchdog(std::shared_ptr<Session> s) { co_await s->watch.run(); }
 
@@ -40,6 +67,7 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
   auto& res = s->worker.resources();
   auto& ctx = res.ctx;
   bool first = true;
+  bool linger = false;
   for (;;) {
     const auto snap = res.snapshot();  // held for this request's whole life
     const auto& limits = snap->config->server.limits;
@@ -70,15 +98,21 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
     ex.admin_only = s->admin_only;
     if (ec) {
       if (s->watch.fired()) {
-        co_await http::reject_request(ex, ErrorKind::request_timeout, {});
+        co_await http::reject_request(ex, ErrorKind::request_timeout, std::string());
       } else if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit ||
                  ec == bhttp::error::buffer_overflow || is_parse_error(ec)) {
-        co_await http::reject_request(ex, head_error(ec), "malformed request: " + ec.message());
+        // Named, not a temporary inside co_await: g++ 12 destroys such temporaries twice.
+        std::string detail = head_error_detail(ec, limits);
+        co_await http::reject_request(ex, head_error(ec), std::move(detail));
+        linger = true;
       }
       break;  // end_of_stream, partial_message, a reset: the client is gone
     }
-    if (!co_await http::run_exchange(ex)) break;
+    const bool keep_alive = co_await http::run_exchange(ex);
+    if (!parser.is_done()) linger = true;  // answered before reading the body
+    if (!keep_alive) break;
   }
+  if (linger) co_await linger_close(*s);
   boost::system::error_code ignored;
   s->socket.shutdown(tcp::socket::shutdown_send, ignored);
   s->socket.close(ignored);

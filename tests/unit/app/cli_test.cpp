@@ -2,8 +2,35 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 #include <vector>
+
+namespace smart_router::app {
+
+// Readable failure messages: "usage_error" rather than a byte dump.
+void PrintTo(Command c, std::ostream* os) {
+  switch (c) {
+    case Command::run:
+      *os << "run";
+      return;
+    case Command::check_config:
+      *os << "check_config";
+      return;
+    case Command::version:
+      *os << "version";
+      return;
+    case Command::help:
+      *os << "help";
+      return;
+    case Command::usage_error:
+      *os << "usage_error";
+      return;
+  }
+  *os << "Command(" << static_cast<int>(c) << ")";
+}
+
+}  // namespace smart_router::app
 
 namespace {
 

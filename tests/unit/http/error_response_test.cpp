@@ -125,7 +125,7 @@ TEST(RenderError, EveryKindIsAValidResponseWithTheContractsJson) {
     ASSERT_TRUE(p.body.contains("message"));
     EXPECT_TRUE(p.body["message"].is_string());
     EXPECT_FALSE(p.body["message"].get<std::string>().empty());
-    EXPECT_EQ(p.msg[bhttp::field::x_request_id], "rid-42");
+    EXPECT_EQ(p.msg["X-Request-Id"], "rid-42");
     EXPECT_EQ(p.msg[bhttp::field::content_type], "application/json");
     // Content-Length announces exactly the body (the strict parse already checks no extra).
     EXPECT_EQ(p.msg[bhttp::field::content_length], std::to_string(p.msg.body().size()));
@@ -173,7 +173,7 @@ TEST(RenderError, RouteRespondUsesTheRoutesStatusAndCode) {
   EXPECT_EQ(p.msg.result_int(), 403u);
   EXPECT_EQ(p.body.value("error", ""), "tier_required");
   EXPECT_EQ(p.body.value("request_id", ""), "rid-7");
-  EXPECT_EQ(p.msg[bhttp::field::x_request_id], "rid-7");
+  EXPECT_EQ(p.msg["X-Request-Id"], "rid-7");
 
   e.respond_status = 429;
   e.respond_code = "slow_down";

@@ -568,7 +568,8 @@ TEST(IsAcceptableRequestId, RejectsEmptyAndTooLong) {
 }
 
 TEST(IsAcceptableRequestId, RejectsCharactersThatBreakHeadersOrLogLines) {
-  for (const std::string bad : {"a b", "a\tb", "a\r\nX-Evil: 1", "a\nb", "a\"b", "a\\b", "a,b",
+  for (const std::string& bad :
+       std::vector<std::string>{"a b", "a\tb", "a\r\nX-Evil: 1", "a\nb", "a\"b", "a\\b", "a,b",
                                 "a;b", "<script>", "a\x7f", "caf\xc3\xa9", std::string("a\0b", 3)})
     EXPECT_FALSE(is_acceptable_request_id(bad)) << bad;
 }
