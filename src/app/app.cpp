@@ -231,7 +231,9 @@ int App::run() {
   control_.run();
   for (auto& t : threads_) t.join();
   threads_.clear();
-  spdlog::info("bye");
+  spdlog::info("drained, exiting");
+  // The access log's async logger must flush while spdlog's thread pool still exists.
+  ctx_.access_log.store(nullptr);
   spdlog::shutdown();
   return 0;
 }

@@ -27,14 +27,16 @@ const char* health_name(upstream::ActiveHealth h) {
   return "unknown";
 }
 
-net::awaitable<void> probe_loop(std::shared_ptr<upstream::Endpoint> ep, config::Pool pool,
+net::awaitable<void> probe_loop(std::shared_ptr<upstream::Endpoint> ep,
+                                std::shared_ptr<upstream::UpstreamPool> owner, config::Pool pool,
                                 std::shared_ptr<bool> running, prometheus::Gauge* healthy_gauge,
                                 prometheus::Gauge* ejected_gauge) {
   const auto& hc = pool.health_check;
   HealthState state(hc.healthy_threshold, hc.unhealthy_threshold);
   net::steady_timer timer(co_await net::this_coro::executor);
   while (*running) {
-    const bool passed = co_await probe_http(ep, hc, pool.connect_timeout_ms);
+    const bool passed =
+        co_await probe_http(ep, hc, pool.connect_timeout_ms, owner->tls_params());
     if (!*running) break;
     if (auto changed = state.observe(passed)) {
       ep->set_active_health(*changed);
@@ -77,7 +79,7 @@ void ActiveChecker::watch(const std::vector<std::shared_ptr<upstream::UpstreamPo
         continue;
       }
       healthy.Set(ep->active_health() == upstream::ActiveHealth::healthy ? 1 : 0);
-      net::co_spawn(ioc_, probe_loop(ep, pool->config(), running_, &healthy, &ejected),
+      net::co_spawn(ioc_, probe_loop(ep, pool, pool->config(), running_, &healthy, &ejected),
                     net::detached);
     }
   }

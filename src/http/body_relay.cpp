@@ -20,7 +20,7 @@ constexpr std::string_view kChunkEnd = "\r\n";
 constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 // One gather write: head, one framed piece of body, and the chunked terminator when `last`.
-net::awaitable<boost::system::error_code> write_piece(tcp::socket& dst, std::string_view head,
+net::awaitable<boost::system::error_code> write_piece(Stream& dst, std::string_view head,
                                                       const char* data, std::size_t n,
                                                       BodyFraming framing, bool last,
                                                       std::uint64_t& written) {
@@ -50,9 +50,9 @@ net::awaitable<boost::system::error_code> write_piece(tcp::socket& dst, std::str
 }  // namespace
 
 template <bool isRequest>
-net::awaitable<RelayResult> relay_body(tcp::socket& src, boost::beast::flat_buffer& src_buffer,
+net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& src_buffer,
                                        bhttp::parser<isRequest, bhttp::buffer_body>& parser,
-                                       tcp::socket& dst, BodyFraming framing,
+                                       Stream& dst, BodyFraming framing,
                                        std::string_view head, char* buffer,
                                        std::size_t buffer_size, DeadlineWatch& watch,
                                        std::chrono::milliseconds idle) {
@@ -97,18 +97,18 @@ net::awaitable<RelayResult> relay_body(tcp::socket& src, boost::beast::flat_buff
   co_return result;
 }
 
-template net::awaitable<RelayResult> relay_body<true>(tcp::socket&, boost::beast::flat_buffer&,
+template net::awaitable<RelayResult> relay_body<true>(Stream&, boost::beast::flat_buffer&,
                                                       bhttp::parser<true, bhttp::buffer_body>&,
-                                                      tcp::socket&, BodyFraming, std::string_view,
+                                                      Stream&, BodyFraming, std::string_view,
                                                       char*, std::size_t, DeadlineWatch&,
                                                       std::chrono::milliseconds);
-template net::awaitable<RelayResult> relay_body<false>(tcp::socket&, boost::beast::flat_buffer&,
+template net::awaitable<RelayResult> relay_body<false>(Stream&, boost::beast::flat_buffer&,
                                                        bhttp::parser<false, bhttp::buffer_body>&,
-                                                       tcp::socket&, BodyFraming,
+                                                       Stream&, BodyFraming,
                                                        std::string_view, char*, std::size_t,
                                                        DeadlineWatch&, std::chrono::milliseconds);
 
-net::awaitable<void> pump_bytes(tcp::socket& from, tcp::socket& to, char* buffer,
+net::awaitable<void> pump_bytes(Stream& from, Stream& to, char* buffer,
                                 std::size_t buffer_size, DeadlineWatch& watch,
                                 std::chrono::milliseconds idle) {
   for (;;) {
@@ -122,7 +122,7 @@ net::awaitable<void> pump_bytes(tcp::socket& from, tcp::socket& to, char* buffer
     if (wec) break;
   }
   boost::system::error_code ignored;
-  to.shutdown(tcp::socket::shutdown_send, ignored);
+  if (!to.is_tls()) to.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 }  // namespace smart_router::http

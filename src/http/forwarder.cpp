@@ -65,6 +65,7 @@ net::awaitable<SendResult> send_request(Exchange& ex, upstream::UpstreamConnecti
   auto& req = ex.request;
   const bool has_body = !req.is_done();
   UpstreamRequestHead h;
+  h.target = ex.target;
   h.request_id = ex.request_id;
   h.client_ip = ex.client_ip;
   h.proto = ex.tls ? "https" : "http";
@@ -82,7 +83,7 @@ net::awaitable<SendResult> send_request(Exchange& ex, upstream::UpstreamConnecti
 
   if (!has_body) {
     ex.watch.arm(ex.deadline, DeadlineWatch::Action::close_upstream);
-    auto [ec, n] = co_await net::async_write(conn.socket, net::buffer(ex.head), kToken);
+    auto [ec, n] = co_await net::async_write(conn.stream, net::buffer(ex.head), kToken);
     (void)n;
     co_return ec ? SendResult::upstream_failed : SendResult::ok;
   }
@@ -95,7 +96,7 @@ net::awaitable<SendResult> send_request(Exchange& ex, upstream::UpstreamConnecti
     if (ec) co_return SendResult::client_failed;
   }
   body_consumed = true;
-  auto r = co_await relay_body(ex.client, ex.client_buffer, req, conn.socket, h.framing, ex.head,
+  auto r = co_await relay_body(ex.client, ex.client_buffer, req, conn.stream, h.framing, ex.head,
                                ex.relay_buffer(), BufferPool::kSize, ex.watch, idle_of(ex));
   if (r.read_error == bhttp::error::body_limit) co_return SendResult::too_large;
   if (r.read_error) co_return SendResult::client_failed;
@@ -115,15 +116,15 @@ net::awaitable<void> tunnel(Exchange& ex, upstream::UpstreamConnection& conn) {
     conn.buffer.consume(conn.buffer.size());
   }
   if (ex.client_buffer.size() > 0) {
-    auto [ec, n] = co_await net::async_write(conn.socket, ex.client_buffer.data(), kToken);
+    auto [ec, n] = co_await net::async_write(conn.stream, ex.client_buffer.data(), kToken);
     (void)n;
     if (ec) co_return;
     ex.client_buffer.consume(ex.client_buffer.size());
   }
   auto second = ex.worker.buffers.take();
-  co_await (pump_bytes(ex.client, conn.socket, ex.relay_buffer(), BufferPool::kSize, ex.watch,
+  co_await (pump_bytes(ex.client, conn.stream, ex.relay_buffer(), BufferPool::kSize, ex.watch,
                        idle_of(ex)) ||
-            pump_bytes(conn.socket, ex.client, second.get(), BufferPool::kSize, ex.watch,
+            pump_bytes(conn.stream, ex.client, second.get(), BufferPool::kSize, ex.watch,
                        idle_of(ex)));
   ex.worker.buffers.give(std::move(second));
 }
@@ -173,7 +174,7 @@ net::awaitable<bool> relay_response(Exchange& ex, upstream::UpstreamConnection& 
   render_client_response(res, h, ex.head);
 
   ex.response_started = true;
-  auto r = co_await relay_body(conn.socket, conn.buffer, rp, ex.client, h.framing, ex.head,
+  auto r = co_await relay_body(conn.stream, conn.buffer, rp, ex.client, h.framing, ex.head,
                                ex.relay_buffer(), BufferPool::kSize, ex.watch, idle_of(ex));
   ex.bytes_sent += r.bytes_written;
   if (!r.ok()) ex.client_keep_alive = false;  // a truncated answer: closing is the only signal
@@ -197,14 +198,14 @@ net::awaitable<AttemptResult> attempt(Exchange& ex, const std::shared_ptr<upstre
       boost::system::error_code ec;
       const auto limit = static_cast<std::uint32_t>(
           std::min<std::int64_t>(left, static_cast<std::int64_t>(pool_cfg.connect_timeout_ms)));
-      conn = co_await upstream::connect_upstream(ep, limit, ec);
+      conn = co_await upstream::connect_upstream(ep, limit, ex.pool->pool->tls_params(), ec);
       if (!conn) {
         if (ec == net::error::timed_out && ms_until(ex.deadline) <= 0)
           co_return AttemptResult::timeout;
         co_return AttemptResult::connect_failure;
       }
     }
-    ex.watch.set_upstream(&conn->socket);
+    ex.watch.set_upstream(&conn->stream.socket());
     const auto sent = co_await send_request(ex, *conn, body_consumed);
     if (sent == SendResult::client_failed) co_return AttemptResult::client_gone;
     if (sent == SendResult::too_large) co_return AttemptResult::body_too_large;
@@ -222,7 +223,7 @@ net::awaitable<AttemptResult> attempt(Exchange& ex, const std::shared_ptr<upstre
       rp->header_limit(kMaxResponseHeadBytes);
       rp->body_limit(boost::none);  // we stream it; the upstream is trusted with its size
       if (ex.request.get().method() == bhttp::verb::head) rp->skip(true);
-      auto [rec, n] = co_await bhttp::async_read_header(conn->socket, conn->buffer, *rp, kToken);
+      auto [rec, n] = co_await bhttp::async_read_header(conn->stream, conn->buffer, *rp, kToken);
       (void)n;
       ec = rec;
       const unsigned code = ec ? 0 : rp->get().result_int();

@@ -149,7 +149,8 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
   out.clear();
   out += std::string_view(req.method_string().data(), req.method_string().size());
   out += ' ';
-  out += std::string_view(req.target().data(), req.target().size());
+  out += info.target.empty() ? std::string_view(req.target().data(), req.target().size())
+                             : info.target;
   out += " HTTP/1.1\r\n";
 
   const ConnectionTokens named(req);

@@ -9,6 +9,7 @@
 #include "smart_router/http/error_response.hpp"
 #include "smart_router/http/exchange.hpp"
 #include "smart_router/http/header_rules.hpp"
+#include "smart_router/http/path_normalizer.hpp"
 #include "smart_router/http/request_id.hpp"
 
 namespace smart_router::http {
@@ -18,11 +19,6 @@ namespace bhttp = boost::beast::http;
 namespace {
 
 std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
-
-std::string_view path_of(const RequestParser& req) {
-  const auto target = sv(req.get().target());
-  return target.substr(0, target.find('?'));
-}
 
 std::optional<std::string_view> find_header(const bhttp::fields& f, std::string_view name) {
   auto it = f.find(boost::beast::string_view(name.data(), name.size()));
@@ -34,8 +30,8 @@ std::optional<std::string_view> header_lookup(const void* ctx, std::string_view 
   return find_header(*static_cast<const bhttp::fields*>(ctx), name);
 }
 
-// --- begin: request id, connection semantics ---------------------------------------------
-void begin(Exchange& ex) {
+// --- begin: request id, connection semantics, normalised target --------------------------
+std::optional<ProxyError> begin(Exchange& ex) {
   const auto& req = ex.request.get();
   auto id = find_header(req, "x-request-id");
   ex.request_id = (id && is_acceptable_request_id(*id)) ? std::string(*id) : generate_request_id();
@@ -43,11 +39,17 @@ void begin(Exchange& ex) {
   ex.client_keep_alive = req.keep_alive() && !ex.worker.ctx.draining.load();
   auto expect = find_header(req, "expect");
   ex.expects_continue = expect && iequals(*expect, "100-continue");
+  TargetView view;
+  auto refused = normalize_target(sv(req.target()), ex.normalized, view);
+  if (!refused.empty()) return ProxyError{ErrorKind::bad_request, std::move(refused), 0, {}};
+  ex.path = view.path;
+  ex.target = view.target;
+  return std::nullopt;
 }
 
 // --- admin: /health /ready /metrics answered by the router itself -------------------------
 std::optional<admin::AdminAnswer> admin(Exchange& ex) {
-  const auto path = path_of(ex.request);
+  const auto path = ex.path;
   const bool on_this_listener = ex.admin_only || ex.snap.config->admin.listen.empty();
   if (!on_this_listener || !admin::is_admin_path(path)) return std::nullopt;
   const auto method = ex.request.get().method();
@@ -81,7 +83,7 @@ std::optional<ProxyError> match_route(Exchange& ex) {
   const auto& req = ex.request.get();
   routing::RequestView view;
   view.method = sv(req.method_string());
-  view.path = path_of(ex.request);
+  view.path = ex.path;
   view.tier = ex.cls->cls->name;
   view.header = &header_lookup;
   view.header_ctx = static_cast<const bhttp::fields*>(&req);
@@ -137,7 +139,7 @@ void finish(Exchange& ex) {
     r.request_id = ex.request_id;
     r.client_ip = ex.client_ip;
     r.method = sv(req.method_string());
-    r.target = sv(req.target());
+    r.target = ex.target.empty() ? sv(req.target()) : ex.target;
     r.status = ex.status;
     r.duration_ms = seconds * 1000.0;
     r.tier = tier;
@@ -210,7 +212,11 @@ net::awaitable<void> reject_request(Exchange& ex, ErrorKind kind, std::string me
 }
 
 net::awaitable<bool> run_exchange(Exchange& ex) {
-  begin(ex);
+  if (auto refused = begin(ex)) {
+    co_await send_error(ex, *refused);
+    finish(ex);
+    co_return ex.client_keep_alive;
+  }
   if (auto answer = admin(ex)) {
     co_await write_admin(ex, *answer);
     co_return ex.client_keep_alive;

@@ -52,6 +52,23 @@ std::shared_ptr<const RouterSnapshot> build_snapshot(config::Config cfg,
   snap->classifier = std::make_unique<tier::TierClassifier>(c.tiers, env);
   snap->routes = std::make_unique<routing::RouteTable>(c.routes);
 
+  if (c.server.tls) {
+    namespace ssl = boost::asio::ssl;
+    auto tls = std::make_shared<ssl::context>(ssl::context::tls_server);
+    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                     ssl::context::single_dh_use);
+    boost::system::error_code ec;
+    tls->use_certificate_chain_file(c.server.tls->cert_file, ec);
+    if (ec)
+      throw std::invalid_argument("server.tls.cert_file " + c.server.tls->cert_file + ": " +
+                                  ec.message());
+    tls->use_private_key_file(c.server.tls->key_file, ssl::context::pem, ec);
+    if (ec)
+      throw std::invalid_argument("server.tls.key_file " + c.server.tls->key_file + ": " +
+                                  ec.message());
+    snap->server_tls = std::move(tls);
+  }
   snap->pools.reserve(c.pools.size());  // ClassRuntime and route_pools point into it
   for (const auto& p : c.pools) {
     std::vector<std::shared_ptr<upstream::Endpoint>> eps;

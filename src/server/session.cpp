@@ -48,13 +48,14 @@ std::string head_error_detail(const boost::system::error_code& ec, const config:
 // a reset, which can destroy our answer before the client reads it (nginx's lingering_close).
 net::awaitable<void> linger_close(Session& s) {
   boost::system::error_code ec;
-  s.socket.shutdown(tcp::socket::shutdown_send, ec);
+  if (s.stream.is_tls()) co_return;  // no half-close under TLS; the reset risk is accepted
+  s.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   if (ec) co_return;
   s.watch.arm_after(std::chrono::milliseconds(1000), DeadlineWatch::Action::cancel_client);
   std::array<char, 16384> sink;
   std::size_t total = 0;
   while (total < (1u << 20)) {
-    auto [rec, n] = co_await s.socket.async_read_some(net::buffer(sink), kToken);
+    auto [rec, n] = co_await s.stream.socket().async_read_some(net::buffer(sink), kToken);
     if (rec) break;
     total += n;
   }
@@ -68,18 +69,35 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
   auto& ctx = res.ctx;
   bool first = true;
   bool linger = false;
+  if (s->tls) {
+    s->stream.enable_tls(*s->tls);
+    const auto limits = res.snapshot()->config->server.limits;
+    s->watch.arm_after(std::chrono::milliseconds(limits.header_timeout_ms),
+                       DeadlineWatch::Action::cancel_client);
+    auto [hec] = co_await s->stream.tls()->async_handshake(net::ssl::stream_base::server, kToken);
+    if (hec) {
+      boost::system::error_code ignored;
+      s->stream.socket().close(ignored);
+      s->watch.stop();
+      co_return;
+    }
+  }
   for (;;) {
     const auto snap = res.snapshot();  // held for this request's whole life
     const auto& limits = snap->config->server.limits;
-    if (s->buffer.size() == 0) {
+    // Under TLS, OpenSSL may hold decrypted bytes the socket no longer signals, so a TLS
+    // session skips the readiness wait and reads the head under the idle deadline.
+    if (s->buffer.size() == 0 && !s->stream.is_tls()) {
       // Between requests. A new connection gets header_timeout to start talking (slowloris),
       // a kept-alive one idle_timeout.
       s->idle = true;
-      if (ctx.draining.load(std::memory_order_relaxed)) break;
+      // Draining: a kept-alive connection is done; a new one still gets its one answer
+      // (/health says 503 draining, requests are served with Connection: close).
+      if (!first && ctx.draining.load(std::memory_order_relaxed)) break;
       s->watch.arm_after(std::chrono::milliseconds(first ? limits.header_timeout_ms
                                                           : limits.idle_timeout_ms),
                          DeadlineWatch::Action::cancel_client);
-      auto [ec] = co_await s->socket.async_wait(tcp::socket::wait_read, kToken);
+      auto [ec] = co_await s->stream.socket().async_wait(tcp::socket::wait_read, kToken);
       s->idle = false;
       if (ec) break;
     }
@@ -89,15 +107,22 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
     parser.header_limit(static_cast<std::uint32_t>(
         std::min<std::uint64_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
     parser.body_limit(limits.max_body_bytes);
-    s->watch.arm_after(std::chrono::milliseconds(limits.header_timeout_ms),
-                       DeadlineWatch::Action::cancel_client);
-    auto [ec, n] = co_await bhttp::async_read_header(s->socket, s->buffer, parser, kToken);
+    if (!s->stream.is_tls() || s->buffer.size() > 0 || first) {
+      s->watch.arm_after(std::chrono::milliseconds(limits.header_timeout_ms),
+                         DeadlineWatch::Action::cancel_client);
+    } else {
+      if (!first && ctx.draining.load(std::memory_order_relaxed)) break;
+      s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
+                         DeadlineWatch::Action::cancel_client);
+    }
+    auto [ec, n] = co_await bhttp::async_read_header(s->stream, s->buffer, parser, kToken);
     (void)n;
-    http::Exchange ex{s->socket, s->buffer, parser, s->watch, res, *snap, s->client_ip, s->peer,
+    http::Exchange ex{s->stream, s->buffer, parser, s->watch, res, *snap, s->client_ip, s->peer,
                     s->head_buffer};
     ex.admin_only = s->admin_only;
+    ex.tls = s->stream.is_tls();
     if (ec) {
-      if (s->watch.fired()) {
+      if (s->watch.fired() && (parser.got_some() || !s->stream.is_tls() || first)) {
         co_await http::reject_request(ex, ErrorKind::request_timeout, std::string());
       } else if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit ||
                  ec == bhttp::error::buffer_overflow || is_parse_error(ec)) {
@@ -114,16 +139,16 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
   }
   if (linger) co_await linger_close(*s);
   boost::system::error_code ignored;
-  s->socket.shutdown(tcp::socket::shutdown_send, ignored);
-  s->socket.close(ignored);
+  if (!s->stream.is_tls()) s->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  s->stream.socket().close(ignored);
   s->watch.stop();
 }
 
 }  // namespace
 
 Session::Session(tcp::socket s, Worker& w, bool admin)
-    : socket(std::move(s)), watch(socket.get_executor()), worker(w), admin_only(admin) {
-  watch.set_client(&socket);
+    : stream(std::move(s)), watch(stream.get_executor()), worker(w), admin_only(admin) {
+  watch.set_client(&stream.socket());
   head_buffer.reserve(1024);
 }
 
@@ -131,12 +156,13 @@ void start_session(tcp::socket socket, Worker& worker, bool admin_only) {
   boost::system::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   auto s = std::make_shared<Session>(std::move(socket), worker, admin_only);
-  const auto remote = s->socket.remote_endpoint(ec);
+  const auto remote = s->stream.socket().remote_endpoint(ec);
   if (ec) return;  // already gone
   s->peer = remote.address();
   if (s->peer.is_v6() && s->peer.to_v6().is_v4_mapped())
     s->peer = net::ip::make_address_v4(net::ip::v4_mapped, s->peer.to_v6());
   s->client_ip = s->peer.to_string();
+  if (!admin_only) s->tls = worker.resources().snapshot()->server_tls;
   s->registry_pos = worker.add_session(s.get());
   auto& ctx = worker.resources().ctx;
   ctx.connections.fetch_add(1, std::memory_order_relaxed);

@@ -60,10 +60,11 @@ void Worker::listen(const tcp::endpoint& at, bool admin_only) {
 }
 
 void Worker::begin_drain() {
+  // The listeners stay open until exit, so /health can answer 503 draining and a request
+  // still on its way from the load balancer is served (with Connection: close).
   boost::system::error_code ignored;
-  for (auto& a : acceptors_) a->close(ignored);
   for (Session* s : sessions_)
-    if (s->idle) s->socket.cancel(ignored);
+    if (s->idle) s->stream.socket().cancel(ignored);
   resources_.connections.clear();
 }
 

@@ -25,7 +25,7 @@ std::unique_ptr<UpstreamConnection> ConnectionPool::take(const Endpoint& ep,
   while (!stack.empty()) {
     auto conn = std::move(stack.back());
     stack.pop_back();
-    if (now_ms - conn->idle_since_ms <= kMaxIdleMs && still_open(conn->socket)) return conn;
+    if (now_ms - conn->idle_since_ms <= kMaxIdleMs && still_open(conn->stream.socket())) return conn;
   }
   return nullptr;
 }

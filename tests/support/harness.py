@@ -156,6 +156,7 @@ class MockUpstream(Proc):
     def __init__(self, name: str, logdir: Path, threads: int = 1):
         super().__init__(f"mock-{name}", logdir)
         self.upstream_name = name
+        self.own_connections = 0
         self.port_file = self.logdir / f"mock-{name}.port"
         if self.port_file.exists():
             self.port_file.unlink()
@@ -175,18 +176,28 @@ class MockUpstream(Proc):
             raise
         self.address = f"127.0.0.1:{self.port}"
 
-    def get(self, path: str, **kw) -> wire.Response:
-        return wire.get(self.port, path, **kw)
+    # Every connection the harness itself opens to the mock is counted, so that
+    # foreign_connections() tells how many connections came from elsewhere (the router).
+    def _own(self, method: str, path: str) -> wire.Response:
+        self.own_connections += 1
+        return wire.request(self.port, method, path, body=b"" if method == "POST" else None, timeout=5)
+
+    def get(self, path: str) -> wire.Response:
+        return self._own("GET", path)
 
     def stats(self) -> dict:
-        return wire.get(self.port, "/admin/stats", timeout=5).json()
+        return self._own("GET", "/admin/stats").json()
+
+    def foreign_connections(self) -> int:
+        """Connections accepted by the mock that the harness did not open."""
+        return self.stats()["connections_accepted"] - self.own_connections
 
     def fail_health(self):
-        r = wire.request(self.port, "POST", "/admin/health/fail", body=b"", timeout=5)
+        r = self._own("POST", "/admin/health/fail")
         assert r.status == 200 and r.json()["healthy"] is False, r
 
     def ok_health(self):
-        r = wire.request(self.port, "POST", "/admin/health/ok", body=b"", timeout=5)
+        r = self._own("POST", "/admin/health/ok")
         assert r.status == 200 and r.json()["healthy"] is True, r
 
 
@@ -316,6 +327,26 @@ class Router(Proc):
         text = text.replace("127.0.0.1:0", f"127.0.0.1:{self.port}")
         real = self.config_path.resolve()
         real.write_text(text)
+
+    def assert_alive(self, context: str = ""):
+        """Fails clearly when the router process has died (crash) instead of 'connection refused'."""
+        if self.alive():
+            try:
+                ok = wire.get(self.port, "/health", timeout=5).status == 200
+            except Exception as e:  # noqa: BLE001
+                ok = False
+                why = repr(e)
+            else:
+                why = "not 200"
+            if ok:
+                return
+            try:  # a crashing process may still be dumping core: give it a moment
+                self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                raise AssertionError(f"router /health failed ({why}) {context}") from None
+        rc = self.proc.poll()
+        raise AssertionError(f"router process died (exit {rc}) {context}; stderr tail:\n"
+                             f"{self.stderr_text()[-1500:]}")
 
     def _healthy_or_dead(self):
         if not self.alive():

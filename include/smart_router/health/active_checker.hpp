@@ -29,6 +29,7 @@ class ActiveChecker {
 
 // One HTTP probe: GET path, answer status among expected. Bounded by timeout_ms.
 boost::asio::awaitable<bool> probe_http(std::shared_ptr<upstream::Endpoint> ep,
-                                        const config::HealthCheck& hc, std::uint32_t connect_ms);
+                                        const config::HealthCheck& hc, std::uint32_t connect_ms,
+                                        upstream::UpstreamTlsParams tls);
 
 }  // namespace smart_router::health

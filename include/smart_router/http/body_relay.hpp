@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "smart_router/common/deadline_watch.hpp"
+#include "smart_router/common/stream.hpp"
 #include "smart_router/http/header_rules.hpp"
 
 namespace smart_router::http {
@@ -28,14 +29,14 @@ struct RelayResult {
 // write. `idle` bounds every read and write (the watch closes both sides when it passes).
 template <bool isRequest>
 boost::asio::awaitable<RelayResult> relay_body(
-    boost::asio::ip::tcp::socket& src, boost::beast::flat_buffer& src_buffer,
+    Stream& src, boost::beast::flat_buffer& src_buffer,
     boost::beast::http::parser<isRequest, boost::beast::http::buffer_body>& parser,
-    boost::asio::ip::tcp::socket& dst, BodyFraming framing, std::string_view head, char* buffer,
+    Stream& dst, BodyFraming framing, std::string_view head, char* buffer,
     std::size_t buffer_size, DeadlineWatch& watch, std::chrono::milliseconds idle);
 
 // Copies raw bytes one way until either side closes (websocket tunnel half).
-boost::asio::awaitable<void> pump_bytes(boost::asio::ip::tcp::socket& from,
-                                        boost::asio::ip::tcp::socket& to, char* buffer,
+boost::asio::awaitable<void> pump_bytes(Stream& from,
+                                        Stream& to, char* buffer,
                                         std::size_t buffer_size, DeadlineWatch& watch,
                                         std::chrono::milliseconds idle);
 

@@ -12,6 +12,7 @@
 
 #include "smart_router/common/deadline_watch.hpp"
 #include "smart_router/common/error.hpp"
+#include "smart_router/common/stream.hpp"
 #include "smart_router/http/router_context.hpp"
 
 namespace smart_router::http {
@@ -20,7 +21,7 @@ using RequestParser = boost::beast::http::request_parser<boost::beast::http::buf
 using Clock = std::chrono::steady_clock;
 
 struct Exchange {
-  Exchange(boost::asio::ip::tcp::socket& c, boost::beast::flat_buffer& cb, RequestParser& r,
+  Exchange(Stream& c, boost::beast::flat_buffer& cb, RequestParser& r,
            DeadlineWatch& w, WorkerResources& wr, const RouterSnapshot& s, const std::string& ip,
            boost::asio::ip::address p, std::string& head_buffer)
       : client(c),
@@ -36,7 +37,7 @@ struct Exchange {
   Exchange& operator=(const Exchange&) = delete;
 
   // Downstream side (owned by the session).
-  boost::asio::ip::tcp::socket& client;
+  Stream& client;
   boost::beast::flat_buffer& client_buffer;
   RequestParser& request;
   DeadlineWatch& watch;
@@ -49,6 +50,9 @@ struct Exchange {
 
   // Decisions of the pipeline phases.
   std::string request_id;
+  std::string_view path;    // normalised path: what routes match and the upstream gets
+  std::string_view target;  // normalised path + query
+  std::string normalized;   // backs path/target when normalising changed the target
   Clock::time_point started = Clock::now();
   Clock::time_point deadline = Clock::time_point::max();  // tier timeout_ms, retries included
   const ClassRuntime* cls = nullptr;

@@ -31,6 +31,7 @@ enum class BodyFraming : std::uint8_t { none, content_length, chunked, until_clo
 
 // Request to the upstream.
 struct UpstreamRequestHead {
+  std::string_view target;  // the normalised target; the request's own when empty
   std::string_view request_id;
   std::string_view client_ip;
   std::string_view proto;        // "http" or "https"

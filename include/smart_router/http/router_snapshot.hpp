@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <boost/asio/ssl/context.hpp>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -56,6 +57,7 @@ struct RouterSnapshot {
   std::vector<PoolRuntime> pools;                // config order
   std::vector<ClassRuntime> classes;             // config order
   std::vector<const PoolRuntime*> route_pools;   // per route: its `pool:` action, else nullptr
+  std::shared_ptr<boost::asio::ssl::context> server_tls;  // server.tls, or null for plain HTTP
   std::uint64_t generation = 0;
 
   const PoolRuntime* find_pool(const std::string& name) const;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "smart_router/common/deadline_watch.hpp"
+#include "smart_router/common/stream.hpp"
 
 namespace smart_router::server {
 
@@ -16,7 +17,8 @@ class Worker;
 struct Session {
   Session(boost::asio::ip::tcp::socket s, Worker& w, bool admin);
 
-  boost::asio::ip::tcp::socket socket;
+  Stream stream;
+  std::shared_ptr<boost::asio::ssl::context> tls;  // keeps the TLS context of this connection
   boost::beast::flat_buffer buffer;
   DeadlineWatch watch;
   Worker& worker;

@@ -28,7 +28,7 @@ class Worker {
   // accept loop. Throws boost::system::system_error when the address cannot be bound.
   void listen(const boost::asio::ip::tcp::endpoint& at, bool admin_only);
 
-  // On this worker's thread: stop accepting and close connections waiting for a request.
+  // On this worker's thread: close connections waiting for their next request.
   void begin_drain();
   // Connections still open (read from any thread).
   std::size_t open_sessions() const { return open_sessions_.load(); }

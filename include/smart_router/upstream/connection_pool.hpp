@@ -10,14 +10,15 @@
 #include <unordered_map>
 #include <vector>
 
+#include "smart_router/common/stream.hpp"
 #include "smart_router/upstream/endpoint.hpp"
 
 namespace smart_router::upstream {
 
 struct UpstreamConnection {
-  explicit UpstreamConnection(const boost::asio::any_io_executor& ex) : socket(ex) {}
+  explicit UpstreamConnection(const boost::asio::any_io_executor& ex) : stream(ex) {}
 
-  boost::asio::ip::tcp::socket socket;
+  Stream stream;  // plain TCP, or TLS when the pool says tls.enabled
   boost::beast::flat_buffer buffer;
   std::shared_ptr<Endpoint> endpoint;  // keeps the key of the pool alive while pooled
   std::int64_t idle_since_ms = 0;
@@ -45,8 +46,17 @@ class ConnectionPool {
   std::unordered_map<const Endpoint*, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
 };
 
-// Opens a new connection to one of ep's resolved addresses within timeout_ms.
+// How to speak TLS to a pool's endpoints (null context = plain TCP).
+struct UpstreamTlsParams {
+  boost::asio::ssl::context* context = nullptr;
+  std::string sni;  // server name sent and verified; the endpoint's host when empty
+  bool verify = true;
+};
+
+// Opens a new connection to one of ep's resolved addresses, TLS handshake included, within
+// timeout_ms.
 boost::asio::awaitable<std::unique_ptr<UpstreamConnection>> connect_upstream(
-    std::shared_ptr<Endpoint> ep, std::uint32_t timeout_ms, boost::system::error_code& ec);
+    std::shared_ptr<Endpoint> ep, std::uint32_t timeout_ms, UpstreamTlsParams tls,
+    boost::system::error_code& ec);
 
 }  // namespace smart_router::upstream

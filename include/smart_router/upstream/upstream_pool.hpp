@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "smart_router/config/config.hpp"
+#include "smart_router/upstream/connection_pool.hpp"
 #include "smart_router/upstream/endpoint.hpp"
 #include "smart_router/upstream/load_balancer.hpp"
 
@@ -33,10 +34,16 @@ class UpstreamPool {
   // Endpoints whose last active check passed and that are not ejected.
   std::size_t healthy_count(std::int64_t now_ms) const;
 
+  // TLS towards the endpoints (tls.enabled), or a null context for plain TCP.
+  upstream::UpstreamTlsParams tls_params() const {
+    return {tls_context_.get(), cfg_.tls.sni, cfg_.tls.verify};
+  }
+
  private:
   config::Pool cfg_;
   std::vector<std::shared_ptr<Endpoint>> endpoints_;
   std::unique_ptr<LoadBalancer> lb_;
+  std::unique_ptr<boost::asio::ssl::context> tls_context_;
 };
 
 // Keeps one Endpoint object per (pool, address) alive across reloads.

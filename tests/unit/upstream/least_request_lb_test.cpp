@@ -47,8 +47,11 @@ TEST(LeastRequest, NeverPicksTheMostLoadedOfSeveral) {
   EXPECT_EQ(counts.count(c.ptrs[2]), 0u);
   // The idle one wins every comparison it is in, so it gets the most.
   ASSERT_EQ(counts.count(c.ptrs[1]), 1u);
-  for (std::size_t i : {0u, 3u})
-    if (counts.count(c.ptrs[i]) != 0) EXPECT_GT(counts.at(c.ptrs[1]), counts.at(c.ptrs[i]));
+  for (std::size_t i : {0u, 3u}) {
+    if (counts.count(c.ptrs[i]) != 0) {
+      EXPECT_GT(counts.at(c.ptrs[1]), counts.at(c.ptrs[i]));
+    }
+  }
   // It is one of the two drawn in half of the picks (1 - C(3,2)/C(4,2)): ~2000 of 4000.
   EXPECT_GT(counts.at(c.ptrs[1]), 1600);
 }

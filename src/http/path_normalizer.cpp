@@ -1,0 +1,123 @@
+#include "smart_router/http/path_normalizer.hpp"
+
+namespace smart_router::http {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_unreserved(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+// Nothing to do for the overwhelmingly common path: no escapes, no "//", no dot segments.
+bool already_normal(std::string_view path) {
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '%' || c == '\\') return false;
+    if (c == '/' && i + 1 < path.size()) {
+      const char n = path[i + 1];
+      if (n == '/') return false;
+      if (n == '.') {
+        const auto rest = path.substr(i + 1);
+        if (rest == "." || rest == ".." || rest.starts_with("./") || rest.starts_with("../"))
+          return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Drops the last segment of `out` (for ".."), never above the root.
+void pop_segment(std::string& out) {
+  if (out.size() <= 1) return;
+  const auto slash = out.rfind('/', out.size() - 2);
+  out.resize(slash == std::string::npos ? 1 : slash + 1);
+}
+
+}  // namespace
+
+std::string normalize_target(std::string_view target, std::string& storage, TargetView& out) {
+  // absolute-form (RFC 9112 3.2.2): keep only the path and query.
+  if (!target.empty() && target.front() != '/') {
+    const auto scheme_end = target.find("://");
+    if (scheme_end == std::string_view::npos) return "request target must start with /";
+    const auto path_start = target.find_first_of("/?", scheme_end + 3);
+    target = path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
+    if (target.front() == '?') return "request target has no path";
+  }
+  if (target.empty()) return "empty request target";
+  if (target.find('#') != std::string_view::npos) return "request target has a fragment";
+  const auto qpos = target.find('?');
+  const std::string_view path = target.substr(0, qpos);
+  const std::string_view query = qpos == std::string_view::npos ? "" : target.substr(qpos);
+
+  if (already_normal(path)) {
+    out = {path, target};
+    return {};
+  }
+
+  // 1. Decode escapes of unreserved characters; refuse encoded separators and NUL.
+  std::string decoded;
+  decoded.reserve(path.size());
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const char c = path[i];
+    if (c == '\\') return "backslash in request path";
+    if (c != '%') {
+      decoded += c;
+      continue;
+    }
+    if (i + 2 >= path.size()) return "bad percent-encoding in path";
+    const int hi = hex_value(path[i + 1]);
+    const int lo = hex_value(path[i + 2]);
+    if (hi < 0 || lo < 0) return "bad percent-encoding in path";
+    const auto byte = static_cast<unsigned char>(hi * 16 + lo);
+    if (byte == '/' || byte == '\\') return "encoded slash in request path";
+    if (byte == 0) return "encoded NUL in request path";
+    if (is_unreserved(byte)) {
+      decoded += static_cast<char>(byte);
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      decoded += '%';
+      decoded += kHex[byte >> 4];
+      decoded += kHex[byte & 0xF];
+    }
+    i += 2;
+  }
+
+  // 2. Merge slashes and remove dot segments (RFC 3986 5.2.4).
+  storage.clear();
+  storage.reserve(decoded.size() + query.size());
+  storage += '/';
+  std::size_t i = 0;
+  while (i < decoded.size()) {
+    while (i < decoded.size() && decoded[i] == '/') ++i;
+    const auto end = decoded.find('/', i);
+    const std::string_view segment =
+        std::string_view(decoded).substr(i, end == std::string::npos ? std::string::npos : end - i);
+    const bool last = end == std::string::npos;
+    i = last ? decoded.size() : end;
+    if (segment.empty()) continue;
+    if (segment == ".") {
+      continue;
+    } else if (segment == "..") {
+      pop_segment(storage);
+    } else {
+      storage += segment;
+      if (!last) storage += '/';
+    }
+  }
+  // Keep a trailing slash the client sent ("/a/b/" stays a directory).
+  if (!decoded.empty() && decoded.back() == '/' && storage.back() != '/') storage += '/';
+  const auto path_len = storage.size();
+  storage += query;
+  out = {std::string_view(storage).substr(0, path_len), storage};
+  return {};
+}
+
+}  // namespace smart_router::http

@@ -1,0 +1,215 @@
+"""The router's own errors: status, JSON body {"error","message","request_id"}, X-Request-Id.
+
+Each test runs its own router: a router that crashes on one error must not take the others down.
+"""
+
+import time
+
+import pytest
+
+import wire
+from checks import assert_router_error, echo
+from clients import Holder
+from harness import deep_merge, make_config, poll_until, pool
+
+
+def errors_router(stack, overrides=None, health=True):
+    """Two shared + one premium mock, plus pool "dead" (a refused port) behind route /dead/."""
+    shared = stack.mocks("shared", 2)
+    premium = stack.mocks("premium", 1)
+    dead = stack.closed_port()
+    base = {
+        "routes": [{"name": "dead", "match": {"path_prefix": ["/dead/"]}, "pool": "dead"}]
+        + make_config([], [])["routes"],
+        "pools": {"dead": pool([dead.address], health=False)},
+    }
+    cfg = make_config([m.address for m in shared], [m.address for m in premium],
+                      deep_merge(base, overrides or {}), health=health)
+    r = stack.router(cfg, wait_ready=health)
+    return r, shared, premium
+
+
+def upstream_requests(mocks):
+    return sum(m.stats()["requests"] for m in mocks)
+
+
+def read_error_then_close(router, data: bytes, timeout=5.0):
+    raw = wire.raw_exchange(router.port, data, timeout=timeout)
+    assert raw, "router closed the connection without an answer"
+    return wire.parse_response_bytes(raw)
+
+
+@pytest.mark.parametrize("garbage", [
+    b"GARBAGE\r\n\r\n",
+    b"GET / HTTP/1.1 extra\r\nHost: x\r\n\r\n",
+    b"GET / HTTP/1.1\r\nBad Header Line\r\n\r\n",
+    b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+    b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 40 + b"\r\n\r\n",  # a TLS hello
+], ids=["garbage", "extra-token", "bad-header", "bad-content-length", "tls-hello"])
+def test_400_malformed_request(stack, garbage):
+    router, shared, _ = errors_router(stack, health=False)
+    r = read_error_then_close(router, garbage)
+    assert_router_error(r, 400, "bad_request")
+    assert (r.header("Connection") or "").lower() == "close"
+    assert upstream_requests(shared) == 0
+    router.assert_alive("after a 400 bad_request")
+
+
+def test_408_request_timeout(stack):
+    router, shared, _ = errors_router(stack, {"server": {"limits": {"header_timeout_ms": 300}}},
+                                      health=False)
+    with router.connect(timeout=5) as c:
+        c.send_raw(b"GET /slow HTTP/1.1\r\nHost: x\r\nX-Partial: yes\r\n")  # never finished
+        t0 = time.monotonic()
+        r = c.read_response()
+        elapsed = time.monotonic() - t0
+        assert_router_error(r, 408, "request_timeout")
+        assert 0.2 <= elapsed < 3.0, f"408 after {elapsed:.2f}s with header_timeout_ms 300"
+        assert c.peer_closed(timeout=3), "connection not closed after 408"
+    assert upstream_requests(shared) == 0
+    router.assert_alive("after a 408")
+
+
+def test_413_content_length_over_limit(stack):
+    router, shared, _ = errors_router(stack, {"server": {"limits": {"max_body_bytes": 1000}}},
+                                      health=False)
+    with router.connect(timeout=5) as c:
+        c.send_raw(b"POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n")
+        r = c.read_response("POST")
+    assert_router_error(r, 413, "payload_too_large")
+    assert upstream_requests(shared) == 0
+    router.assert_alive("after a 413")
+
+
+def test_413_content_length_default_limit(stack):
+    router, shared, _ = errors_router(stack, health=False)
+    with router.connect(timeout=5) as c:  # 20 MB announced, 10 MB allowed; nothing sent
+        c.send_raw(b"PUT /big HTTP/1.1\r\nHost: x\r\nContent-Length: 20971520\r\n\r\n")
+        r = c.read_response("PUT")
+    assert_router_error(r, 413, "payload_too_large")
+    assert upstream_requests(shared) == 0
+
+
+def test_413_chunked_body_over_limit(stack):
+    router, _, _ = errors_router(stack, {"server": {"limits": {"max_body_bytes": 1000}}}, health=False)
+    with router.connect(timeout=5) as c:
+        body = b"".join(b"200\r\n" + b"q" * 512 + b"\r\n" for _ in range(10)) + b"0\r\n\r\n"
+        c.send_raw(b"POST /big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
+        r = c.read_response("POST")
+    assert_router_error(r, 413, "payload_too_large")
+    router.assert_alive("after a streamed 413")
+
+
+def test_431_header_too_large(stack):
+    router, shared, _ = errors_router(stack, health=False)
+    with router.connect(timeout=5) as c:
+        c.send_raw(b"GET /h HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
+        r = c.read_response()
+    assert_router_error(r, 431, "headers_too_large")
+    assert upstream_requests(shared) == 0
+    router.assert_alive("after a 431")
+
+
+def test_just_under_header_limit_passes(stack):
+    router, _, _ = errors_router(stack, health=False)
+    r = router.get("/h", [("X-Big", "a" * 12000)])
+    assert echo(r)["headers"]["x-big"] == "a" * 12000
+
+
+@pytest.mark.parametrize("knob", ["reset=1", "malformed=1"])
+def test_502_upstream_reset_or_malformed(stack, knob):
+    router, shared, _ = errors_router(stack)
+    r = router.get(f"/x?{knob}", [("X-User-Tier", "LITE")])
+    assert_router_error(r, 502, "bad_gateway")
+    assert upstream_requests(shared) >= 1
+    router.assert_alive(f"after a 502 ({knob})")
+
+
+def test_502_upstream_port_closed(stack):
+    router, _, _ = errors_router(stack)
+    t0 = time.monotonic()
+    r = router.get("/dead/x")
+    assert_router_error(r, 502, "bad_gateway")
+    assert time.monotonic() - t0 < 1.0
+    router.assert_alive("after a 502 (refused)")
+
+
+def test_503_no_healthy_upstream(stack):
+    router, shared, premium = errors_router(stack)
+    for m in shared:
+        m.fail_health()
+    router.wait_pool_healthy("shared", 0)
+    before = upstream_requests(shared)
+    r = router.get("/x", [("X-User-Tier", "LITE")])
+    assert_router_error(r, 503, "no_healthy_upstream", retry_after=True)
+    assert upstream_requests(shared) == before
+    router.assert_alive("after a 503 no_healthy_upstream")
+    # the premium pool is unaffected
+    assert echo(router.get("/x", [("X-User-Tier", "ELITE")]))["upstream"] == "premium-1"
+
+
+def test_504_upstream_timeout(stack):
+    router, shared, _ = errors_router(stack, {"tiers": {"classes": {"LITE": {"timeout_ms": 300}}}})
+    t0 = time.monotonic()
+    r = router.get("/x?delay_ms=2000", [("X-User-Tier", "LITE")])
+    elapsed = time.monotonic() - t0
+    assert_router_error(r, 504, "upstream_timeout")
+    assert 0.25 <= elapsed < 1.5, f"504 after {elapsed:.2f}s for timeout_ms 300"
+    router.assert_alive("after a 504")
+
+
+def test_504_premium_tier_timeout(stack):
+    router, _, _ = errors_router(stack)  # ELITE: timeout_ms 500
+    t0 = time.monotonic()
+    r = router.get("/x?delay_ms=3000", [("X-User-Tier", "ELITE")])
+    elapsed = time.monotonic() - t0
+    assert_router_error(r, 504, "upstream_timeout")
+    assert 0.45 <= elapsed < 2.0, f"504 after {elapsed:.2f}s for timeout_ms 500"
+
+
+def test_upstream_5xx_is_relayed_not_rewritten(stack):
+    router, _, _ = errors_router(stack)
+    r = router.get("/x?status=500")
+    assert r.status == 500 and r.header("X-Upstream"), r
+    assert r.header("X-Request-Id")
+
+
+def test_503_overloaded_sheds_by_priority(stack):
+    # max_in_flight 2: LITE is admitted below 50% (1 in flight), ELITE below 100% (2).
+    router, shared, premium = errors_router(stack, {
+        "overload": {"max_in_flight": 2},
+        "tiers": {"classes": {"LITE": {"shed_at_percent": 50, "timeout_ms": 8000},
+                              "ELITE": {"shed_at_percent": 100, "timeout_ms": 8000}}},
+    })
+    holders = []
+    try:
+        lite_hold = Holder(router, "/hold?delay_ms=3000", "LITE")
+        lite_hold.start()
+        holders.append(lite_hold)
+        poll_until(lambda: upstream_requests(shared) == 1, timeout=3, what="LITE holder at the upstream")
+
+        r = router.get("/probe", [("X-User-Tier", "LITE")])
+        assert_router_error(r, 503, "overloaded", retry_after=True)
+        assert upstream_requests(shared) == 1, "a shed request reached the upstream"
+
+        r = router.get("/probe", [("X-User-Tier", "ELITE")])
+        assert echo(r)["upstream"] == "premium-1", "ELITE must pass with 1 of 2 in flight"
+
+        elite_hold = Holder(router, "/hold?delay_ms=3000", "ELITE")
+        elite_hold.start()
+        holders.append(elite_hold)
+        poll_until(lambda: upstream_requests(premium) == 2, timeout=3, what="ELITE holder at the upstream")
+
+        r = router.get("/probe", [("X-User-Tier", "VOID")])
+        assert_router_error(r, 503, "overloaded", retry_after=True)
+        assert router.get("/health").status == 200, "admin endpoints are never shed"
+    finally:
+        for h in holders:
+            h.join(timeout=15)
+    for h in holders:
+        assert h.error is None, h.error
+        assert h.response.status == 200, h.response
+    # slots are given back
+    assert echo(router.get("/after", [("X-User-Tier", "LITE")]))["path"] == "/after"
+    assert router.metric("smart_router_shed_total", user_tier="LITE") == 1
+    assert router.metric("smart_router_shed_total", user_tier="VOID") == 1

@@ -1,0 +1,82 @@
+"""Keep-alive: client connections carry many requests; upstream connections are pooled and reused."""
+
+import pytest
+
+import wire
+from checks import echo
+from harness import make_config
+
+
+@pytest.fixture
+def single(stack):
+    """One shared mock, health checks off so the mock's connection count is ours alone."""
+    up = stack.mock("shared-1")
+    prem = stack.mock("premium-1")
+    cfg = make_config([up.address], [prem.address], health=False)
+    return up, stack.router(cfg)
+
+
+def test_many_requests_on_one_client_connection_reuse_upstream_connections(single):
+    up, router = single
+    n = 20
+    conns = []
+    with router.connect() as c:
+        for i in range(n):
+            r = c.request("GET", f"/ka/{i}", [("X-User-Tier", "LITE")])
+            e = echo(r)
+            assert e["path"] == f"/ka/{i}"
+            assert r.header("Connection", "").lower() != "close", r
+            conns.append((e["connection_id"], e["request_index"]))
+    stats = up.stats()
+    assert stats["requests"] == n
+    assert stats["health_checks"] == 0
+    # Sequential requests on one client connection need one upstream connection.
+    router_conns = up.foreign_connections()
+    assert router_conns <= 2, (router_conns, conns)
+    assert len({cid for cid, _ in conns}) <= 2
+    # On a reused connection the request index grows.
+    assert max(idx for _, idx in conns) >= n // 2 - 1, conns
+
+
+def test_upstream_connections_reused_across_client_connections(single):
+    up, router = single
+    for i in range(10):
+        assert echo(router.get(f"/fresh/{i}"))["path"] == f"/fresh/{i}"
+    # With 2 workers each may hold its own idle connection.
+    assert up.foreign_connections() <= 2
+
+
+def test_pipelined_requests_answered_in_order(single):
+    _, router = single
+    with router.connect() as c:
+        c.send_raw(b"".join(f"GET /p/{i} HTTP/1.1\r\nHost: x\r\n\r\n".encode() for i in range(3)))
+        paths = [echo(c.read_response())["path"] for _ in range(3)]
+    assert paths == ["/p/0", "/p/1", "/p/2"]
+
+
+def test_connection_close_from_client_is_honoured(single):
+    _, router = single
+    with router.connect() as c:
+        r = c.request("GET", "/bye", [("Connection", "close")])
+        assert echo(r)["path"] == "/bye"
+        assert r.header("Connection", "").lower() == "close"
+        assert c.peer_closed(timeout=5), "router kept the connection after Connection: close"
+
+
+def test_http10_client_gets_close(single):
+    _, router = single
+    with router.connect() as c:
+        c.send_raw(b"GET /ten HTTP/1.0\r\nHost: x\r\n\r\n")
+        r = c.read_response()
+        assert echo(r)["path"] == "/ten"
+        assert c.peer_closed(timeout=5)
+
+
+def test_upstream_close_does_not_break_client_connection(single):
+    up, router = single
+    with router.connect() as c:
+        for i in range(4):
+            e = echo(c.request("GET", f"/c/{i}?close=1"))
+            assert e["request_index"] == 0  # the upstream closes after each
+        assert echo(c.request("GET", "/after"))["path"] == "/after"
+    assert up.foreign_connections() == 5  # one per close=1 answer, then a fresh one

@@ -1,0 +1,61 @@
+"""Retries on connect failure, and passive outlier ejection of a failing endpoint."""
+
+from checks import echo
+from harness import make_config
+
+
+def dead_and_good(stack, outlier):
+    good = stack.mock("shared-good")
+    prem = stack.mock("premium-1")
+    dead = stack.closed_port()
+    cfg = make_config([dead.address, good.address], [prem.address],
+                      {"pools": {"shared": {"outlier_detection": outlier,
+                                            "retries": {"attempts": 1, "on": ["connect_failure"]}}}},
+                      health=False)  # active checks would hide the dead endpoint from the test
+    return stack.router(cfg), good, dead
+
+
+def test_connect_failure_is_retried_on_the_other_endpoint(stack):
+    router, good, dead = dead_and_good(stack, {"consecutive_failures": 1000, "max_ejection_percent": 0})
+    before = router.metric("smart_router_retries_total", pool="shared") or 0
+    for i in range(10):
+        e = echo(router.get(f"/r/{i}", [("X-User-Tier", "LITE")]))
+        assert e["upstream"] == "shared-good"
+    # a non-idempotent request may be retried too when nothing was sent
+    for i in range(4):
+        assert echo(router.request("POST", f"/p/{i}", None, b"payload"))["body_bytes"] == 7
+    after = router.metric("smart_router_retries_total", pool="shared")
+    assert after is not None, "smart_router_retries_total{pool=\"shared\"} missing"
+    # round robin over [dead, good]: about half the first tries hit the dead endpoint
+    assert 3 <= after - before <= 14, (before, after)
+    failures = router.metric("smart_router_upstream_requests_total", pool="shared",
+                             endpoint=dead.address, outcome="connect_failure")
+    assert failures == after - before
+    assert good.stats()["requests"] == 14
+
+
+def test_dead_endpoint_is_ejected_passively(stack):
+    router, good, dead = dead_and_good(stack, {"consecutive_failures": 2, "ejection_ms": 60000,
+                                               "max_ejection_percent": 50})
+    for i in range(10):
+        assert echo(router.get(f"/a/{i}"))["upstream"] == "shared-good"
+    retries = router.metric("smart_router_retries_total", pool="shared")
+    assert retries == 2, f"after 2 consecutive failures the endpoint must be ejected; retries {retries}"
+    assert router.metric("smart_router_upstream_ejected", pool="shared", endpoint=dead.address) in (1, None)
+    for i in range(10):
+        assert echo(router.get(f"/b/{i}"))["upstream"] == "shared-good"
+    assert router.metric("smart_router_retries_total", pool="shared") == 2, "ejected endpoint still tried"
+
+
+def test_no_retry_without_budget(stack):
+    good = stack.mock("shared-good")
+    prem = stack.mock("premium-1")
+    dead = stack.closed_port()
+    cfg = make_config([dead.address, good.address], [prem.address],
+                      {"pools": {"shared": {"retries": {"attempts": 0},
+                                            "outlier_detection": {"max_ejection_percent": 0}}}},
+                      health=False)
+    router = stack.router(cfg)
+    statuses = [router.get(f"/n/{i}").status for i in range(6)]
+    assert sorted(set(statuses)) == [200, 502], statuses  # round robin: some hit the dead one
+    assert (router.metric("smart_router_retries_total", pool="shared") or 0) == 0
