@@ -40,6 +40,15 @@ for u in shared-1:9001 shared-2:9002 premium-1:9101 premium-2:9102; do
   start "${u%%:*}" "${u%%:*}.log" "$build/mock-upstream" --name "${u%%:*}" --listen "127.0.0.1:${u##*:}"
 done
 start router router.log "$build/smart-router" --config "$root/config/router.yaml"
+sleep 0.5
+for name in shared-1 shared-2 premium-1 premium-2 router; do
+  if ! kill -0 "$(cat "$run/$name.pid")" 2>/dev/null; then
+    echo "$name did not start (a port already in use?):" >&2
+    tail -5 "$run/$name.log" >&2
+    stop
+    exit 1
+  fi
+done
 
 # Wait until the router is ready (every pool has a healthy endpoint), at most 20 s.
 for _ in $(seq 1 100); do
