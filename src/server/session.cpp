@@ -85,33 +85,34 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
   for (;;) {
     const auto snap = res.snapshot();  // held for this request's whole life
     const auto& limits = snap->config->server.limits;
-    // Under TLS, OpenSSL may hold decrypted bytes the socket no longer signals, so a TLS
-    // session skips the readiness wait and reads the head under the idle deadline.
-    if (s->buffer.size() == 0 && !s->stream.is_tls()) {
-      // Between requests. A new connection gets header_timeout to start talking (slowloris),
-      // a kept-alive one idle_timeout.
+    // Between requests on a kept-alive connection: wait up to idle_timeout for the next one,
+    // then header_timeout for its head. A new connection gets header_timeout for its first
+    // head straight away (slowloris), and a 408 when it sends nothing in time. Under TLS,
+    // OpenSSL may hold decrypted bytes the socket no longer signals, so a TLS session skips
+    // the readiness wait and reads the head under the idle deadline.
+    if (!first && s->buffer.size() == 0 && !s->stream.is_tls()) {
       s->idle = true;
       // Draining: a kept-alive connection is done; a new one still gets its one answer
       // (/health says 503 draining, requests are served with Connection: close).
-      if (!first && ctx.draining.load(std::memory_order_relaxed)) break;
-      s->watch.arm_after(std::chrono::milliseconds(first ? limits.header_timeout_ms
-                                                          : limits.idle_timeout_ms),
+      if (ctx.draining.load(std::memory_order_relaxed)) break;
+      s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
                          DeadlineWatch::Action::cancel_client);
       auto [ec] = co_await s->stream.socket().async_wait(tcp::socket::wait_read, kToken);
       s->idle = false;
       if (ec) break;
     }
+    const bool first_request = first;
     first = false;
 
     http::RequestParser parser;
     parser.header_limit(static_cast<std::uint32_t>(
         std::min<std::uint64_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
     parser.body_limit(limits.max_body_bytes);
-    if (!s->stream.is_tls() || s->buffer.size() > 0 || first) {
+    if (!s->stream.is_tls() || s->buffer.size() > 0 || first_request) {
       s->watch.arm_after(std::chrono::milliseconds(limits.header_timeout_ms),
                          DeadlineWatch::Action::cancel_client);
     } else {
-      if (!first && ctx.draining.load(std::memory_order_relaxed)) break;
+      if (ctx.draining.load(std::memory_order_relaxed)) break;
       s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
                          DeadlineWatch::Action::cancel_client);
     }
@@ -122,7 +123,7 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
     ex.admin_only = s->admin_only;
     ex.tls = s->stream.is_tls();
     if (ec) {
-      if (s->watch.fired() && (parser.got_some() || !s->stream.is_tls() || first)) {
+      if (s->watch.fired() && (parser.got_some() || !s->stream.is_tls() || first_request)) {
         co_await http::reject_request(ex, ErrorKind::request_timeout, std::string());
       } else if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit ||
                  ec == bhttp::error::buffer_overflow || is_parse_error(ec)) {

@@ -31,6 +31,17 @@ def refused_or_503(port):
     return r.status == 503
 
 
+def late_request_ok(port):
+    """A request arriving during the drain: refused, or answered and then closed."""
+    try:
+        with wire.HttpConnection("127.0.0.1", port, timeout=3) as c:
+            r = c.request("GET", "/late", [("X-User-Tier", "LITE")])
+            return (r.status in (200, 503) and (r.header("Connection") or "").lower() == "close"
+                    and c.peer_closed(timeout=3))
+    except (ConnectionRefusedError, ConnectionResetError, wire.WireError, socket.timeout):
+        return True
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_drain_finishes_in_flight_request_and_exits_0(stack, sig):
     t = drain_topology(stack)
@@ -60,6 +71,7 @@ def test_drain_finishes_in_flight_request_and_exits_0(stack, sig):
         # An idle keep-alive connection is closed; new connections are not served normally.
         assert idle.peer_closed(timeout=3), "idle keep-alive connection not closed on drain"
         assert refused_or_503(router.port)
+        assert late_request_ok(router.port)
 
         holder.join(timeout=10)
         assert holder.error is None, f"in-flight request failed during drain: {holder.error!r}"

@@ -116,3 +116,44 @@ def test_premium_endpoint_env_replaces_pool_endpoints(stack):
     for _ in range(3):
         assert echo(r.get("/x", [("X-User-Tier", "BLACK")]))["upstream"] == "replacement-p"
     assert premium[0].stats()["requests"] == 0
+
+
+# --- the premium-only route cannot be dodged by spelling the path differently ---------------
+
+@pytest.mark.parametrize("path", [
+    "/api/v1//premium/x",
+    "/api/v1/./premium/x",
+    "/api/v1/a/../premium/x",
+    "/api/v1/%70remium/x",
+    "//api/v1/premium/x",
+    "/api/v1/premium/%2e%2e/premium/x",
+    "/api/v1/x/%2E%2E/elite/y",
+])
+def test_premium_route_not_bypassed_by_path_tricks(topo, path):
+    before = topo.upstream_requests()
+    r = topo.router.get(path, [("X-User-Tier", "LITE")])
+    assert_router_error(r, 403, "tier_required")
+    assert topo.upstream_requests() == before, f"{path} reached an upstream"
+
+
+@pytest.mark.parametrize("path", ["/api/v1%2Fpremium/x", "/api/v1%2fpremium/x", "/api\\v1\\premium\\x",
+                                  "/api/v1/premium%5Cx"])
+def test_encoded_separators_never_reach_upstream(topo, path):
+    before = topo.upstream_requests()
+    r = topo.router.get(path, [("X-User-Tier", "LITE")])
+    assert r.status in (400, 403), r
+    assert r.header("X-Request-Id")
+    assert topo.upstream_requests() == before, f"{path} reached an upstream"
+
+
+def test_absolute_form_target_is_routed_by_its_path(topo):
+    before = topo.upstream_requests()
+    r = topo.router.get("http://example.com/api/v1/premium/x", [("X-User-Tier", "LITE")])
+    assert_router_error(r, 403, "tier_required")
+    assert topo.upstream_requests() == before
+
+
+def test_upstream_sees_the_path_that_was_routed(topo):
+    e = echo(topo.router.get("/api/v1//premium/./a/../report?q=1", [("X-User-Tier", "ELITE")]))
+    assert e["upstream"] in topo.premium_names
+    assert e["path"] == "/api/v1/premium/report" and e["query"] == "q=1"

@@ -288,8 +288,11 @@ class Router(Proc):
 
     def __init__(self, config: dict, logdir: Path, name: str = "router", env: Optional[dict] = None,
                  config_path: Optional[Path] = None, wait_ready: bool = False,
-                 start_timeout: float = 10.0):
+                 start_timeout: float = 10.0, tls_context=None):
         super().__init__(name, logdir)
+        # With server.tls, every request the harness makes (readiness, metrics) uses TLS.
+        self.tls = {} if tls_context is None else {"tls_context": tls_context,
+                                                   "server_hostname": "localhost"}
         self.config = copy.deepcopy(config)
         self.config_path = Path(config_path) if config_path else self.logdir / f"{name}.yaml"
         self.env = env
@@ -308,6 +311,12 @@ class Router(Proc):
                 last_err = e
                 self.stop()
                 continue
+            if self.alive() and not self._port_exclusively_ours():
+                # Another router (ctest -j runs test files side by side) grabbed the same port:
+                # with SO_REUSEPORT both would listen and share connections. Pick another.
+                last_err = RuntimeError(f"port {self.port} shared with another process")
+                self.stop()
+                continue
             if self.alive():
                 break
             last_err = RuntimeError(f"{name} exited with {self.proc.poll()}:\n{self.stderr_text()[-2000:]}")
@@ -321,6 +330,32 @@ class Router(Proc):
         if wait_ready:
             self.wait_ready()
 
+    def _port_exclusively_ours(self) -> bool:
+        """True when every socket listening on our port belongs to this router process."""
+        want = f":{self.port:04X}"
+        listening = set()
+        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+            try:
+                lines = Path(table).read_text().splitlines()[1:]
+            except OSError:
+                continue
+            for line in lines:
+                f = line.split()
+                if len(f) > 9 and f[1].endswith(want) and f[3] == "0A":  # 0A = LISTEN
+                    listening.add(f[9])
+        ours = set()
+        try:
+            for fd in Path(f"/proc/{self.pid}/fd").iterdir():
+                try:
+                    target = os.readlink(fd)
+                except OSError:
+                    continue
+                if target.startswith("socket:["):
+                    ours.add(target[8:-1])
+        except OSError:
+            return True  # cannot tell (no /proc): assume so
+        return bool(listening) and listening <= ours
+
     def _rewrite_listen(self):
         # For pre-written files (symlink layouts): the caller wrote listen as a placeholder.
         text = self.config_path.read_text()
@@ -332,7 +367,7 @@ class Router(Proc):
         """Fails clearly when the router process has died (crash) instead of 'connection refused'."""
         if self.alive():
             try:
-                ok = wire.get(self.port, "/health", timeout=5).status == 200
+                ok = wire.get(self.port, "/health", timeout=5, **self.tls).status == 200
             except Exception as e:  # noqa: BLE001
                 ok = False
                 why = repr(e)
@@ -351,7 +386,7 @@ class Router(Proc):
     def _healthy_or_dead(self):
         if not self.alive():
             return True  # stop waiting: the caller checks alive()
-        return wire.get(self.port, "/health", timeout=1).status == 200
+        return wire.get(self.port, "/health", timeout=1, **self.tls).status == 200
 
     # --- config files ----------------------------------------------------------------------
     def yaml_text(self, config: dict) -> str:
@@ -374,13 +409,13 @@ class Router(Proc):
 
     # --- requests --------------------------------------------------------------------------
     def get(self, path: str, headers=None, **kw) -> wire.Response:
-        return wire.get(self.port, path, headers, **kw)
+        return wire.get(self.port, path, headers, **self.tls, **kw)
 
     def request(self, method: str, path: str, headers=None, body=None, **kw) -> wire.Response:
-        return wire.request(self.port, method, path, headers, body, **kw)
+        return wire.request(self.port, method, path, headers, body, **self.tls, **kw)
 
     def connect(self, timeout: float = wire.DEFAULT_TIMEOUT) -> wire.HttpConnection:
-        return wire.HttpConnection("127.0.0.1", self.port, timeout=timeout)
+        return wire.HttpConnection("127.0.0.1", self.port, timeout=timeout, **self.tls)
 
     def metrics_text(self) -> str:
         r = self.get("/metrics", timeout=5)

@@ -47,12 +47,12 @@ class Stack:
 class Topology:
     """Two shared and two premium mocks behind one router on the contract's routes."""
 
-    def __init__(self, stack: Stack, overrides=None, health=True, env=None):
+    def __init__(self, stack: Stack, overrides=None, health=True, env=None, tls_context=None):
         self.shared = stack.mocks("shared", 2)
         self.premium = stack.mocks("premium", 2)
         self.config = make_config([m.address for m in self.shared],
                                   [m.address for m in self.premium], overrides, health=health)
-        self.router = stack.router(self.config, env=env)
+        self.router = stack.router(self.config, env=env, tls_context=tls_context)
         if health:
             self.router.wait_pool_healthy("shared", len(self.shared))
             self.router.wait_pool_healthy("premium", len(self.premium))

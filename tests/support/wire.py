@@ -63,12 +63,15 @@ def _norm_headers(headers: Headers) -> list:
 class HttpConnection:
     """One client connection. Keeps a read buffer so pipelined/keep-alive reads work."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 80, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(self, host: str = "127.0.0.1", port: int = 80, timeout: float = DEFAULT_TIMEOUT,
+                 tls_context=None, server_hostname: Optional[str] = None):
         self.host = host
         self.port = port
         self.timeout = timeout
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if tls_context is not None:
+            self.sock = tls_context.wrap_socket(self.sock, server_hostname=server_hostname or host)
         self.buf = bytearray()
         self.eof = False
 
@@ -282,9 +285,11 @@ class HttpConnection:
 
 
 def request(port: int, method: str, target: str, headers: Headers = None, body=None,
-            timeout: float = DEFAULT_TIMEOUT, host: str = "127.0.0.1", **kw) -> Response:
+            timeout: float = DEFAULT_TIMEOUT, host: str = "127.0.0.1", tls_context=None,
+            server_hostname: Optional[str] = None, **kw) -> Response:
     """One request on a fresh connection, closed afterwards."""
-    with HttpConnection(host, port, timeout=timeout) as c:
+    with HttpConnection(host, port, timeout=timeout, tls_context=tls_context,
+                        server_hostname=server_hostname) as c:
         return c.request(method, target, headers, body, **kw)
 
 
