@@ -7,14 +7,11 @@ CliOptions parse_cli(const std::vector<std::string>& args, const char* env_confi
   bool have_config = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    auto value = [&](const std::string& flag) -> std::string {
+    // The flag's PATH (from "--flag=PATH" or the next argument); empty when missing.
+    auto value = [&]() -> std::string {
       const auto eq = a.find('=');
       if (eq != std::string::npos) return a.substr(eq + 1);
-      if (i + 1 >= args.size()) {
-        opts.command = Command::usage_error;
-        opts.error = flag + " needs a PATH";
-        return {};
-      }
+      if (i + 1 >= args.size()) return {};
       return args[++i];
     };
     if (a == "--help" || a == "-h") {
@@ -26,10 +23,10 @@ CliOptions parse_cli(const std::vector<std::string>& args, const char* env_confi
       return opts;
     }
     if (a == "--config" || a == "-c" || a.rfind("--config=", 0) == 0) {
-      opts.config_path = value("--config");
+      opts.config_path = value();
       have_config = true;
     } else if (a == "--check-config" || a.rfind("--check-config=", 0) == 0) {
-      opts.config_path = value("--check-config");
+      opts.config_path = value();
       opts.command = Command::check_config;
       have_config = true;
     } else {
@@ -37,7 +34,11 @@ CliOptions parse_cli(const std::vector<std::string>& args, const char* env_confi
       opts.error = "unknown argument: " + a;
       return opts;
     }
-    if (opts.command == Command::usage_error) return opts;
+    if (opts.config_path.empty()) {
+      opts.command = Command::usage_error;
+      opts.error = a.substr(0, a.find('=')) + " needs a PATH";
+      return opts;
+    }
   }
   if (!have_config) {
     opts.config_path = (env_config != nullptr && *env_config != '\0') ? env_config

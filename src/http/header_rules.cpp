@@ -154,7 +154,8 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
   out += " HTTP/1.1\r\n";
 
   const ConnectionTokens named(req);
-  std::string_view prior_xff;
+  thread_local std::string prior_xff;  // reused: no allocation per request
+  prior_xff.clear();
   for (const auto& f : req) {
     const auto id = f.name();
     const std::string_view name(f.name_string().data(), f.name_string().size());
@@ -166,7 +167,9 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
     if (is_hop_by_hop_field(id) || is_framing(id) || id == bhttp::field::expect) continue;
     if (id == bhttp::field::unknown) {
       if (iequals(name, "x-forwarded-for")) {
-        prior_xff = value;  // repeated XFF headers: the last one is kept and appended to
+        // Repeated lines form one list, in order (RFC 9110 5.3); the peer is appended below.
+        if (!prior_xff.empty()) prior_xff += ", ";
+        prior_xff += value;
         continue;
       }
       if (iequals(name, "x-forwarded-proto") || iequals(name, "x-request-id") ||

@@ -20,6 +20,7 @@ using tcp = net::ip::tcp;
 namespace {
 
 constexpr auto kToken = net::as_tuple(net::use_awaitable);
+constexpr std::size_t kFirstRead = 8192;
 
 // The error a request head that failed to parse answers with.
 ErrorKind head_error(const boost::system::error_code& ec) {
@@ -95,11 +96,22 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
       // Draining: a kept-alive connection is done; a new one still gets its one answer
       // (/health says 503 draining, requests are served with Connection: close).
       if (ctx.draining.load(std::memory_order_relaxed)) break;
-      s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
-                         DeadlineWatch::Action::cancel_client);
-      auto [ec] = co_await s->stream.socket().async_wait(tcp::socket::wait_read, kToken);
+      // The next request is often already here. Reading it without blocking also avoids
+      // waiting for readiness that epoll reported while no wait was queued (edge-triggered:
+      // it would not be reported again until the peer sends more).
+      boost::system::error_code rec;
+      const auto got = s->stream.socket().read_some(s->buffer.prepare(kFirstRead), rec);
+      if (!rec) {
+        s->buffer.commit(got);
+      } else if (rec != net::error::would_block) {
+        break;  // closed or reset between requests
+      } else {
+        s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
+                           DeadlineWatch::Action::cancel_client);
+        auto [ec] = co_await s->stream.socket().async_wait(tcp::socket::wait_read, kToken);
+        if (ec) break;
+      }
       s->idle = false;
-      if (ec) break;
     }
     const bool first_request = first;
     first = false;
@@ -156,6 +168,7 @@ Session::Session(tcp::socket s, Worker& w, bool admin)
 void start_session(tcp::socket socket, Worker& worker, bool admin_only) {
   boost::system::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
+  socket.non_blocking(true, ec);  // the between-requests read must never block the worker
   auto s = std::make_shared<Session>(std::move(socket), worker, admin_only);
   const auto remote = s->stream.socket().remote_endpoint(ec);
   if (ec) return;  // already gone

@@ -27,11 +27,13 @@ bool split_host_port(const std::string& address, std::string& host, std::string&
     if (close == std::string::npos || close + 1 >= address.size() || address[close + 1] != ':')
       return false;
     host = address.substr(1, close - 1);
+    if (host.empty()) return false;
     colon = close + 1;
   } else {
     colon = address.rfind(':');
     if (colon == std::string::npos || colon == 0) return false;
     host = address.substr(0, colon);
+    if (host.find(':') != std::string::npos) return false;  // IPv6 needs [brackets]
   }
   port = address.substr(colon + 1);
   if (port.empty() || port.size() > 5) return false;

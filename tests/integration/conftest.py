@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 import harness  # noqa: E402
 from stack import Stack, Topology  # noqa: E402
 
-PER_TEST_TIMEOUT_S = int(os.environ.get("SR_IT_TEST_TIMEOUT", "90"))
+PER_TEST_TIMEOUT_S = int(os.environ.get("SR_IT_TEST_TIMEOUT", "120"))
 
 
 def pytest_configure(config):
@@ -41,7 +41,7 @@ def _on_alarm(signum, frame):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
     old = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.alarm(PER_TEST_TIMEOUT_S * 2)  # setup + call + teardown
+    signal.alarm(PER_TEST_TIMEOUT_S)  # setup (incl. module fixtures) + call + teardown
     try:
         yield
     finally:

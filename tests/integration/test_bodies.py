@@ -9,15 +9,22 @@ from checks import echo
 from stack import Topology
 
 SIZE = 50 * 1024 * 1024
-RSS_LIMIT_KB = 40 * 1024  # the router's peak RSS must stay well under one 50 MB body
+# The router's peak RSS may grow by far less than one 50 MB body. Measured against its own
+# peak after start-up (about 34 MB with 2 workers, most of it preallocated queues), so the
+# check is about streaming, not about the baseline.
+GROWTH_LIMIT_KB = 16 * 1024
 
 
 @pytest.fixture(scope="module")
 def big(module_stack):
-    return Topology(module_stack, {
+    t = Topology(module_stack, {
         "server": {"limits": {"max_body_bytes": 100 * 1024 * 1024}},
         "tiers": {"classes": {"LITE": {"timeout_ms": 20000}}},
     })
+    for i in range(4):  # warm up both workers and the upstream connection pools
+        assert echo(t.router.request("POST", f"/warm/{i}", None, b"w" * 100000))["body_bytes"] == 100000
+    t.baseline_hwm_kb = t.router.vm_hwm_kb()
+    return t
 
 
 @functools.lru_cache(maxsize=None)
@@ -25,9 +32,12 @@ def sparse_hash(n: int) -> str:
     return payloads.sparse_fnv_hex(n)
 
 
-def assert_memory_flat(router):
-    hwm = router.vm_hwm_kb()
-    assert hwm < RSS_LIMIT_KB, f"router peak RSS {hwm} kB after 50 MB transfers (limit {RSS_LIMIT_KB} kB)"
+def assert_memory_flat(topo):
+    hwm = topo.router.vm_hwm_kb()
+    growth = hwm - topo.baseline_hwm_kb
+    assert growth < GROWTH_LIMIT_KB, (
+        f"router peak RSS grew by {growth} kB (from {topo.baseline_hwm_kb} to {hwm} kB) moving a "
+        f"{SIZE // 1024} kB body: it is being buffered, not streamed")
 
 
 def test_download_chunked_50mb(big):
@@ -41,7 +51,7 @@ def test_download_chunked_50mb(big):
     assert check.count == SIZE
     assert check.first_bad is None, f"first wrong byte at offset {check.first_bad}"
     assert check.sha.hexdigest() == payloads.pattern_sha256(SIZE)
-    assert_memory_flat(big.router)
+    assert_memory_flat(big)
 
 
 def test_download_content_length_50mb(big):
@@ -56,7 +66,7 @@ def test_download_content_length_50mb(big):
     assert check.count == SIZE
     assert check.first_bad is None, f"first wrong byte at offset {check.first_bad}"
     assert check.sha.hexdigest() == payloads.pattern_sha256(SIZE)
-    assert_memory_flat(big.router)
+    assert_memory_flat(big)
 
 
 def test_upload_chunked_50mb(big):
@@ -67,7 +77,7 @@ def test_upload_chunked_50mb(big):
     assert e["method"] == "PUT"
     assert e["body_bytes"] == SIZE
     assert e["body_fnv1a"] == sparse_hash(SIZE)
-    assert_memory_flat(big.router)
+    assert_memory_flat(big)
 
 
 def test_upload_content_length_50mb(big):
@@ -78,7 +88,7 @@ def test_upload_content_length_50mb(big):
     assert "transfer-encoding" not in e["headers"]
     assert e["body_bytes"] == SIZE
     assert e["body_fnv1a"] == sparse_hash(SIZE)
-    assert_memory_flat(big.router)
+    assert_memory_flat(big)
 
 
 def test_small_bodies_hash_matches_local(big):

@@ -14,7 +14,9 @@ from stack import Topology
 
 
 def drain_topology(stack, drain_timeout_ms=5000):
-    return Topology(stack, {"server": {"drain_timeout_ms": drain_timeout_ms},
+    # One worker: connections are served in arrival order by one thread, which makes "the
+    # partial head was read before SIGTERM" below hold even on a loaded machine.
+    return Topology(stack, {"server": {"drain_timeout_ms": drain_timeout_ms, "workers": 1},
                             "tiers": {"classes": {"LITE": {"timeout_ms": 10000}}}})
 
 
@@ -46,7 +48,7 @@ def late_request_ok(port):
 def test_drain_finishes_in_flight_request_and_exits_0(stack, sig):
     t = drain_topology(stack)
     router = t.router
-    holder = Holder(router, "/slow?delay_ms=1500", "LITE")
+    holder = Holder(router, "/slow?delay_ms=2500", "LITE")
     holder.start()
     idle = pending = None
     try:
@@ -80,7 +82,7 @@ def test_drain_finishes_in_flight_request_and_exits_0(stack, sig):
 
         rc = router.wait(timeout=10)
         assert rc == 0, f"exit code {rc} after drain"
-        assert time.monotonic() - t_sig < 5.0 + 1.0
+        assert time.monotonic() - t_sig < 5.0, "drain outlasted the in-flight request by far"
     finally:
         for c in (idle, pending):
             if c is not None:
@@ -99,7 +101,7 @@ def test_drain_timeout_bounds_exit(stack):
         rc = t.router.wait(timeout=10)
         elapsed = time.monotonic() - t0
         assert rc == 0, f"exit code {rc}"
-        assert elapsed < 0.5 + 1.0, f"took {elapsed:.2f}s to exit with drain_timeout_ms 500"
+        assert elapsed < 0.5 + 2.5, f"took {elapsed:.2f}s to exit with drain_timeout_ms 500"
     finally:
         holder.join(timeout=10)
 
@@ -112,4 +114,4 @@ def test_idle_router_exits_promptly(stack):
         t.router.signal(signal.SIGTERM)
         assert c.peer_closed(timeout=3)
         assert t.router.wait(timeout=6) == 0
-        assert time.monotonic() - t0 < 2.0, "an idle router must not wait for drain_timeout_ms"
+        assert time.monotonic() - t0 < 3.0, "an idle router must not wait for drain_timeout_ms (5 s)"

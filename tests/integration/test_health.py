@@ -1,7 +1,8 @@
 """/health, /ready, and active health checks steering traffic."""
 
+import wire
 from checks import echo
-from harness import make_config, poll_until, pool
+from harness import free_port, make_config, poll_until, pool
 from stack import Topology
 
 
@@ -81,3 +82,21 @@ def test_health_checks_reach_the_upstream(stack):
     t = Topology(stack)
     poll_until(lambda: all(m.stats()["health_checks"] >= 2 for m in t.shared + t.premium),
                timeout=5, what="each endpoint probed twice")
+
+
+def test_admin_listener_on_its_own_port(stack):
+    shared = stack.mocks("shared", 1)
+    premium = stack.mocks("premium", 1)
+    admin_port = free_port()
+    cfg = make_config([shared[0].address], [premium[0].address],
+                      {"admin": {"listen": f"127.0.0.1:{admin_port}"}})
+    router = stack.router(cfg)
+    poll_until(lambda: wire.get(admin_port, "/ready", timeout=2).status == 200, timeout=10,
+               what="/ready on the admin port")
+    assert wire.get(admin_port, "/health").json() == {"status": "ok"}
+    assert "http_requests_total" in wire.get(admin_port, "/metrics").body.decode()
+    other = wire.get(admin_port, "/api/x")
+    assert other.status == 404, "the admin listener must not proxy"
+    # on the main listener these paths are ordinary routes now
+    e = echo(router.get("/metrics"))
+    assert e["path"] == "/metrics" and e["upstream"] == "shared-1"

@@ -1,10 +1,11 @@
 """Keep-alive: client connections carry many requests; upstream connections are pooled and reused."""
 
+import time
+
 import pytest
 
-import wire
 from checks import echo
-from harness import make_config
+from harness import make_config, poll_until
 
 
 @pytest.fixture
@@ -80,3 +81,40 @@ def test_upstream_close_does_not_break_client_connection(single):
             assert e["request_index"] == 0  # the upstream closes after each
         assert echo(c.request("GET", "/after"))["path"] == "/after"
     assert up.foreign_connections() == 5  # one per close=1 answer, then a fresh one
+
+
+def test_idle_keepalive_connection_closed_after_idle_timeout(stack):
+    up = stack.mock("shared-1")
+    prem = stack.mock("premium-1")
+    cfg = make_config([up.address], [prem.address], {"server": {"limits": {"idle_timeout_ms": 300}}},
+                      health=False)
+    router = stack.router(cfg)
+    with router.connect() as c:
+        assert echo(c.request("GET", "/x"))["path"] == "/x"
+        t0 = time.monotonic()
+        assert c.peer_closed(timeout=5), "idle connection kept past idle_timeout_ms"
+        assert time.monotonic() - t0 >= 0.2
+
+
+def test_max_connections_refuses_extra_connections(stack):
+    up = stack.mock("shared-1")
+    prem = stack.mock("premium-1")
+    cfg = make_config([up.address], [prem.address], {"server": {"limits": {"max_connections": 2}}},
+                      health=False)
+    router = stack.router(cfg)
+    a, b = router.connect(), router.connect()
+    try:
+        assert echo(a.request("GET", "/a"))["path"] == "/a"
+        assert echo(b.request("GET", "/b"))["path"] == "/b"
+        with router.connect(timeout=5) as extra:  # the kernel accepts; the router must not serve it
+            try:
+                extra.send_raw(b"GET /c HTTP/1.1\r\nHost: x\r\n\r\n")
+                refused = extra.peer_closed(timeout=5)
+            except (ConnectionResetError, BrokenPipeError):
+                refused = True
+            assert refused, "a connection over max_connections was served"
+    finally:
+        a.close()
+        b.close()
+    poll_until(lambda: echo(router.get("/again"))["path"] == "/again", timeout=5,
+               what="a connection to be served once others closed")

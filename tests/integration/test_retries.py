@@ -59,3 +59,40 @@ def test_no_retry_without_budget(stack):
     statuses = [router.get(f"/n/{i}").status for i in range(6)]
     assert sorted(set(statuses)) == [200, 502], statuses  # round robin: some hit the dead one
     assert (router.metric("smart_router_retries_total", pool="shared") or 0) == 0
+
+
+def two_shared(stack):
+    shared = stack.mocks("shared", 2)
+    prem = stack.mock("premium-1")
+    cfg = make_config([m.address for m in shared], [prem.address],
+                      {"pools": {"shared": {"outlier_detection": {"max_ejection_percent": 0}}}},
+                      health=False)
+    return stack.router(cfg), shared
+
+
+def sent(mocks):
+    return sum(m.stats()["requests"] for m in mocks)
+
+
+def test_idempotent_request_retried_after_reset(stack):
+    router, shared = two_shared(stack)
+    r = router.get("/x?reset=1")
+    assert r.status == 502, r
+    assert sent(shared) == 2, "a GET answered by a reset must be tried once more"
+    assert router.metric("smart_router_retries_total", pool="shared") == 1
+
+
+def test_non_idempotent_request_not_replayed_after_reset(stack):
+    router, shared = two_shared(stack)
+    r = router.request("POST", "/x?reset=1", None, b"")
+    assert r.status == 502, r
+    assert sent(shared) == 1, "a POST the upstream may have acted on must not be sent again"
+    assert (router.metric("smart_router_retries_total", pool="shared") or 0) == 0
+
+
+def test_503_retried_then_relayed(stack):
+    router, shared = two_shared(stack)
+    r = router.get("/x?status=503")
+    assert r.status == 503, r
+    assert sent(shared) == 2
+    assert {m.upstream_name for m in shared if m.stats()["requests"] == 1} == {"shared-1", "shared-2"}

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -56,10 +57,14 @@ class DeadlineWatchTest : public ::testing::Test {
     });
   }
 
-  // A read on `s` that nothing will ever satisfy (the peer sends nothing).
-  void pending_read(tcp::socket& s, std::optional<boost::system::error_code>& result) {
-    s.async_read_some(asio::buffer(byte_),
+  // Starts a read on `s` that nothing will ever satisfy (the peer sends nothing). Its result
+  // lives in the fixture, so a read still pending when a test ends completes harmlessly.
+  std::optional<boost::system::error_code>& pending_read(tcp::socket& s) {
+    auto& result = reads_.emplace_back();
+    auto& buf = bufs_.emplace_back();
+    s.async_read_some(asio::buffer(buf),
                       [&result](boost::system::error_code ec, std::size_t) { result = ec; });
+    return result;
   }
 
   // Calls fn once `after` has passed (a timer event, not a sleep).
@@ -80,22 +85,19 @@ class DeadlineWatchTest : public ::testing::Test {
   DeadlineWatch watch_{ioc_.get_executor()};
   bool run_ended_ = false;
   std::exception_ptr run_error_;
-  char byte_[1] = {};
   std::list<asio::steady_timer> timers_;
+  std::list<std::optional<boost::system::error_code>> reads_;
+  std::list<std::array<char, 1>> bufs_;
 };
 
 TEST_F(DeadlineWatchTest, CancelClientAbortsAPendingRead) {
-  std::optional<boost::system::error_code> read;
-  Clock::time_point read_done{};
-  client_.async_read_some(asio::buffer(byte_), [&](boost::system::error_code ec, std::size_t) {
-    read = ec;
-    read_done = Clock::now();
-    watch_.stop();
-  });
+  auto& read = pending_read(client_);
   start_watch();
   const auto start = Clock::now();
   watch_.arm_after(50ms, Action::cancel_client);
-  ioc_.run_for(kLimit);
+  while (!read && ioc_.run_one_for(kLimit) != 0) {
+  }
+  const auto read_done = Clock::now();
 
   ASSERT_TRUE(read.has_value()) << "the read was never cancelled";
   EXPECT_EQ(*read, asio::error::operation_aborted);
@@ -104,13 +106,16 @@ TEST_F(DeadlineWatchTest, CancelClientAbortsAPendingRead) {
   EXPECT_LT(read_done - start, kLimit / 2);
   EXPECT_TRUE(client_.is_open());  // cancel_client cancels; the session may still answer 408
   EXPECT_TRUE(upstream_.is_open());
+  // The watch keeps running after firing (the next phase may arm it again) until stop().
+  EXPECT_FALSE(run_ended_);
+  watch_.stop();
+  ioc_.run_for(kLimit);
   EXPECT_TRUE(run_ended_);
   EXPECT_FALSE(run_error_);
 }
 
 TEST_F(DeadlineWatchTest, ArmedBeforeRunStartsStillFires) {
-  std::optional<boost::system::error_code> read;
-  pending_read(client_, read);
+  auto& read = pending_read(client_);
   watch_.arm_after(30ms, Action::cancel_client);
   start_watch();
   at(kLimit / 2, [&] { watch_.stop(); });  // safety net only
@@ -122,8 +127,7 @@ TEST_F(DeadlineWatchTest, ArmedBeforeRunStartsStillFires) {
 }
 
 TEST_F(DeadlineWatchTest, RearmingLaterBeforeExpiryPreventsFiring) {
-  std::optional<boost::system::error_code> read;
-  pending_read(client_, read);
+  auto& read = pending_read(client_);
   start_watch();
   const auto start = Clock::now();
   watch_.arm_after(50ms, Action::cancel_client);
@@ -146,8 +150,7 @@ TEST_F(DeadlineWatchTest, RearmingLaterBeforeExpiryPreventsFiring) {
 }
 
 TEST_F(DeadlineWatchTest, RearmingEarlierWakesTheTimer) {
-  std::optional<boost::system::error_code> read;
-  pending_read(client_, read);
+  auto& read = pending_read(client_);
   start_watch();
   const auto start = Clock::now();
   watch_.arm_after(kLimit * 10, Action::cancel_client);  // far away
@@ -161,8 +164,7 @@ TEST_F(DeadlineWatchTest, RearmingEarlierWakesTheTimer) {
 }
 
 TEST_F(DeadlineWatchTest, DisarmPreventsFiring) {
-  std::optional<boost::system::error_code> read;
-  pending_read(client_, read);
+  auto& read = pending_read(client_);
   start_watch();
   watch_.arm_after(50ms, Action::cancel_client);
   at(10ms, [&] { watch_.disarm(); });
@@ -199,10 +201,8 @@ TEST_F(DeadlineWatchTest, StopWithNothingArmedEndsRun) {
 }
 
 TEST_F(DeadlineWatchTest, CloseUpstreamClosesOnlyTheUpstream) {
-  std::optional<boost::system::error_code> up_read;
-  std::optional<boost::system::error_code> client_read;
-  pending_read(upstream_, up_read);
-  pending_read(client_, client_read);
+  auto& up_read = pending_read(upstream_);
+  auto& client_read = pending_read(client_);
   start_watch();
   watch_.arm_after(30ms, Action::close_upstream);
   while (!up_read && ioc_.run_one_for(kLimit) != 0) {
@@ -216,10 +216,8 @@ TEST_F(DeadlineWatchTest, CloseUpstreamClosesOnlyTheUpstream) {
 }
 
 TEST_F(DeadlineWatchTest, CloseBothClosesBoth) {
-  std::optional<boost::system::error_code> up_read;
-  std::optional<boost::system::error_code> client_read;
-  pending_read(upstream_, up_read);
-  pending_read(client_, client_read);
+  auto& up_read = pending_read(upstream_);
+  auto& client_read = pending_read(client_);
   start_watch();
   watch_.arm_after(30ms, Action::close_both);
   while (!(up_read && client_read) && ioc_.run_one_for(kLimit) != 0) {
@@ -232,8 +230,7 @@ TEST_F(DeadlineWatchTest, CloseBothClosesBoth) {
 }
 
 TEST_F(DeadlineWatchTest, ArmingAgainClearsFired) {
-  std::optional<boost::system::error_code> read;
-  pending_read(client_, read);
+  auto& read = pending_read(client_);
   start_watch();
   watch_.arm_after(20ms, Action::cancel_client);
   while (!read && ioc_.run_one_for(kLimit) != 0) {
@@ -243,8 +240,7 @@ TEST_F(DeadlineWatchTest, ArmingAgainClearsFired) {
   watch_.arm_after(kLimit * 10, Action::cancel_client);
   EXPECT_FALSE(watch_.fired());
   // And the watch keeps working for that phase.
-  std::optional<boost::system::error_code> second;
-  pending_read(client_, second);
+  auto& second = pending_read(client_);
   watch_.arm_after(20ms, Action::cancel_client);
   while (!second && ioc_.run_one_for(kLimit) != 0) {
   }

@@ -190,6 +190,18 @@ TEST(RenderUpstreamRequest, RequestLineAndEndToEndHeadersPass) {
   EXPECT_EQ(only(up, "X-Custom"), "value with spaces");
 }
 
+TEST(RenderUpstreamRequest, NormalisedTargetReplacesTheRequestsOwn) {
+  auto req = make_request(bhttp::verb::get, "/api/v1/../v1/./premium//x?q=1");
+  auto info = default_head();
+  info.target = "/api/v1/premium/x?q=1";
+  std::string raw;
+  const auto up = upstream_of(req, info, &raw);
+  EXPECT_EQ(raw.rfind("GET /api/v1/premium/x?q=1 HTTP/1.1\r\n", 0), 0u) << raw;
+  EXPECT_EQ(up.target(), "/api/v1/premium/x?q=1");
+  info.target = {};  // empty: the request's own target, unchanged
+  EXPECT_EQ(upstream_of(req, info).target(), "/api/v1/../v1/./premium//x?q=1");
+}
+
 TEST(RenderUpstreamRequest, ExtensionMethodIsKept) {
   bhttp::request_header<> req;
   req.method_string("PURGE");

@@ -27,7 +27,7 @@ class ConnectionPoolTest : public ::testing::Test {
   std::unique_ptr<UpstreamConnection> connect(const std::shared_ptr<Endpoint>& ep,
                                               tcp::socket** peer = nullptr) {
     auto conn = std::make_unique<UpstreamConnection>(ioc_.get_executor());
-    conn->socket.connect(acceptor_.local_endpoint());
+    conn->stream.socket().connect(acceptor_.local_endpoint());
     peers_.push_back(std::make_unique<tcp::socket>(acceptor_.accept()));
     conn->endpoint = ep;
     if (peer != nullptr) *peer = peers_.back().get();
@@ -39,7 +39,7 @@ class ConnectionPoolTest : public ::testing::Test {
     pollfd p{s.native_handle(), POLLIN, 0};
     ASSERT_EQ(::poll(&p, 1, 5000), 1) << "nothing arrived within 5 s";
   }
-  static void wait_readable(UpstreamConnection& conn) { wait_readable(conn.socket); }
+  static void wait_readable(UpstreamConnection& conn) { wait_readable(conn.stream.socket()); }
 
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
@@ -63,7 +63,7 @@ TEST_F(ConnectionPoolTest, PutThenTakeReturnsTheSameConnection) {
   auto back = pool.take(*a_, kT0 + 10);
   ASSERT_NE(back, nullptr);
   EXPECT_EQ(back.get(), raw);
-  EXPECT_TRUE(back->socket.is_open());
+  EXPECT_TRUE(back->stream.socket().is_open());
   EXPECT_EQ(pool.idle_count(), 0u);
   EXPECT_EQ(pool.take(*a_, kT0 + 10), nullptr);
 }

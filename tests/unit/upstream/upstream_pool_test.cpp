@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/system/system_error.hpp>
 #include <map>
 #include <memory>
 #include <string>
@@ -258,6 +259,30 @@ TEST(HealthyCount, WithoutActiveChecksEveryNonEjectedEndpoint) {
   eps[2]->eject_until(kNow + 10);
   EXPECT_EQ(pool.healthy_count(kNow), 2u);
   EXPECT_EQ(pool.healthy_count(kNow + 10), 3u);
+}
+
+TEST(UpstreamPoolTls, PlainPoolHasNoTlsContext) {
+  const UpstreamPool pool(pool_config(), endpoints(1));
+  EXPECT_EQ(pool.tls_params().context, nullptr);
+}
+
+TEST(UpstreamPoolTls, TlsPoolCarriesContextSniAndVerify) {
+  auto cfg = pool_config();
+  cfg.tls.enabled = true;
+  cfg.tls.sni = "api.internal.example";
+  cfg.tls.verify = false;
+  const UpstreamPool pool(cfg, endpoints(1));
+  const auto tls = pool.tls_params();
+  EXPECT_NE(tls.context, nullptr);
+  EXPECT_EQ(tls.sni, "api.internal.example");
+  EXPECT_FALSE(tls.verify);
+}
+
+TEST(UpstreamPoolTls, UnreadableCaFileThrows) {
+  auto cfg = pool_config();
+  cfg.tls.enabled = true;
+  cfg.tls.ca_file = "/nonexistent/smart-router-test/ca.pem";
+  EXPECT_THROW({ const UpstreamPool pool(cfg, endpoints(1)); }, boost::system::system_error);
 }
 
 TEST(EndpointRegistry, SameObjectWhileAliveAcrossPools) {
