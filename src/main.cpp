@@ -8,8 +8,8 @@
 
 int main(int argc, char** argv) {
   using namespace smart_router::app;
-  const auto opts =
-      parse_cli(std::vector<std::string>(argv + 1, argv + argc), std::getenv("SMART_ROUTER_CONFIG"));
+  const auto opts = parse_cli(std::vector<std::string>(argv + 1, argv + argc),
+                              std::getenv("SMART_ROUTER_CONFIG"));
   switch (opts.command) {
     case Command::help:
       std::cout << help_text();

@@ -1,5 +1,8 @@
 #include "smart_router/app/app.hpp"
 
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -13,8 +16,6 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "smart_router/app/logging.hpp"
 
@@ -44,7 +45,9 @@ void print_errors(const std::vector<config::ConfigError>& errors) {
 
 }  // namespace
 
-const char* process_env(const char* name) { return std::getenv(name); }
+const char* process_env(const char* name) {
+  return std::getenv(name);
+}
 
 int check_config(const std::string& path) {
   auto result = config::load_config_file(path, process_env);
@@ -168,8 +171,8 @@ void App::start_drain(int signal) {
 }
 
 net::awaitable<void> App::wait_for_drain() {
-  const auto timeout = std::chrono::milliseconds(
-      ctx_.snapshots.load()->config->server.drain_timeout_ms);
+  const auto timeout =
+      std::chrono::milliseconds(ctx_.snapshots.load()->config->server.drain_timeout_ms);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   net::steady_timer timer(control_);
   for (;;) {
@@ -207,12 +210,16 @@ int App::run() {
 
   try {
     const auto at = server::parse_listen_address(listen);
+    server::ensure_address_free(at);
     for (std::uint32_t i = 0; i < workers; ++i) {
       workers_.push_back(std::make_unique<server::Worker>(ctx_, i));
       workers_.back()->listen(at, false);
     }
-    if (!admin_listen.empty())
-      workers_.front()->listen(server::parse_listen_address(admin_listen), true);
+    if (!admin_listen.empty()) {
+      const auto admin_at = server::parse_listen_address(admin_listen);
+      server::ensure_address_free(admin_at);
+      workers_.front()->listen(admin_at, true);
+    }
   } catch (const std::exception& e) {
     spdlog::error("cannot listen on {}: {}", listen, e.what());
     return 1;
@@ -226,8 +233,8 @@ int App::run() {
       worker->ioc().run();
     });
   }
-  spdlog::info("smart-router {} listening on {} with {} worker(s){}", SMART_ROUTER_VERSION,
-               listen, workers, admin_listen.empty() ? "" : ", admin on " + admin_listen);
+  spdlog::info("smart-router {} listening on {} with {} worker(s){}", SMART_ROUTER_VERSION, listen,
+               workers, admin_listen.empty() ? "" : ", admin on " + admin_listen);
   control_.run();
   for (auto& t : threads_) t.join();
   threads_.clear();

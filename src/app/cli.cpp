@@ -41,8 +41,8 @@ CliOptions parse_cli(const std::vector<std::string>& args, const char* env_confi
     }
   }
   if (!have_config) {
-    opts.config_path = (env_config != nullptr && *env_config != '\0') ? env_config
-                                                                        : "config/router.yaml";
+    opts.config_path =
+        (env_config != nullptr && *env_config != '\0') ? env_config : "config/router.yaml";
   }
   return opts;
 }
@@ -71,6 +71,8 @@ Endpoints served by the router: GET /health, GET /ready, GET /metrics
 )";
 }
 
-std::string version_text() { return std::string("smart-router ") + SMART_ROUTER_VERSION + "\n"; }
+std::string version_text() {
+  return std::string("smart-router ") + SMART_ROUTER_VERSION + "\n";
+}
 
 }  // namespace smart_router::app

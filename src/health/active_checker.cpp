@@ -1,11 +1,12 @@
 #include "smart_router/health/active_checker.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "smart_router/health/health_state.hpp"
 #include "smart_router/upstream/load_balancer.hpp"
@@ -35,20 +36,20 @@ net::awaitable<void> probe_loop(std::shared_ptr<upstream::Endpoint> ep,
   HealthState state(hc.healthy_threshold, hc.unhealthy_threshold);
   net::steady_timer timer(co_await net::this_coro::executor);
   while (*running) {
-    const bool passed =
-        co_await probe_http(ep, hc, pool.connect_timeout_ms, owner->tls_params());
+    const bool passed = co_await probe_http(ep, hc, pool.connect_timeout_ms, owner->tls_params());
     if (!*running) break;
     if (auto changed = state.observe(passed)) {
       ep->set_active_health(*changed);
       healthy_gauge->Set(*changed == upstream::ActiveHealth::healthy ? 1 : 0);
-      const auto level = *changed == upstream::ActiveHealth::healthy ? spdlog::level::info
-                                                                     : spdlog::level::warn;
+      const auto level =
+          *changed == upstream::ActiveHealth::healthy ? spdlog::level::info : spdlog::level::warn;
       spdlog::log(level, "pool {} endpoint {} is now {} (health check {})", pool.name,
                   ep->address(), health_name(*changed), hc.path);
     }
     ejected_gauge->Set(ep->ejected(upstream::steady_now_ms()) ? 1 : 0);
     // Up to 10% jitter so probes of many routers do not arrive in lockstep.
-    const auto jitter = hc.interval_ms / 10 == 0 ? 0 : upstream::lb_random() % (hc.interval_ms / 10);
+    const auto jitter =
+        hc.interval_ms / 10 == 0 ? 0 : upstream::lb_random() % (hc.interval_ms / 10);
     timer.expires_after(std::chrono::milliseconds(hc.interval_ms + jitter));
     co_await timer.async_wait(net::as_tuple(net::use_awaitable));
   }
@@ -59,7 +60,9 @@ net::awaitable<void> probe_loop(std::shared_ptr<upstream::Endpoint> ep,
 ActiveChecker::ActiveChecker(net::io_context& ioc, observability::Metrics& metrics)
     : ioc_(ioc), metrics_(metrics) {}
 
-ActiveChecker::~ActiveChecker() { stop(); }
+ActiveChecker::~ActiveChecker() {
+  stop();
+}
 
 void ActiveChecker::stop() {
   if (running_) *running_ = false;

@@ -23,7 +23,9 @@ net::awaitable<bool> exchange(std::shared_ptr<upstream::Endpoint> ep, std::strin
                               std::vector<unsigned> expected, std::uint32_t connect_ms,
                               upstream::UpstreamTlsParams tls) {
   boost::system::error_code ec;
-  auto conn = co_await upstream::connect_upstream(ep, connect_ms, tls, ec);
+  DeadlineWatch watch(co_await net::this_coro::executor);
+  auto conn = co_await upstream::connect_upstream(ep, connect_ms, tls, watch, ec);
+  watch.stop();
   if (!conn) co_return false;
   auto [wec, n] = co_await net::async_write(conn->stream, net::buffer(request),
                                             net::as_tuple(net::use_awaitable));
@@ -48,10 +50,9 @@ net::awaitable<bool> probe_http(std::shared_ptr<upstream::Endpoint> ep,
                         "\r\nUser-Agent: smart-router-health\r\nConnection: close\r\n\r\n";
   net::steady_timer timer(co_await net::this_coro::executor);
   timer.expires_after(std::chrono::milliseconds(hc.timeout_ms));
-  auto result = co_await (
-      exchange(ep, std::move(request), hc.expected_status, std::min(connect_ms, hc.timeout_ms),
-               tls) ||
-      timer.async_wait(net::as_tuple(net::use_awaitable)));
+  auto result = co_await (exchange(ep, std::move(request), hc.expected_status,
+                                   std::min(connect_ms, hc.timeout_ms), tls) ||
+                          timer.async_wait(net::as_tuple(net::use_awaitable)));
   co_return result.index() == 0 && std::get<0>(result);
 }
 

@@ -40,9 +40,9 @@ net::awaitable<boost::system::error_code> write_piece(Stream& dst, std::string_v
   }
   if (last && framing == BodyFraming::chunked) bufs[count++] = net::buffer(kLastChunk);
   if (count == 0) co_return boost::system::error_code{};
-  auto [ec, bytes] = co_await net::async_write(
-      dst, std::span<const net::const_buffer>(bufs.data(), count),
-      net::as_tuple(net::use_awaitable));
+  auto [ec, bytes] =
+      co_await net::async_write(dst, std::span<const net::const_buffer>(bufs.data(), count),
+                                net::as_tuple(net::use_awaitable));
   written += bytes;
   co_return ec;
 }
@@ -52,9 +52,8 @@ net::awaitable<boost::system::error_code> write_piece(Stream& dst, std::string_v
 template <bool isRequest>
 net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& src_buffer,
                                        bhttp::parser<isRequest, bhttp::buffer_body>& parser,
-                                       Stream& dst, BodyFraming framing,
-                                       std::string_view head, char* buffer,
-                                       std::size_t buffer_size, DeadlineWatch& watch,
+                                       Stream& dst, BodyFraming framing, std::string_view head,
+                                       char* buffer, std::size_t buffer_size, DeadlineWatch& watch,
                                        std::chrono::milliseconds idle) {
   RelayResult result;
   std::string_view pending_head = head;
@@ -71,8 +70,8 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
     body.data = buffer;
     body.size = buffer_size;
     watch.arm_after(idle, DeadlineWatch::Action::close_both);
-    auto [ec, unused] = co_await bhttp::async_read_some(src, src_buffer, parser,
-                                                        net::as_tuple(net::use_awaitable));
+    auto [ec, unused] =
+        co_await bhttp::async_read_some(src, src_buffer, parser, net::as_tuple(net::use_awaitable));
     (void)unused;
     if (ec == bhttp::error::need_buffer) ec = {};
     const std::size_t got = buffer_size - body.size;
@@ -99,25 +98,24 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
 
 template net::awaitable<RelayResult> relay_body<true>(Stream&, boost::beast::flat_buffer&,
                                                       bhttp::parser<true, bhttp::buffer_body>&,
-                                                      Stream&, BodyFraming, std::string_view,
-                                                      char*, std::size_t, DeadlineWatch&,
+                                                      Stream&, BodyFraming, std::string_view, char*,
+                                                      std::size_t, DeadlineWatch&,
                                                       std::chrono::milliseconds);
 template net::awaitable<RelayResult> relay_body<false>(Stream&, boost::beast::flat_buffer&,
                                                        bhttp::parser<false, bhttp::buffer_body>&,
-                                                       Stream&, BodyFraming,
-                                                       std::string_view, char*, std::size_t,
-                                                       DeadlineWatch&, std::chrono::milliseconds);
+                                                       Stream&, BodyFraming, std::string_view,
+                                                       char*, std::size_t, DeadlineWatch&,
+                                                       std::chrono::milliseconds);
 
-net::awaitable<void> pump_bytes(Stream& from, Stream& to, char* buffer,
-                                std::size_t buffer_size, DeadlineWatch& watch,
-                                std::chrono::milliseconds idle) {
+net::awaitable<void> pump_bytes(Stream& from, Stream& to, char* buffer, std::size_t buffer_size,
+                                DeadlineWatch& watch, std::chrono::milliseconds idle) {
   for (;;) {
     watch.arm_after(idle, DeadlineWatch::Action::close_both);
     auto [ec, n] = co_await from.async_read_some(net::buffer(buffer, buffer_size),
                                                  net::as_tuple(net::use_awaitable));
     if (ec) break;
-    auto [wec, w] = co_await net::async_write(to, net::buffer(buffer, n),
-                                              net::as_tuple(net::use_awaitable));
+    auto [wec, w] =
+        co_await net::async_write(to, net::buffer(buffer, n), net::as_tuple(net::use_awaitable));
     (void)w;
     if (wec) break;
   }

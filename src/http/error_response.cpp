@@ -41,7 +41,8 @@ unsigned status_of(const ProxyError& err) {
 }
 
 std::string_view reason_phrase(unsigned status) {
-  auto reason = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
+  auto reason =
+      boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
   return {reason.data(), reason.size()};
 }
 

@@ -122,10 +122,10 @@ net::awaitable<void> tunnel(Exchange& ex, upstream::UpstreamConnection& conn) {
     ex.client_buffer.consume(ex.client_buffer.size());
   }
   auto second = ex.worker.buffers.take();
-  co_await (pump_bytes(ex.client, conn.stream, ex.relay_buffer(), BufferPool::kSize, ex.watch,
-                       idle_of(ex)) ||
-            pump_bytes(conn.stream, ex.client, second.get(), BufferPool::kSize, ex.watch,
-                       idle_of(ex)));
+  co_await (
+      pump_bytes(ex.client, conn.stream, ex.relay_buffer(), BufferPool::kSize, ex.watch,
+                 idle_of(ex)) ||
+      pump_bytes(conn.stream, ex.client, second.get(), BufferPool::kSize, ex.watch, idle_of(ex)));
   ex.worker.buffers.give(std::move(second));
 }
 
@@ -139,9 +139,12 @@ net::awaitable<bool> relay_response(Exchange& ex, upstream::UpstreamConnection& 
   ex.status = status;
 
   BodyFraming in = BodyFraming::none;
-  if (rp.chunked()) in = BodyFraming::chunked;
-  else if (rp.content_length()) in = BodyFraming::content_length;
-  else if (!rp.is_done()) in = BodyFraming::until_close;
+  if (rp.chunked())
+    in = BodyFraming::chunked;
+  else if (rp.content_length())
+    in = BodyFraming::content_length;
+  else if (!rp.is_done())
+    in = BodyFraming::until_close;
 
   ClientResponseHead h;
   h.request_id = ex.request_id;
@@ -198,7 +201,8 @@ net::awaitable<AttemptResult> attempt(Exchange& ex, const std::shared_ptr<upstre
       boost::system::error_code ec;
       const auto limit = static_cast<std::uint32_t>(
           std::min<std::int64_t>(left, static_cast<std::int64_t>(pool_cfg.connect_timeout_ms)));
-      conn = co_await upstream::connect_upstream(ep, limit, ex.pool->pool->tls_params(), ec);
+      conn =
+          co_await upstream::connect_upstream(ep, limit, ex.pool->pool->tls_params(), ex.watch, ec);
       if (!conn) {
         if (ec == net::error::timed_out && ms_until(ex.deadline) <= 0)
           co_return AttemptResult::timeout;
@@ -298,8 +302,8 @@ net::awaitable<void> forward(Exchange& ex) {
                              upstream::steady_now_ms());
     if (picked == nullptr) {
       if (!last_error)
-        last_error = ProxyError{ErrorKind::no_healthy_upstream,
-                                "no healthy endpoint in pool " + pool.name(), 0, {}};
+        last_error = ProxyError{
+            ErrorKind::no_healthy_upstream, "no healthy endpoint in pool " + pool.name(), 0, {}};
       co_await send_error(ex, *last_error);
       co_return;
     }
@@ -341,13 +345,14 @@ net::awaitable<void> forward(Exchange& ex) {
         co_await send_error(ex, kTimeout);
         co_return;
       case AttemptResult::connect_failure:
-        last_error = ProxyError{ErrorKind::bad_gateway,
-                                "could not connect to upstream " + picked->address(), 0, {}};
+        last_error = ProxyError{
+            ErrorKind::bad_gateway, "could not connect to upstream " + picked->address(), 0, {}};
         retryable = retries.on_connect_failure;
         break;
       case AttemptResult::reset:
         last_error = ProxyError{ErrorKind::bad_gateway,
-                                "upstream " + picked->address() + " closed the connection", 0,
+                                "upstream " + picked->address() + " closed the connection",
+                                0,
                                 {}};
         retryable = retries.on_reset && resend_ok && !body_consumed;
         break;
@@ -358,8 +363,8 @@ net::awaitable<void> forward(Exchange& ex) {
                                 {}};
         break;
       case AttemptResult::retry_503:
-        last_error = ProxyError{ErrorKind::no_healthy_upstream,
-                                "every upstream tried answered 503", 0, {}};
+        last_error =
+            ProxyError{ErrorKind::no_healthy_upstream, "every upstream tried answered 503", 0, {}};
         retryable = true;
         break;
     }

@@ -6,7 +6,9 @@
 namespace smart_router::http {
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool iequals_ascii(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -97,8 +99,10 @@ struct ConnectionTokens {
       if (iequals_ascii(token, "close") || iequals_ascii(token, "keep-alive") ||
           iequals_ascii(token, "upgrade"))
         return false;
-      if (count < names.size()) names[count++] = token;
-      else overflow = true;
+      if (count < names.size())
+        names[count++] = token;
+      else
+        overflow = true;
       return false;
     });
   }
@@ -112,13 +116,15 @@ struct ConnectionTokens {
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) { return iequals_ascii(a, b); }
-
+bool iequals(std::string_view a, std::string_view b) {
+  return iequals_ascii(a, b);
+}
 
 bool is_hop_by_hop(std::string_view name) {
   static constexpr std::array<std::string_view, 9> kHopByHop = {
-      "connection", "keep-alive", "proxy-connection", "te",      "trailer",
-      "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate"};
+      "connection",        "keep-alive",        "proxy-connection", "te",
+      "trailer",           "transfer-encoding", "upgrade",          "proxy-authorization",
+      "proxy-authenticate"};
   for (auto h : kHopByHop)
     if (iequals(name, h)) return true;
   return false;
@@ -136,9 +142,12 @@ bool ConnectionInfo::names(const bhttp::fields& fields, std::string_view field) 
 ConnectionInfo parse_connection(const bhttp::fields& fields) {
   ConnectionInfo info;
   for_each_connection_token(fields, [&](std::string_view token) {
-    if (iequals(token, "close")) info.close = true;
-    else if (iequals(token, "keep-alive")) info.keep_alive = true;
-    else if (iequals(token, "upgrade")) info.upgrade = true;
+    if (iequals(token, "close"))
+      info.close = true;
+    else if (iequals(token, "keep-alive"))
+      info.keep_alive = true;
+    else if (iequals(token, "upgrade"))
+      info.upgrade = true;
     return false;
   });
   return info;

@@ -48,7 +48,8 @@ std::string normalize_target(std::string_view target, std::string& storage, Targ
     const auto scheme_end = target.find("://");
     if (scheme_end == std::string_view::npos) return "request target must start with /";
     const auto path_start = target.find_first_of("/?", scheme_end + 3);
-    target = path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
+    target =
+        path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
     if (target.front() == '?') return "request target has no path";
   }
   if (target.empty()) return "empty request target";

@@ -18,7 +18,9 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
-std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
+std::string_view sv(boost::beast::string_view s) {
+  return {s.data(), s.size()};
+}
 
 std::optional<std::string_view> find_header(const bhttp::fields& f, std::string_view name) {
   auto it = f.find(boost::beast::string_view(name.data(), name.size()));
@@ -67,7 +69,8 @@ std::optional<ProxyError> classify_tier(Exchange& ex) {
   const auto& tiers = ex.snap.config->tiers;
   tier::TierInputs in;
   in.tier_header = find_header(req, tiers.header);
-  if (tiers.trust.mode == config::TrustMode::jwt) in.jwt_header = find_header(req, tiers.trust.jwt.header);
+  if (tiers.trust.mode == config::TrustMode::jwt)
+    in.jwt_header = find_header(req, tiers.trust.jwt.header);
   in.peer = ex.peer;
   const auto d = ex.snap.classifier->classify(in);
   if (d.outcome == tier::TierOutcome::unknown_tier)
@@ -120,7 +123,8 @@ void finish(Exchange& ex) {
   auto& ctx = ex.worker.ctx;
   const auto elapsed = Clock::now() - ex.started;
   const double seconds = std::chrono::duration<double>(elapsed).count();
-  const ClassRuntime* cls = ex.cls != nullptr ? ex.cls : &ex.snap.classes[ex.snap.classifier->default_class()];
+  const ClassRuntime* cls =
+      ex.cls != nullptr ? ex.cls : &ex.snap.classes[ex.snap.classifier->default_class()];
   const std::string& tier = cls->cls->pool;
   const std::string& route = ex.route != nullptr ? ex.route->name : kNone;
   ex.worker.request_counters.get(ctx.metrics, tier, cls->cls->name, route, ex.status).Increment();
@@ -163,8 +167,8 @@ net::awaitable<void> write_admin(Exchange& ex, const admin::AdminAnswer& a) {
   if (!head_only) out += a.body;
   ex.watch.arm_after(std::chrono::milliseconds(ex.snap.config->server.limits.idle_timeout_ms),
                      DeadlineWatch::Action::cancel_client);
-  auto [ec, n] = co_await net::async_write(ex.client, net::buffer(out),
-                                           net::as_tuple(net::use_awaitable));
+  auto [ec, n] =
+      co_await net::async_write(ex.client, net::buffer(out), net::as_tuple(net::use_awaitable));
   if (ec) ex.client_keep_alive = false;
 }
 
@@ -196,8 +200,8 @@ net::awaitable<void> send_error(Exchange& ex, const ProxyError& err) {
   ex.response_started = true;
   ex.watch.arm_after(std::chrono::milliseconds(ex.snap.config->server.limits.idle_timeout_ms),
                      DeadlineWatch::Action::cancel_client);
-  auto [ec, n] = co_await net::async_write(ex.client, net::buffer(out),
-                                           net::as_tuple(net::use_awaitable));
+  auto [ec, n] =
+      co_await net::async_write(ex.client, net::buffer(out), net::as_tuple(net::use_awaitable));
   ex.bytes_sent += n;
   if (ec) ex.client_keep_alive = false;
 }
@@ -222,8 +226,8 @@ net::awaitable<bool> run_exchange(Exchange& ex) {
     co_return ex.client_keep_alive;
   }
   if (ex.admin_only) {
-    const ProxyError err{ErrorKind::no_route, "the admin listener serves /health /ready /metrics",
-                         0, {}};
+    const ProxyError err{
+        ErrorKind::no_route, "the admin listener serves /health /ready /metrics", 0, {}};
     co_await send_error(ex, err);
     co_return ex.client_keep_alive;
   }

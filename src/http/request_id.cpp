@@ -24,7 +24,7 @@ std::string generate_request_id() {
   static constexpr char kHex[] = "0123456789abcdef";
   std::uint64_t hi = next_random();
   std::uint64_t lo = next_random();
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;                       // version 4
+  hi = (hi & ~0xF000ULL) | 0x4000ULL;                         // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
   std::string id(36, '-');
   int pos = 0;

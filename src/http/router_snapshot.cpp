@@ -7,8 +7,8 @@
 namespace smart_router::http {
 
 const std::string& outcome_name(AttemptOutcome o) {
-  static const std::array<std::string, static_cast<std::size_t>(AttemptOutcome::kCount)> kNames =
-      {"success", "http_5xx", "connect_failure", "reset", "timeout", "bad_response"};
+  static const std::array<std::string, static_cast<std::size_t>(AttemptOutcome::kCount)> kNames = {
+      "success", "http_5xx", "connect_failure", "reset", "timeout", "bad_response"};
   return kNames[static_cast<std::size_t>(o)];
 }
 

@@ -1,7 +1,8 @@
 #include "smart_router/observability/metrics.hpp"
 
-#include <chrono>
 #include <prometheus/text_serializer.h>
+
+#include <chrono>
 
 #include "smart_router/observability/metric_names.hpp"
 
@@ -26,10 +27,11 @@ std::int64_t now_seconds() {
 
 Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
   auto& r = *registry_;
-  requests_total_ = &prometheus::BuildCounter()
-                         .Name(names::kHttpRequestsTotal)
-                         .Help("Requests answered, by infrastructure tier, user tier, route and status.")
-                         .Register(r);
+  requests_total_ =
+      &prometheus::BuildCounter()
+           .Name(names::kHttpRequestsTotal)
+           .Help("Requests answered, by infrastructure tier, user tier, route and status.")
+           .Register(r);
   duration_histogram_ = &prometheus::BuildHistogram()
                              .Name(names::kRequestDurationSeconds)
                              .Help("Request duration histogram, by tier.")
@@ -130,13 +132,11 @@ prometheus::Counter& Metrics::upstream_requests(const std::string& pool,
   return upstream_requests_->Add({{"pool", pool}, {"endpoint", endpoint}, {"outcome", outcome}});
 }
 
-prometheus::Gauge& Metrics::upstream_healthy(const std::string& pool,
-                                             const std::string& endpoint) {
+prometheus::Gauge& Metrics::upstream_healthy(const std::string& pool, const std::string& endpoint) {
   return upstream_healthy_->Add({{"pool", pool}, {"endpoint", endpoint}});
 }
 
-prometheus::Gauge& Metrics::upstream_ejected(const std::string& pool,
-                                             const std::string& endpoint) {
+prometheus::Gauge& Metrics::upstream_ejected(const std::string& pool, const std::string& endpoint) {
   return upstream_ejected_->Add({{"pool", pool}, {"endpoint", endpoint}});
 }
 

@@ -1,12 +1,12 @@
 #include "smart_router/server/session.hpp"
 
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
-#include <array>
 #include <limits>
 
 #include "smart_router/http/exchange.hpp"
@@ -63,7 +63,9 @@ net::awaitable<void> linger_close(Session& s) {
 }
 
 // Keeps the session alive until its watchdog has stopped.
-net::awaitable<void> run_watchdog(std::shared_ptr<Session> s) { co_await s->watch.run(); }
+net::awaitable<void> run_watchdog(std::shared_ptr<Session> s) {
+  co_await s->watch.run();
+}
 
 net::awaitable<void> run_session(std::shared_ptr<Session> s) {
   auto& res = s->worker.resources();
@@ -117,8 +119,8 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
     first = false;
 
     http::RequestParser parser;
-    parser.header_limit(static_cast<std::uint32_t>(
-        std::min<std::uint64_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+    parser.header_limit(static_cast<std::uint32_t>(std::min<std::uint64_t>(
+        limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
     parser.body_limit(limits.max_body_bytes);
     if (!s->stream.is_tls() || s->buffer.size() > 0 || first_request) {
       s->watch.arm_after(std::chrono::milliseconds(limits.header_timeout_ms),
@@ -130,8 +132,8 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
     }
     auto [ec, n] = co_await bhttp::async_read_header(s->stream, s->buffer, parser, kToken);
     (void)n;
-    http::Exchange ex{s->stream, s->buffer, parser, s->watch, res, *snap, s->client_ip, s->peer,
-                    s->head_buffer};
+    http::Exchange ex{s->stream, s->buffer,    parser,  s->watch,      res,
+                      *snap,     s->client_ip, s->peer, s->head_buffer};
     ex.admin_only = s->admin_only;
     ex.tls = s->stream.is_tls();
     if (ec) {

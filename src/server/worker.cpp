@@ -1,5 +1,6 @@
 #include "smart_router/server/worker.hpp"
 
+#include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -8,7 +9,6 @@
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include "smart_router/server/session.hpp"
 #include "smart_router/upstream/endpoint.hpp"
@@ -76,6 +76,20 @@ std::list<Session*>::iterator Worker::add_session(Session* s) {
 void Worker::remove_session(std::list<Session*>::iterator it) {
   sessions_.erase(it);
   open_sessions_.fetch_sub(1);
+}
+
+void ensure_address_free(const tcp::endpoint& at) {
+  // SO_REUSEPORT lets a second router on the same port bind silently and take half the
+  // connections. A plain bind (which SO_REUSEPORT sockets refuse) finds that out first.
+  net::io_context ioc;
+  tcp::acceptor probe(ioc);
+  probe.open(at.protocol());
+  probe.set_option(net::socket_base::reuse_address(true));
+  if (at.address().is_v6()) probe.set_option(net::ip::v6_only(false));
+  boost::system::error_code ec;
+  probe.bind(at, ec);
+  if (ec)
+    throw std::runtime_error(ec.message() + " (is another smart-router running on this port?)");
 }
 
 tcp::endpoint parse_listen_address(const std::string& listen) {

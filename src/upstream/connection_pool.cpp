@@ -17,15 +17,15 @@ bool still_open(boost::asio::ip::tcp::socket& socket) {
 
 }  // namespace
 
-std::unique_ptr<UpstreamConnection> ConnectionPool::take(const Endpoint& ep,
-                                                         std::int64_t now_ms) {
+std::unique_ptr<UpstreamConnection> ConnectionPool::take(const Endpoint& ep, std::int64_t now_ms) {
   auto it = idle_.find(&ep);
   if (it == idle_.end()) return nullptr;
   auto& stack = it->second;
   while (!stack.empty()) {
     auto conn = std::move(stack.back());
     stack.pop_back();
-    if (now_ms - conn->idle_since_ms <= kMaxIdleMs && still_open(conn->stream.socket())) return conn;
+    if (now_ms - conn->idle_since_ms <= kMaxIdleMs && still_open(conn->stream.socket()))
+      return conn;
   }
   return nullptr;
 }

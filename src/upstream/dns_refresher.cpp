@@ -1,11 +1,12 @@
 #include "smart_router/upstream/dns_refresher.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 namespace smart_router::upstream {
 namespace net = boost::asio;
@@ -19,8 +20,8 @@ net::awaitable<void> refresh_loop(std::shared_ptr<Endpoint> ep, std::uint32_t ev
   tcp::resolver resolver(ex);
   net::steady_timer timer(ex);
   while (*running) {
-    auto [ec, results] = co_await resolver.async_resolve(ep->host(), ep->port(),
-                                                         net::as_tuple(net::use_awaitable));
+    auto [ec, results] =
+        co_await resolver.async_resolve(ep->host(), ep->port(), net::as_tuple(net::use_awaitable));
     if (!*running) break;
     if (ec) {
       // Keep the last good addresses: a DNS hiccup must not take the endpoint away.
@@ -48,8 +49,10 @@ void DnsRefresher::watch(const std::vector<std::shared_ptr<UpstreamPool>>& pools
         ep->set_resolved({tcp::endpoint(ip, static_cast<unsigned short>(std::stoul(ep->port())))});
         continue;
       }
-      net::co_spawn(ioc_, refresh_loop(ep, std::max<std::uint32_t>(pool->config().dns_refresh_ms, 100), running_),
-                    net::detached);
+      net::co_spawn(
+          ioc_,
+          refresh_loop(ep, std::max<std::uint32_t>(pool->config().dns_refresh_ms, 100), running_),
+          net::detached);
     }
   }
 }

@@ -9,16 +9,6 @@ Endpoint::Endpoint(std::string pool, std::string address)
   split_host_port(address_, host_, port_);
 }
 
-std::vector<boost::asio::ip::tcp::endpoint> Endpoint::resolved() const {
-  std::lock_guard lock(resolved_mutex_);
-  return resolved_;
-}
-
-void Endpoint::set_resolved(std::vector<boost::asio::ip::tcp::endpoint> addrs) {
-  std::lock_guard lock(resolved_mutex_);
-  resolved_ = std::move(addrs);
-}
-
 bool split_host_port(const std::string& address, std::string& host, std::string& port) {
   if (address.empty()) return false;
   std::size_t colon;

@@ -24,6 +24,8 @@ class LeastRequest final : public LoadBalancer {
 
 }  // namespace
 
-std::unique_ptr<LoadBalancer> make_least_request() { return std::make_unique<LeastRequest>(); }
+std::unique_ptr<LoadBalancer> make_least_request() {
+  return std::make_unique<LeastRequest>();
+}
 
 }  // namespace smart_router::upstream

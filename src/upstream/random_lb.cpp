@@ -12,6 +12,8 @@ class Random final : public LoadBalancer {
 
 }  // namespace
 
-std::unique_ptr<LoadBalancer> make_random() { return std::make_unique<Random>(); }
+std::unique_ptr<LoadBalancer> make_random() {
+  return std::make_unique<Random>();
+}
 
 }  // namespace smart_router::upstream

@@ -18,6 +18,8 @@ class RoundRobin final : public LoadBalancer {
 
 }  // namespace
 
-std::unique_ptr<LoadBalancer> make_round_robin() { return std::make_unique<RoundRobin>(); }
+std::unique_ptr<LoadBalancer> make_round_robin() {
+  return std::make_unique<RoundRobin>();
+}
 
 }  // namespace smart_router::upstream

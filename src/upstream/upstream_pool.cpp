@@ -15,8 +15,10 @@ UpstreamPool::UpstreamPool(config::Pool cfg, std::vector<std::shared_ptr<Endpoin
                             ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
                             ssl::context::no_tlsv1_1);
   // Throws boost::system::system_error on an unreadable CA file (the validator checks first).
-  if (cfg_.tls.ca_file.empty()) tls_context_->set_default_verify_paths();
-  else tls_context_->load_verify_file(cfg_.tls.ca_file);
+  if (cfg_.tls.ca_file.empty())
+    tls_context_->set_default_verify_paths();
+  else
+    tls_context_->load_verify_file(cfg_.tls.ca_file);
 }
 
 Endpoint* UpstreamPool::pick(std::span<Endpoint* const> exclude, std::int64_t now_ms) const {
@@ -48,8 +50,8 @@ bool UpstreamPool::report_failure(Endpoint& ep, std::int64_t now_ms) const {
   for (const auto& other : endpoints_)
     if (other->ejected(now_ms)) ++ejected;
   // Never eject past max_ejection_percent of the pool (at least one endpoint may go if > 0).
-  const auto allowed = std::max<std::size_t>(
-      od.max_ejection_percent > 0 ? 1 : 0, endpoints_.size() * od.max_ejection_percent / 100);
+  const auto allowed = std::max<std::size_t>(od.max_ejection_percent > 0 ? 1 : 0,
+                                             endpoints_.size() * od.max_ejection_percent / 100);
   if (ejected + 1 > allowed) return false;
   ep.eject_until(now_ms + od.ejection_ms);
   ep.note_success();  // start counting afresh after the ejection

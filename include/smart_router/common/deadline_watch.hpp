@@ -16,7 +16,7 @@ class DeadlineWatch {
 
   // What to do when the deadline passes.
   enum class Action : std::uint8_t {
-    cancel_client,  // cancel pending client I/O (the session can still answer, e.g. 408)
+    cancel_client,   // cancel pending client I/O (the session can still answer, e.g. 408)
     close_upstream,  // close the upstream socket (its operations fail; the client gets 504)
     close_both,      // stalled transfer: close both sides
   };

@@ -27,7 +27,7 @@ enum class ErrorSource : std::uint8_t { downstream, upstream, internal };
 
 struct ProxyError {
   ErrorKind kind = ErrorKind::bad_request;
-  std::string message;       // human-readable detail for the JSON body
+  std::string message;          // human-readable detail for the JSON body
   unsigned respond_status = 0;  // route_respond only
   std::string respond_code;     // route_respond only
 };

@@ -35,8 +35,10 @@ class Stream {
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
         [this](auto handler, const MutableBuffers& b) {
-          if (tls_) tls_->async_read_some(b, std::move(handler));
-          else socket_.async_read_some(b, std::move(handler));
+          if (tls_)
+            tls_->async_read_some(b, std::move(handler));
+          else
+            socket_.async_read_some(b, std::move(handler));
         },
         token, buffers);
   }
@@ -45,8 +47,10 @@ class Stream {
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
     return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
         [this](auto handler, const ConstBuffers& b) {
-          if (tls_) tls_->async_write_some(b, std::move(handler));
-          else socket_.async_write_some(b, std::move(handler));
+          if (tls_)
+            tls_->async_write_some(b, std::move(handler));
+          else
+            socket_.async_write_some(b, std::move(handler));
         },
         token, buffers);
   }

@@ -88,9 +88,9 @@ struct RouteMatch {
   std::vector<std::string> path_prefix;
   std::vector<std::string> path_exact;
   std::vector<std::string> path_regex;
-  std::vector<std::string> methods;                          // upper-case
+  std::vector<std::string> methods;                         // upper-case
   std::map<std::string, std::vector<std::string>> headers;  // name -> accepted values
-  std::vector<std::string> tiers;                            // upper-case class names
+  std::vector<std::string> tiers;                           // upper-case class names
 };
 
 struct RespondAction {

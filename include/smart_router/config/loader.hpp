@@ -34,7 +34,6 @@ using EnvLookup = std::function<const char*(const char*)>;
 LoadResult load_config_file(const std::string& path, const EnvLookup& env);
 
 // Same from a string; `path` is only used in messages.
-LoadResult load_config_string(std::string_view yaml, const std::string& path,
-                              const EnvLookup& env);
+LoadResult load_config_string(std::string_view yaml, const std::string& path, const EnvLookup& env);
 
 }  // namespace smart_router::config

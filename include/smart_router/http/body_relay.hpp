@@ -30,13 +30,12 @@ struct RelayResult {
 template <bool isRequest>
 boost::asio::awaitable<RelayResult> relay_body(
     Stream& src, boost::beast::flat_buffer& src_buffer,
-    boost::beast::http::parser<isRequest, boost::beast::http::buffer_body>& parser,
-    Stream& dst, BodyFraming framing, std::string_view head, char* buffer,
-    std::size_t buffer_size, DeadlineWatch& watch, std::chrono::milliseconds idle);
+    boost::beast::http::parser<isRequest, boost::beast::http::buffer_body>& parser, Stream& dst,
+    BodyFraming framing, std::string_view head, char* buffer, std::size_t buffer_size,
+    DeadlineWatch& watch, std::chrono::milliseconds idle);
 
 // Copies raw bytes one way until either side closes (websocket tunnel half).
-boost::asio::awaitable<void> pump_bytes(Stream& from,
-                                        Stream& to, char* buffer,
+boost::asio::awaitable<void> pump_bytes(Stream& from, Stream& to, char* buffer,
                                         std::size_t buffer_size, DeadlineWatch& watch,
                                         std::chrono::milliseconds idle);
 

@@ -21,8 +21,8 @@ using RequestParser = boost::beast::http::request_parser<boost::beast::http::buf
 using Clock = std::chrono::steady_clock;
 
 struct Exchange {
-  Exchange(Stream& c, boost::beast::flat_buffer& cb, RequestParser& r,
-           DeadlineWatch& w, WorkerResources& wr, const RouterSnapshot& s, const std::string& ip,
+  Exchange(Stream& c, boost::beast::flat_buffer& cb, RequestParser& r, DeadlineWatch& w,
+           WorkerResources& wr, const RouterSnapshot& s, const std::string& ip,
            boost::asio::ip::address p, std::string& head_buffer)
       : client(c),
         client_buffer(cb),

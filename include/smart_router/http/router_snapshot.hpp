@@ -4,8 +4,8 @@
 #pragma once
 
 #include <array>
-#include <boost/asio/ssl/context.hpp>
 #include <atomic>
+#include <boost/asio/ssl/context.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,9 +54,9 @@ struct RouterSnapshot {
   std::shared_ptr<const config::Config> config;
   std::unique_ptr<tier::TierClassifier> classifier;
   std::unique_ptr<routing::RouteTable> routes;
-  std::vector<PoolRuntime> pools;                // config order
-  std::vector<ClassRuntime> classes;             // config order
-  std::vector<const PoolRuntime*> route_pools;   // per route: its `pool:` action, else nullptr
+  std::vector<PoolRuntime> pools;               // config order
+  std::vector<ClassRuntime> classes;            // config order
+  std::vector<const PoolRuntime*> route_pools;  // per route: its `pool:` action, else nullptr
   std::shared_ptr<boost::asio::ssl::context> server_tls;  // server.tls, or null for plain HTTP
   std::uint64_t generation = 0;
 

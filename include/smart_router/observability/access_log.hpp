@@ -23,10 +23,10 @@ struct AccessRecord {
   std::string_view tier;       // infrastructure tier (pool of the class)
   std::string_view user_tier;  // class
   std::string_view route;
-  std::string_view upstream;   // endpoint address of the last attempt, "" if none
+  std::string_view upstream;  // endpoint address of the last attempt, "" if none
   std::uint32_t attempts = 0;
   std::uint64_t bytes_sent = 0;
-  std::string_view error;      // the router's error code, "" when the upstream answered
+  std::string_view error;  // the router's error code, "" when the upstream answered
 };
 
 class AccessLog {

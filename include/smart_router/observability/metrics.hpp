@@ -3,14 +3,15 @@
 // TierMetrics per infrastructure tier, RequestCounterCache per worker.
 #pragma once
 
-#include <memory>
-#include <mutex>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 #include <prometheus/summary.h>
+
+#include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 

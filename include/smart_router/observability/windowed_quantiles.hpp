@@ -21,9 +21,7 @@ class WindowedQuantiles {
   // Quantile q (0..1) over the window ending at now_s, in seconds; 0 without observations.
   double quantile(double q, std::int64_t now_s) const;
   std::uint64_t count() const { return count_.load(std::memory_order_relaxed); }
-  double sum() const {
-    return static_cast<double>(sum_us_.load(std::memory_order_relaxed)) / 1e6;
-  }
+  double sum() const { return static_cast<double>(sum_us_.load(std::memory_order_relaxed)) / 1e6; }
 
   // Bucket of a value in microseconds, and the value a bucket stands for (its midpoint).
   static std::size_t bucket_of(std::uint64_t us);

@@ -47,6 +47,9 @@ class Worker {
   std::atomic<std::size_t> open_sessions_{0};
 };
 
+// Throws when another process already listens on `at` (checked before the workers bind).
+void ensure_address_free(const boost::asio::ip::tcp::endpoint& at);
+
 // Parses "host:port", "[v6]:port" or "*:port" into an endpoint (resolving a host name).
 boost::asio::ip::tcp::endpoint parse_listen_address(const std::string& listen);
 

@@ -16,9 +16,9 @@
 namespace smart_router::tier {
 
 enum class TierOutcome {
-  ok,             // class_index is the effective class
-  unknown_tier,   // claim names no class and on_unknown: reject -> 400 unknown_tier
-  unauthorized,   // claim not proven and on_untrusted: reject -> 401 unauthorized
+  ok,            // class_index is the effective class
+  unknown_tier,  // claim names no class and on_unknown: reject -> 400 unknown_tier
+  unauthorized,  // claim not proven and on_untrusted: reject -> 401 unauthorized
 };
 
 struct TierDecision {

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "smart_router/common/deadline_watch.hpp"
 #include "smart_router/common/stream.hpp"
 #include "smart_router/upstream/endpoint.hpp"
 
@@ -55,8 +56,9 @@ struct UpstreamTlsParams {
 
 // Opens a new connection to one of ep's resolved addresses, TLS handshake included, within
 // timeout_ms.
+// `watch` bounds the connect and handshake (it is left disarmed on success).
 boost::asio::awaitable<std::unique_ptr<UpstreamConnection>> connect_upstream(
     std::shared_ptr<Endpoint> ep, std::uint32_t timeout_ms, UpstreamTlsParams tls,
-    boost::system::error_code& ec);
+    DeadlineWatch& watch, boost::system::error_code& ec);
 
 }  // namespace smart_router::upstream

@@ -6,7 +6,7 @@
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <cstdint>
-#include <mutex>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -46,9 +46,13 @@ class Endpoint {
   // Requests in flight to this endpoint, from every worker (least_request reads it).
   std::atomic<std::int32_t> active_requests{0};
 
-  // Resolved addresses; refreshed by the DNS refresher, read on each new connection.
-  std::vector<boost::asio::ip::tcp::endpoint> resolved() const;
-  void set_resolved(std::vector<boost::asio::ip::tcp::endpoint> addrs);
+  // Resolved addresses (null before the first resolution); refreshed by the DNS refresher,
+  // read without a lock on each new connection.
+  using Addresses = std::vector<boost::asio::ip::tcp::endpoint>;
+  std::shared_ptr<const Addresses> resolved() const { return resolved_.load(); }
+  void set_resolved(Addresses addrs) {
+    resolved_.store(std::make_shared<const Addresses>(std::move(addrs)));
+  }
 
  private:
   std::string pool_;
@@ -58,8 +62,7 @@ class Endpoint {
   std::atomic<ActiveHealth> active_{ActiveHealth::unknown};
   std::atomic<std::int64_t> ejected_until_ms_{0};
   std::atomic<std::uint32_t> consecutive_failures_{0};
-  mutable std::mutex resolved_mutex_;
-  std::vector<boost::asio::ip::tcp::endpoint> resolved_;
+  std::atomic<std::shared_ptr<const Addresses>> resolved_;
 };
 
 // Splits "host:port" / "[v6]:port" into host and port; false when malformed.

@@ -126,14 +126,15 @@ TEST(Endpoint, ConsecutiveFailuresCountAndReset) {
 
 TEST(Endpoint, ResolvedAddresses) {
   Endpoint ep("shared", "localhost:80");
-  EXPECT_TRUE(ep.resolved().empty());
+  EXPECT_EQ(ep.resolved(), nullptr);  // not resolved yet
   const boost::asio::ip::tcp::endpoint a(boost::asio::ip::make_address("127.0.0.1"), 80);
   const boost::asio::ip::tcp::endpoint b(boost::asio::ip::make_address("::1"), 80);
   ep.set_resolved({a, b});
   const auto r = ep.resolved();
-  ASSERT_EQ(r.size(), 2u);
-  EXPECT_EQ(r[0], a);
-  EXPECT_EQ(r[1], b);
+  ASSERT_NE(r, nullptr);
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0], a);
+  EXPECT_EQ((*r)[1], b);
 }
 
 TEST(ActiveRequestGuard, CountsWhileAlive) {
