@@ -76,7 +76,7 @@ App::~App() {
     if (t.joinable()) t.join();
 }
 
-bool App::apply(config::Config cfg, const std::string& why) {
+bool App::apply(config::Config cfg, const std::string& why, bool is_reload) {
   std::shared_ptr<const http::RouterSnapshot> snap;
   try {
     snap = http::build_snapshot(std::move(cfg), endpoints_, ctx_.metrics, process_env,
@@ -97,6 +97,8 @@ bool App::apply(config::Config cfg, const std::string& why) {
   }
   set_log_level(c.logging.level);
   ++generation_;
+  // Counted before publishing, so whoever sees the new behaviour also sees the count.
+  if (is_reload) ctx_.metrics.config_reloads(true).Increment();
   ctx_.snapshots.publish(snap);
   ctx_.metrics.config_generation().Set(static_cast<double>(generation_));
   checker_.watch(pools_of(*snap));
@@ -122,13 +124,12 @@ void App::reload(const std::string& why) {
       next.admin.listen != old->config->admin.listen ||
       next.server.workers != old->config->server.workers)
     spdlog::warn("server.listen, admin.listen and server.workers take effect at restart only");
-  if (!apply(std::move(*result.config), why)) {
+  if (!apply(std::move(*result.config), why, true)) {
     ctx_.metrics.config_reloads(false).Increment();
     loaded_content_ = content;
     return;
   }
   loaded_content_ = content;
-  ctx_.metrics.config_reloads(true).Increment();
   spdlog::info("config reloaded ({}): now serving config #{}", why, generation_);
 }
 
@@ -206,7 +207,7 @@ int App::run() {
   const auto admin_listen = result.config->admin.listen;
   auto workers = result.config->server.workers;
   if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
-  if (!apply(std::move(*result.config), "start")) return 1;
+  if (!apply(std::move(*result.config), "start", false)) return 1;
 
   try {
     const auto at = server::parse_listen_address(listen);

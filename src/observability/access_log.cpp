@@ -13,7 +13,9 @@ namespace smart_router::observability {
 AccessLog::AccessLog(const std::string& target) {
   if (target == "off" || target.empty()) return;
   static std::once_flag pool_once;
-  std::call_once(pool_once, [] { spdlog::init_thread_pool(65536, 1); });
+  // 8192 queued lines (~3 MB) absorb bursts; when full, the oldest line is dropped rather
+  // than a worker blocked (create_async_nb).
+  std::call_once(pool_once, [] { spdlog::init_thread_pool(8192, 1); });
   if (target == "stdout") {
     logger_ = spdlog::create_async_nb<spdlog::sinks::stdout_sink_mt>("access");
   } else {

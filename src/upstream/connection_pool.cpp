@@ -17,15 +17,17 @@ bool still_open(boost::asio::ip::tcp::socket& socket) {
 
 }  // namespace
 
-std::unique_ptr<UpstreamConnection> ConnectionPool::take(const Endpoint& ep, std::int64_t now_ms) {
+std::unique_ptr<UpstreamConnection> ConnectionPool::take(const Endpoint& ep, std::int64_t now_ms,
+                                                         std::int64_t probe_after_ms) {
   auto it = idle_.find(&ep);
   if (it == idle_.end()) return nullptr;
   auto& stack = it->second;
   while (!stack.empty()) {
     auto conn = std::move(stack.back());
     stack.pop_back();
-    if (now_ms - conn->idle_since_ms <= kMaxIdleMs && still_open(conn->stream.socket()))
-      return conn;
+    const auto idle_ms = now_ms - conn->idle_since_ms;
+    if (idle_ms > kMaxIdleMs) continue;
+    if (idle_ms < probe_after_ms || still_open(conn->stream.socket())) return conn;
   }
   return nullptr;
 }

@@ -25,7 +25,7 @@ class App {
   int run();
 
  private:
-  bool apply(config::Config cfg, const std::string& why);
+  bool apply(config::Config cfg, const std::string& why, bool is_reload);
   void reload(const std::string& why);
   void start_drain(int signal);
   boost::asio::awaitable<void> watch_signals();

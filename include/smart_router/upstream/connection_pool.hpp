@@ -28,8 +28,10 @@ struct UpstreamConnection {
 
 class ConnectionPool {
  public:
-  // An idle connection to `ep` that is still open, or nullptr.
-  std::unique_ptr<UpstreamConnection> take(const Endpoint& ep, std::int64_t now_ms);
+  // An idle connection to `ep` that is still open, or nullptr. Connections idle for at least
+  // `probe_after_ms` are first checked for EOF (0 = always check).
+  std::unique_ptr<UpstreamConnection> take(const Endpoint& ep, std::int64_t now_ms,
+                                           std::int64_t probe_after_ms = 0);
 
   // Keeps `conn` for reuse unless `max_idle` connections to its endpoint are already idle.
   void put(std::unique_ptr<UpstreamConnection> conn, std::uint32_t max_idle, std::int64_t now_ms);
