@@ -13,7 +13,7 @@
 # Environment:
 #   SMART_ROUTER_BIN            router binary (default build/smart-router)
 #   DEPLOY_SKIP_ROUTER_CHECK=1  skip --check-config explicitly (reported as skipped, never as passed)
-# Tools: apt-get install -y prometheus nodejs npm   (promtool, node >= 20, npm)
+# Tools: apt-get install -y prometheus nodejs npm   (promtool, node >= 18, npm)
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -40,8 +40,8 @@ for tool in promtool:prometheus node:nodejs npm:npm; do
 done
 [ "$missing" = 0 ] || exit 2
 node_major=$(node -p 'process.versions.node.split(".")[0]')
-if [ "$node_major" -lt 20 ]; then
-  echo "validate-deploy: node $(node --version) is too old; deploy/validate needs node >= 20" >&2; exit 2
+if [ "$node_major" -lt 18 ]; then
+  echo "validate-deploy: node $(node --version) is too old; deploy/validate needs node >= 18 (Debian 12 ships 18)" >&2; exit 2
 fi
 
 # --- Prometheus rules (source of truth: deploy/monitoring/rules) ----------------------------
