@@ -57,3 +57,90 @@ def test_plain_http_on_tls_port_is_not_served(tls_topo):
     except (wire.WireError, ConnectionResetError, OSError):
         return
     assert r.status != 200, "plain HTTP answered 200 on the TLS listener"
+
+
+# --- TLS towards the upstream (pools.*.tls) ------------------------------------------------
+
+_TLS_UPSTREAM = r'''
+import http.server, json, ssl, sys
+port_file, cert, key = sys.argv[1], sys.argv[2], sys.argv[3]
+class H(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        body = json.dumps({"upstream": "tls-upstream", "path": self.path,
+                           "headers": {k.lower(): v for k, v in self.headers.items()}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+with open(port_file + ".tmp", "w") as f:
+    f.write(str(srv.server_address[1]))
+import os; os.replace(port_file + ".tmp", port_file)
+srv.serve_forever()
+'''
+
+
+@pytest.fixture(scope="module")
+def tls_upstream(module_stack):
+    import sys
+    import time
+    d = module_stack.logdir
+    cert, key = d / "up-cert.pem", d / "up-key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+                    "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    port_file = d / "tls-upstream.port"
+    proc = subprocess.Popen([sys.executable, "-c", _TLS_UPSTREAM, str(port_file), str(cert), str(key)])
+    try:
+        deadline = time.monotonic() + 20
+        while not port_file.exists():
+            assert proc.poll() is None, "TLS upstream exited"
+            assert time.monotonic() < deadline, "TLS upstream did not start"
+            time.sleep(0.02)
+        yield int(port_file.read_text()), cert
+    finally:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
+def _router_to_tls_pool(stack, upstream_port, tls):
+    from harness import contract_classes, pool
+    cfg = {
+        "server": {"listen": "127.0.0.1:0", "workers": 1},
+        "tiers": {"classes": contract_classes()},
+        "routes": [{"name": "secure", "pool": "secure"}],
+        "pools": {
+            "secure": pool([f"localhost:{upstream_port}"], health=False, tls=tls),
+            "shared": pool([f"localhost:{upstream_port}"], health=False),
+            "premium": pool([f"localhost:{upstream_port}"], health=False),
+        },
+        "logging": {"access_log": "off"},
+    }
+    return stack.router(cfg, name="router-upstream-tls")
+
+
+def test_upstream_tls_with_verified_certificate(stack, tls_upstream):
+    port, cert = tls_upstream
+    r = _router_to_tls_pool(stack, port, {"enabled": True, "verify": True, "ca_file": str(cert)})
+    resp = wire.get(r.port, "/over-tls", timeout=10)
+    assert resp.status == 200, resp
+    body = resp.json()
+    assert body["upstream"] == "tls-upstream" and body["path"] == "/over-tls"
+    assert body["headers"]["x-forwarded-proto"] == "http"
+
+
+def test_upstream_tls_refuses_an_untrusted_certificate(stack, tls_upstream):
+    port, _ = tls_upstream
+    # Verification against the system store: the self-signed certificate is not trusted.
+    r = _router_to_tls_pool(stack, port, {"enabled": True, "verify": True})
+    resp = wire.get(r.port, "/over-tls", timeout=10)
+    assert resp.status == 502, resp
+    assert resp.json()["error"] == "bad_gateway"
