@@ -17,6 +17,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "smart_router/app/cpu_count.hpp"
 #include "smart_router/app/logging.hpp"
 
 namespace smart_router::app {
@@ -206,7 +207,7 @@ int App::run() {
   const auto listen = result.config->server.listen;
   const auto admin_listen = result.config->admin.listen;
   auto workers = result.config->server.workers;
-  if (workers == 0) workers = std::max(1u, std::thread::hardware_concurrency());
+  if (workers == 0) workers = usable_cpus();
   if (!apply(std::move(*result.config), "start", false)) return 1;
 
   try {
