@@ -13,6 +13,8 @@
 # Environment:
 #   SMART_ROUTER_BIN            router binary (default build/smart-router)
 #   DEPLOY_SKIP_ROUTER_CHECK=1  skip --check-config explicitly (reported as skipped, never as passed)
+#   DEPLOY_REQUIRE_NPM=1        fail (instead of skipping the Node checks) when the npm registry
+#                               cannot be reached to install the validators' packages
 # Tools: apt-get install -y prometheus nodejs npm   (promtool, node >= 18, npm)
 set -uo pipefail
 
@@ -44,6 +46,23 @@ if [ "$node_major" -lt 18 ]; then
   echo "validate-deploy: node $(node --version) is too old; deploy/validate needs node >= 18 (Debian 12 ships 18)" >&2; exit 2
 fi
 
+# --- Can the Node validators' packages be installed? -----------------------------------------
+# They come from the npm registry (npm ci, lock files committed). Where it cannot be reached
+# (no network, or a TLS-intercepting proxy whose CA this machine lacks), the Node checks are
+# reported as SKIPPED with the reason, and every other check still runs.
+npm_online=1; npm_reason=""
+if [ ! -d deploy/validate/node_modules ] || [ ! -d deploy/terraform/validate-tool/node_modules ]; then
+  if ! ping_out=$(timeout 60 npm ping --fetch-retries=0 --fetch-timeout=20000 2>&1); then
+    npm_online=0
+    npm_reason=$(printf '%s\n' "$ping_out" | grep -m1 -E 'ERR!|error' || echo "npm ping failed")
+    echo "validate-deploy: npm registry unreachable: $npm_reason" >&2
+    if [ "${DEPLOY_REQUIRE_NPM:-0}" = 1 ]; then exit 1; fi
+  fi
+fi
+node_check() { # node_check NAME CMD...: a check that needs the npm packages
+  if [ "$npm_online" = 1 ]; then check "$@"; else skip "$1" "npm registry unreachable: $npm_reason"; fi
+}
+
 # --- Prometheus rules (source of truth: deploy/monitoring/rules) ----------------------------
 check "promtool check rules" promtool check rules deploy/monitoring/rules/*.rules.yaml
 check "promtool test rules" promtool test rules deploy/monitoring/tests/*.test.yaml
@@ -55,12 +74,30 @@ npm_ready() {
     (cd deploy/validate && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
-check "npm ci (deploy/validate)" npm_ready
-check "validate-k8s self-test (each planted mistake is reported)" node --test deploy/validate/test/
+node_check "npm ci (deploy/validate)" npm_ready
+node_check "validate-k8s self-test (each planted mistake is reported)" node --test deploy/validate/test/
 
 # --- Kubernetes manifests --------------------------------------------------------------------
-check "alert-rules ConfigMaps byte-identical to the rules files" node deploy/validate/sync-rules.mjs --check
-check "validate-k8s (schemas, cross-references, router rules)" node deploy/validate/validate-k8s.mjs --out "$OUT"
+node_check "alert-rules ConfigMaps byte-identical to the rules files" node deploy/validate/sync-rules.mjs --check
+node_check "validate-k8s (schemas, cross-references, router rules)" node deploy/validate/validate-k8s.mjs --out "$OUT"
+# Without the validator, take router.yaml out of its ConfigMap (a literal block) directly, so the
+# router's own check still runs.
+if [ ! -f "$OUT/router.yaml" ]; then
+  mkdir -p "$OUT"
+  python3 - deploy/k8s/router/configmap.yaml "$OUT/router.yaml" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+start = next(i for i, l in enumerate(lines) if l.strip() == "router.yaml: |")
+body, indent = [], None
+for l in lines[start + 1:]:
+    if l.strip() and indent is None:
+        indent = len(l) - len(l.lstrip())
+    if l.strip() and len(l) - len(l.lstrip()) < indent:
+        break
+    body.append(l[indent:] if l.strip() else "")
+open(sys.argv[2], "w").write("\n".join(body).rstrip() + "\n")
+PY
+fi
 # Debian's promtool is built without Kubernetes service discovery; then check the copy in which
 # validate-k8s replaced kubernetes_sd_configs by a static target (it checks those blocks itself).
 promtool_has_k8s_sd() {
@@ -111,16 +148,16 @@ fi
 
 # --- Hooks for the other halves of the deploy work -----------------------------------------
 if [ -x deploy/terraform/validate.sh ]; then
-  check "deploy/terraform/validate.sh" deploy/terraform/validate.sh
+  node_check "deploy/terraform/validate.sh" deploy/terraform/validate.sh
 fi
 # One entry point, the first that exists (a .sh usually wraps the others).
 for f in deploy/config/check-scaling.sh deploy/config/check-scaling.mjs deploy/config/check-scaling.js \
          deploy/config/check-scaling.py; do
   [ -f "$f" ] || continue
   case "$f" in
-    *.sh) check "$f" bash "$f" ;;
+    *.sh) node_check "$f" bash "$f" ;;
     *.py) check "$f" python3 "$f" ;;
-    *) check "$f" node "$f" ;;
+    *) node_check "$f" node "$f" ;;
   esac
   break
 done
