@@ -57,6 +57,9 @@ struct WorkerResources {
       snapshot_ = ctx.snapshots.load();
       generation_ = gen;
       request_counters.clear();
+      // Idle connections to endpoints a reload removed would never be taken again; a reload
+      // is rare enough to simply start the idle pool afresh.
+      connections.clear();
     }
     return snapshot_;
   }
