@@ -118,9 +118,11 @@ def _router_to_tls_pool(stack, upstream_port, tls):
         "tiers": {"classes": contract_classes()},
         "routes": [{"name": "secure", "pool": "secure"}],
         "pools": {
-            "secure": pool([f"localhost:{upstream_port}"], health=False, tls=tls),
-            "shared": pool([f"localhost:{upstream_port}"], health=False),
-            "premium": pool([f"localhost:{upstream_port}"], health=False),
+            # An IP endpoint (a minimal root may not resolve "localhost"); the certificate's
+            # name is checked through tls.sni.
+            "secure": pool([f"127.0.0.1:{upstream_port}"], health=False, tls={"sni": "localhost", **tls}),
+            "shared": pool([f"127.0.0.1:{upstream_port}"], health=False),
+            "premium": pool([f"127.0.0.1:{upstream_port}"], health=False),
         },
         "logging": {"access_log": "off"},
     }
@@ -135,6 +137,14 @@ def test_upstream_tls_with_verified_certificate(stack, tls_upstream):
     body = resp.json()
     assert body["upstream"] == "tls-upstream" and body["path"] == "/over-tls"
     assert body["headers"]["x-forwarded-proto"] == "http"
+
+
+def test_upstream_tls_checks_the_certificate_name(stack, tls_upstream):
+    port, cert = tls_upstream
+    r = _router_to_tls_pool(stack, port, {"enabled": True, "verify": True, "ca_file": str(cert),
+                                          "sni": "not-the-name.example"})
+    resp = wire.get(r.port, "/over-tls", timeout=10)
+    assert resp.status == 502, resp
 
 
 def test_upstream_tls_refuses_an_untrusted_certificate(stack, tls_upstream):
