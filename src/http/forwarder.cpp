@@ -186,7 +186,8 @@ net::awaitable<bool> relay_response(Exchange& ex, upstream::UpstreamConnection& 
 
 // One try on one endpoint (with one transparent re-send when a pooled connection was stale).
 net::awaitable<AttemptResult> attempt(Exchange& ex, const std::shared_ptr<upstream::Endpoint>& ep,
-                                      bool allow_503_retry, bool& body_consumed) {
+                                      bool allow_503_retry, bool& body_consumed,
+                                      boost::system::error_code& connect_error) {
   const auto& pool_cfg = ex.pool->pool->config();
   upstream::ActiveRequestGuard active(*ep);
   auto& conns = ex.worker.connections;
@@ -209,6 +210,7 @@ net::awaitable<AttemptResult> attempt(Exchange& ex, const std::shared_ptr<upstre
       if (!conn) {
         if (ec == net::error::timed_out && ms_until(ex.deadline) <= 0)
           co_return AttemptResult::timeout;
+        connect_error = ec;
         co_return AttemptResult::connect_failure;
       }
     }
@@ -326,9 +328,10 @@ net::awaitable<void> forward(Exchange& ex) {
     ++ex.attempts;
 
     bool body_consumed = false;
+    boost::system::error_code connect_error;
     const bool can_retry = retries_left > 0;
-    const auto result =
-        co_await attempt(ex, ep, can_retry && retries.on_503 && resend_ok, body_consumed);
+    const auto result = co_await attempt(ex, ep, can_retry && retries.on_503 && resend_ok,
+                                         body_consumed, connect_error);
     ex.watch.set_upstream(nullptr);
 
     if (result != AttemptResult::client_gone && result != AttemptResult::body_too_large) {
@@ -358,7 +361,10 @@ net::awaitable<void> forward(Exchange& ex) {
         co_return;
       case AttemptResult::connect_failure:
         last_error = ProxyError{
-            ErrorKind::bad_gateway, "could not connect to upstream " + picked->address(), 0, {}};
+            ErrorKind::bad_gateway,
+            "could not connect to upstream " + picked->address() + ": " + connect_error.message(),
+            0,
+            {}};
         retryable = retries.on_connect_failure;
         break;
       case AttemptResult::reset:
