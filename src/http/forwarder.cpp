@@ -1,5 +1,6 @@
 // forward: pick an endpoint, send the request, relay the answer; retry by the pool's policy
 // within the tier's deadline; map failures to 502/503/504.
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -321,9 +322,10 @@ net::awaitable<void> forward(Exchange& ex) {
       co_await send_error(ex, *last_error);
       co_return;
     }
-    std::shared_ptr<upstream::Endpoint> ep;
-    for (const auto& candidate : pool.endpoints())
-      if (candidate.get() == picked) ep = candidate;
+    // The owning pointer lives in the pool, which the snapshot keeps alive: refer, don't copy.
+    const auto& eps = pool.endpoints();
+    const auto& ep = *std::find_if(eps.begin(), eps.end(),
+                                   [picked](const auto& e) { return e.get() == picked; });
     ex.last_endpoint = picked;
     ++ex.attempts;
 

@@ -10,8 +10,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "smart_router/config/host_port.hpp"
 #include "smart_router/server/session.hpp"
-#include "smart_router/upstream/endpoint.hpp"
 
 namespace smart_router::server {
 namespace net = boost::asio;
@@ -93,20 +93,10 @@ void ensure_address_free(const tcp::endpoint& at) {
 }
 
 tcp::endpoint parse_listen_address(const std::string& listen) {
-  std::string host;
-  std::string port;
-  if (!upstream::split_host_port(listen, host, port))
-    throw std::invalid_argument("bad listen address: " + listen);
-  const auto port_number = static_cast<unsigned short>(std::stoul(port));
-  if (host.empty() || host == "*" || host == "0.0.0.0")
-    return {net::ip::address_v4::any(), port_number};
-  boost::system::error_code ec;
-  auto address = net::ip::make_address(host, ec);
-  if (!ec) return {address, port_number};
-  net::io_context ioc;
-  tcp::resolver resolver(ioc);
-  auto results = resolver.resolve(host, port);
-  return results.begin()->endpoint();
+  std::string why;
+  const auto hp = config::parse_listen_address(listen, &why);
+  if (!hp) throw std::invalid_argument("bad listen address " + listen + ": " + why);
+  return {net::ip::make_address(hp->host), hp->port};
 }
 
 }  // namespace smart_router::server

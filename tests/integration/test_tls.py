@@ -90,7 +90,7 @@ srv.serve_forever()
 @pytest.fixture(scope="module")
 def tls_upstream(module_stack):
     import sys
-    import time
+    from harness import poll_until
     d = module_stack.logdir
     cert, key = d / "up-cert.pem", d / "up-key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
@@ -100,11 +100,10 @@ def tls_upstream(module_stack):
     port_file = d / "tls-upstream.port"
     proc = subprocess.Popen([sys.executable, "-c", _TLS_UPSTREAM, str(port_file), str(cert), str(key)])
     try:
-        deadline = time.monotonic() + 20
-        while not port_file.exists():
+        def started():
             assert proc.poll() is None, "TLS upstream exited"
-            assert time.monotonic() < deadline, "TLS upstream did not start"
-            time.sleep(0.02)
+            return port_file.exists()
+        poll_until(started, timeout=20, what="TLS upstream port file")
         yield int(port_file.read_text()), cert
     finally:
         proc.kill()

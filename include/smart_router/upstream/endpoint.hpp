@@ -65,9 +65,6 @@ class Endpoint {
   std::atomic<std::shared_ptr<const Addresses>> resolved_;
 };
 
-// Splits "host:port" / "[v6]:port" into host and port; false when malformed.
-bool split_host_port(const std::string& address, std::string& host, std::string& port);
-
 // Milliseconds on the steady clock, the time base of ejections and health.
 std::int64_t steady_now_ms();
 

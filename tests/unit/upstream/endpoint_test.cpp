@@ -9,77 +9,16 @@ namespace {
 using smart_router::upstream::ActiveHealth;
 using smart_router::upstream::ActiveRequestGuard;
 using smart_router::upstream::Endpoint;
-using smart_router::upstream::split_host_port;
 using smart_router::upstream::steady_now_ms;
 
-struct Split {
-  bool ok;
-  std::string host;
-  std::string port;
-};
-
-Split split(const std::string& address) {
-  Split s{false, "<unset>", "<unset>"};
-  s.ok = split_host_port(address, s.host, s.port);
-  return s;
-}
-
-TEST(SplitHostPort, Ipv4AndNames) {
-  auto s = split("127.0.0.1:9001");
-  EXPECT_TRUE(s.ok);
-  EXPECT_EQ(s.host, "127.0.0.1");
-  EXPECT_EQ(s.port, "9001");
-
-  s = split("shared-svc.default.svc.cluster.local:80");
-  EXPECT_TRUE(s.ok);
-  EXPECT_EQ(s.host, "shared-svc.default.svc.cluster.local");
-  EXPECT_EQ(s.port, "80");
-
-  s = split("localhost:65535");
-  EXPECT_TRUE(s.ok);
-  EXPECT_EQ(s.port, "65535");
-}
-
-TEST(SplitHostPort, BracketedIpv6) {
-  auto s = split("[::1]:8080");
-  EXPECT_TRUE(s.ok);
-  EXPECT_EQ(s.host, "::1");
-  EXPECT_EQ(s.port, "8080");
-
-  s = split("[2001:db8::17]:443");
-  EXPECT_TRUE(s.ok);
-  EXPECT_EQ(s.host, "2001:db8::17");
-  EXPECT_EQ(s.port, "443");
-
-  s = split("[::]:1");
-  EXPECT_TRUE(s.ok);
-  EXPECT_EQ(s.host, "::");
-  EXPECT_EQ(s.port, "1");
-}
-
-TEST(SplitHostPort, MissingPartsAreRejected) {
-  for (const char* bad :
-       {"", "host", "host:", ":80", ":", "[::1]", "[::1]:", "[::1]8080", "[::1:8080", "[::1]x:80"})
-    EXPECT_FALSE(split(bad).ok) << '"' << bad << '"';
-}
-
-TEST(SplitHostPort, BadPortsAreRejected) {
-  for (const char* bad : {"host:65536", "host:99999", "host:123456", "host:8a", "host:-1",
-                          "host:+80", "host: 80", "host:80 ", "host:0x50", "[::1]:70000"})
-    EXPECT_FALSE(split(bad).ok) << '"' << bad << '"';
-}
-
-TEST(SplitHostPort, EmptyBracketedHostIsRejected) {
-  // "[]" carries no address at all; there is nothing to connect to.
-  EXPECT_FALSE(split("[]:80").ok);
-}
-
-TEST(SplitHostPort, UnbracketedIpv6IsRejected) {
-  // The contract writes IPv6 as "[::]:8080": without brackets "2001:db8::1:80" is ambiguous
-  // (the address 2001:db8::1:80 with no port, or 2001:db8::1 port 80), and the config's own
-  // host:port parser rejects it.
-  EXPECT_FALSE(split("::1:8080").ok);
-  EXPECT_FALSE(split("2001:db8::1:80").ok);
+// Address parsing itself is tested with the config module (host_port_test.cpp).
+TEST(Endpoint, HostAndPortComeFromTheAddress) {
+  Endpoint v4("shared", "shared-svc.default.svc.cluster.local:80");
+  EXPECT_EQ(v4.host(), "shared-svc.default.svc.cluster.local");
+  EXPECT_EQ(v4.port(), "80");
+  Endpoint v6("shared", "[::1]:9001");
+  EXPECT_EQ(v6.host(), "::1");
+  EXPECT_EQ(v6.port(), "9001");
 }
 
 TEST(Endpoint, KeepsPoolAddressAndSplitsIt) {
