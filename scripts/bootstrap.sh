@@ -19,6 +19,11 @@ packages=(
 
 missing=()
 for p in "${packages[@]}"; do
+  # A Node.js from elsewhere (with its own npm) serves as well as Debian's packages.
+  case "$p" in
+    nodejs) command -v node >/dev/null 2>&1 && continue ;;
+    npm) command -v npm >/dev/null 2>&1 && continue ;;
+  esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
