@@ -2,12 +2,15 @@
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <cstdio>
 #include <span>
+
+#include "smart_router/common/stream_io.hpp"
 
 namespace smart_router::http {
 namespace net = boost::asio;
@@ -18,6 +21,7 @@ namespace {
 
 constexpr std::string_view kChunkEnd = "\r\n";
 constexpr std::string_view kLastChunk = "0\r\n\r\n";
+constexpr unsigned kPiecesPerTurn = 8;
 
 // One gather write: head, one framed piece of body, and the chunked terminator when `last`.
 net::awaitable<boost::system::error_code> write_piece(Stream& dst, std::string_view head,
@@ -40,11 +44,10 @@ net::awaitable<boost::system::error_code> write_piece(Stream& dst, std::string_v
   }
   if (last && framing == BodyFraming::chunked) bufs[count++] = net::buffer(kLastChunk);
   if (count == 0) co_return boost::system::error_code{};
-  auto [ec, bytes] =
-      co_await net::async_write(dst, std::span<const net::const_buffer>(bufs.data(), count),
-                                net::as_tuple(net::use_awaitable));
-  written += bytes;
-  co_return ec;
+  const std::span<const net::const_buffer> pieces(bufs.data(), count);
+  const auto w = co_await write_all(dst, pieces);
+  written += w.bytes;
+  co_return w.ec;
 }
 
 }  // namespace
@@ -65,14 +68,15 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
     if (result.write_error) co_return result;
     pending_head = {};
   }
-  while (!parser.is_done()) {
+  for (unsigned pieces = 1; !parser.is_done(); ++pieces) {
+    // Reads and writes that complete at once never suspend: let the worker's other
+    // connections (and the watchdog) run between pieces of a long body.
+    if (pieces % kPiecesPerTurn == 0) co_await net::post(src.get_executor(), net::use_awaitable);
     auto& body = parser.get().body();
     body.data = buffer;
     body.size = buffer_size;
     watch.arm_after(idle, DeadlineWatch::Action::close_both);
-    auto [ec, unused] =
-        co_await bhttp::async_read_some(src, src_buffer, parser, net::as_tuple(net::use_awaitable));
-    (void)unused;
+    auto ec = co_await read_some(src, src_buffer, parser);
     if (ec == bhttp::error::need_buffer) ec = {};
     const std::size_t got = buffer_size - body.size;
     if (ec) {

@@ -9,6 +9,7 @@
 #include <boost/beast/http/read.hpp>
 #include <optional>
 
+#include "smart_router/common/stream_io.hpp"
 #include "smart_router/http/body_relay.hpp"
 #include "smart_router/http/exchange.hpp"
 #include "smart_router/http/header_rules.hpp"
@@ -84,17 +85,15 @@ net::awaitable<SendResult> send_request(Exchange& ex, upstream::UpstreamConnecti
 
   if (!has_body) {
     ex.watch.arm(ex.deadline, DeadlineWatch::Action::close_upstream);
-    auto [ec, n] = co_await net::async_write(conn.stream, net::buffer(ex.head), kToken);
-    (void)n;
-    co_return ec ? SendResult::upstream_failed : SendResult::ok;
+    const auto w = co_await write_all(conn.stream, net::buffer(ex.head));
+    co_return w.ec ? SendResult::upstream_failed : SendResult::ok;
   }
   if (ex.expects_continue) {
     // We are ready for the body: tell the client now (the upstream never sees Expect).
     ex.expects_continue = false;
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-    auto [ec, n] = co_await net::async_write(ex.client, net::buffer(kContinue), kToken);
-    (void)n;
-    if (ec) co_return SendResult::client_failed;
+    const auto w = co_await write_all(ex.client, net::buffer(kContinue));
+    if (w.ec) co_return SendResult::client_failed;
   }
   body_consumed = true;
   auto r = co_await relay_body(ex.client, ex.client_buffer, req, conn.stream, h.framing, ex.head,
@@ -152,10 +151,10 @@ net::awaitable<bool> relay_response(Exchange& ex, upstream::UpstreamConnection& 
   if (status == 101) {
     h.upgrade = true;
     render_client_response(res, h, ex.head);
-    auto [ec, n] = co_await net::async_write(ex.client, net::buffer(ex.head), kToken);
+    const auto w = co_await write_all(ex.client, net::buffer(ex.head));
     ex.response_started = true;
-    ex.bytes_sent += n;
-    if (!ec) co_await tunnel(ex, conn);
+    ex.bytes_sent += w.bytes;
+    if (!w.ec) co_await tunnel(ex, conn);
     ex.client_keep_alive = false;
     co_return false;
   }
@@ -228,14 +227,9 @@ net::awaitable<AttemptResult> attempt(Exchange& ex, const std::shared_ptr<upstre
     std::optional<ResponseParser> rp;
     boost::system::error_code ec;
     ex.watch.arm(ex.deadline, DeadlineWatch::Action::close_upstream);
-    if (!conn->stream.is_tls() && conn->buffer.size() == 0) {
-      // The answer cannot be here yet: wait for readiness instead of a read that would only
-      // fail with EAGAIN (one syscall saved per request). No event for this socket can have
-      // been consumed since the request was written, so the edge-triggered wait is safe.
-      auto [wec] =
-          co_await conn->stream.socket().async_wait(net::ip::tcp::socket::wait_read, kToken);
-      if (wec && ex.watch.fired()) co_return AttemptResult::timeout;
-    }
+    // The answer cannot be here yet, so no read is tried now: the async read queues without a
+    // syscall (Asio reads speculatively only after a readiness event since its last short
+    // read) and the reactor completes it when the answer arrives.
     for (;;) {
       rp.emplace();
       rp->header_limit(kMaxResponseHeadBytes);

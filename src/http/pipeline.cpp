@@ -1,11 +1,10 @@
 // The request pipeline, as named phases:
 //   begin -> admin -> classify_tier -> match_route -> admit -> forward -> finish
 // Each phase decides; only forward (forwarder.cpp) and the error writer do I/O.
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 #include "smart_router/admin/admin_handler.hpp"
+#include "smart_router/common/stream_io.hpp"
 #include "smart_router/http/error_response.hpp"
 #include "smart_router/http/exchange.hpp"
 #include "smart_router/http/header_rules.hpp"
@@ -167,9 +166,8 @@ net::awaitable<void> write_admin(Exchange& ex, const admin::AdminAnswer& a) {
   if (!head_only) out += a.body;
   ex.watch.arm_after(std::chrono::milliseconds(ex.snap.config->server.limits.idle_timeout_ms),
                      DeadlineWatch::Action::cancel_client);
-  auto [ec, n] =
-      co_await net::async_write(ex.client, net::buffer(out), net::as_tuple(net::use_awaitable));
-  if (ec) ex.client_keep_alive = false;
+  const auto w = co_await write_all(ex.client, net::buffer(out));
+  if (w.ec) ex.client_keep_alive = false;
 }
 
 // RAII: smart_router_in_flight_requests{tier} up for the life of the forward.
@@ -200,10 +198,9 @@ net::awaitable<void> send_error(Exchange& ex, const ProxyError& err) {
   ex.response_started = true;
   ex.watch.arm_after(std::chrono::milliseconds(ex.snap.config->server.limits.idle_timeout_ms),
                      DeadlineWatch::Action::cancel_client);
-  auto [ec, n] =
-      co_await net::async_write(ex.client, net::buffer(out), net::as_tuple(net::use_awaitable));
-  ex.bytes_sent += n;
-  if (ec) ex.client_keep_alive = false;
+  const auto w = co_await write_all(ex.client, net::buffer(out));
+  ex.bytes_sent += w.bytes;
+  if (w.ec) ex.client_keep_alive = false;
 }
 
 net::awaitable<void> reject_request(Exchange& ex, ErrorKind kind, std::string message) {

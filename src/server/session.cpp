@@ -9,6 +9,7 @@
 #include <boost/beast/http/read.hpp>
 #include <limits>
 
+#include "smart_router/common/stream_io.hpp"
 #include "smart_router/http/exchange.hpp"
 #include "smart_router/server/worker.hpp"
 
@@ -108,10 +109,14 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
       } else if (rec != net::error::would_block) {
         break;  // closed or reset between requests
       } else {
+        // Nothing yet: an async read (not a readiness wait, which costs an epoll_ctl and
+        // would miss an edge epoll already reported) until the first bytes come.
         s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
                            DeadlineWatch::Action::cancel_client);
-        auto [ec] = co_await s->stream.socket().async_wait(tcp::socket::wait_read, kToken);
+        auto [ec, n] =
+            co_await s->stream.socket().async_read_some(s->buffer.prepare(kFirstRead), kToken);
         if (ec) break;
+        s->buffer.commit(n);
       }
       s->idle = false;
     }
@@ -130,8 +135,7 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
       s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
                          DeadlineWatch::Action::cancel_client);
     }
-    auto [ec, n] = co_await bhttp::async_read_header(s->stream, s->buffer, parser, kToken);
-    (void)n;
+    const auto ec = co_await read_header(s->stream, s->buffer, parser);
     http::Exchange ex{s->stream, s->buffer,    parser,  s->watch,      res,
                       *snap,     s->client_ip, s->peer, s->head_buffer};
     ex.admin_only = s->admin_only;

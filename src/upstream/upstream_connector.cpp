@@ -74,6 +74,7 @@ net::awaitable<std::unique_ptr<UpstreamConnection>> connect_upstream(
     co_return nullptr;
   }
   socket.set_option(tcp::no_delay(true), ec);
+  socket.non_blocking(true, ec);  // stream_io's at-once reads and writes must never block
   ec = {};
   if (tls.context != nullptr) {
     conn->stream.enable_tls(*tls.context);
