@@ -54,9 +54,10 @@ net::awaitable<boost::system::error_code> write_piece(Stream& dst, std::string_v
 
 template <bool isRequest>
 net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& src_buffer,
-                                       bhttp::parser<isRequest, bhttp::buffer_body>& parser,
-                                       Stream& dst, BodyFraming framing, std::string_view head,
-                                       char* buffer, std::size_t buffer_size, DeadlineWatch& watch,
+                                       bhttp::basic_parser<isRequest>& parser,
+                                       bhttp::buffer_body::value_type& body, Stream& dst,
+                                       BodyFraming framing, std::string_view head, char* buffer,
+                                       std::size_t buffer_size, DeadlineWatch& watch,
                                        std::chrono::milliseconds idle) {
   RelayResult result;
   std::string_view pending_head = head;
@@ -72,7 +73,6 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
     // Reads and writes that complete at once never suspend: let the worker's other
     // connections (and the watchdog) run between pieces of a long body.
     if (pieces % kPiecesPerTurn == 0) co_await net::post(src.get_executor(), net::use_awaitable);
-    auto& body = parser.get().body();
     body.data = buffer;
     body.size = buffer_size;
     watch.arm_after(idle, DeadlineWatch::Action::close_both);
@@ -101,14 +101,16 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
 }
 
 template net::awaitable<RelayResult> relay_body<true>(Stream&, boost::beast::flat_buffer&,
-                                                      bhttp::parser<true, bhttp::buffer_body>&,
-                                                      Stream&, BodyFraming, std::string_view, char*,
+                                                      bhttp::basic_parser<true>&,
+                                                      bhttp::buffer_body::value_type&, Stream&,
+                                                      BodyFraming, std::string_view, char*,
                                                       std::size_t, DeadlineWatch&,
                                                       std::chrono::milliseconds);
 template net::awaitable<RelayResult> relay_body<false>(Stream&, boost::beast::flat_buffer&,
-                                                       bhttp::parser<false, bhttp::buffer_body>&,
-                                                       Stream&, BodyFraming, std::string_view,
-                                                       char*, std::size_t, DeadlineWatch&,
+                                                       bhttp::basic_parser<false>&,
+                                                       bhttp::buffer_body::value_type&, Stream&,
+                                                       BodyFraming, std::string_view, char*,
+                                                       std::size_t, DeadlineWatch&,
                                                        std::chrono::milliseconds);
 
 net::awaitable<void> pump_bytes(Stream& from, Stream& to, char* buffer, std::size_t buffer_size,

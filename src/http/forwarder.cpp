@@ -13,11 +13,11 @@
 #include "smart_router/http/body_relay.hpp"
 #include "smart_router/http/exchange.hpp"
 #include "smart_router/http/header_rules.hpp"
+#include "smart_router/http/response_head_parser.hpp"
 
 namespace smart_router::http {
 namespace net = boost::asio;
 namespace bhttp = boost::beast::http;
-using ResponseParser = bhttp::response_parser<bhttp::buffer_body>;
 using namespace net::experimental::awaitable_operators;
 
 namespace {
@@ -96,8 +96,9 @@ net::awaitable<SendResult> send_request(Exchange& ex, upstream::UpstreamConnecti
     if (w.ec) co_return SendResult::client_failed;
   }
   body_consumed = true;
-  auto r = co_await relay_body(ex.client, ex.client_buffer, req, conn.stream, h.framing, ex.head,
-                               ex.relay_buffer(), BufferPool::kSize, ex.watch, idle_of(ex));
+  auto r = co_await relay_body(ex.client, ex.client_buffer, req, req.get().body(), conn.stream,
+                               h.framing, ex.head, ex.relay_buffer(), BufferPool::kSize, ex.watch,
+                               idle_of(ex));
   if (r.read_error == bhttp::error::body_limit) co_return SendResult::too_large;
   if (r.read_error) co_return SendResult::client_failed;
   if (r.write_error) co_return SendResult::upstream_failed;
@@ -132,9 +133,8 @@ net::awaitable<void> tunnel(Exchange& ex, upstream::UpstreamConnection& conn) {
 // Writes the upstream's head and relays its body. Returns whether the upstream connection can
 // carry another request.
 net::awaitable<bool> relay_response(Exchange& ex, upstream::UpstreamConnection& conn,
-                                    ResponseParser& rp) {
-  const auto& res = rp.get();
-  const unsigned status = res.result_int();
+                                    ResponseHeadParser& rp) {
+  const unsigned status = rp.status();
   const bool head_request = ex.request.get().method() == bhttp::verb::head;
   ex.status = status;
 
@@ -150,7 +150,7 @@ net::awaitable<bool> relay_response(Exchange& ex, upstream::UpstreamConnection& 
   h.request_id = ex.request_id;
   if (status == 101) {
     h.upgrade = true;
-    render_client_response(res, h, ex.head);
+    render_client_response(status, rp.reason(), rp.fields(), h, ex.head);
     const auto w = co_await write_all(ex.client, net::buffer(ex.head));
     ex.response_started = true;
     ex.bytes_sent += w.bytes;
@@ -174,11 +174,12 @@ net::awaitable<bool> relay_response(Exchange& ex, upstream::UpstreamConnection& 
   h.keep_alive = ex.client_keep_alive && !ex.worker.ctx.draining.load(std::memory_order_relaxed) &&
                  h.framing != BodyFraming::until_close;
   ex.client_keep_alive = h.keep_alive;
-  render_client_response(res, h, ex.head);
+  render_client_response(status, rp.reason(), rp.fields(), h, ex.head);
 
   ex.response_started = true;
-  auto r = co_await relay_body(conn.stream, conn.buffer, rp, ex.client, h.framing, ex.head,
-                               ex.relay_buffer(), BufferPool::kSize, ex.watch, idle_of(ex));
+  auto r =
+      co_await relay_body(conn.stream, conn.buffer, rp, rp.body(), ex.client, h.framing, ex.head,
+                          ex.relay_buffer(), BufferPool::kSize, ex.watch, idle_of(ex));
   ex.bytes_sent += r.bytes_written;
   if (!r.ok()) ex.client_keep_alive = false;  // a truncated answer: closing is the only signal
   co_return r.ok() && rp.is_done() && rp.keep_alive() && in != BodyFraming::until_close;
@@ -224,21 +225,21 @@ net::awaitable<AttemptResult> attempt(Exchange& ex, const std::shared_ptr<upstre
       co_return AttemptResult::reset;
     }
 
-    std::optional<ResponseParser> rp;
+    std::optional<ResponseHeadParser> rp;
     boost::system::error_code ec;
     ex.watch.arm(ex.deadline, DeadlineWatch::Action::close_upstream);
     // The answer cannot be here yet, so no read is tried now: the async read queues without a
     // syscall (Asio reads speculatively only after a readiness event since its last short
     // read) and the reactor completes it when the answer arrives.
     for (;;) {
-      rp.emplace();
+      rp.emplace(ex.response_fields);
       rp->header_limit(kMaxResponseHeadBytes);
       rp->body_limit(boost::none);  // we stream it; the upstream is trusted with its size
       if (ex.request.get().method() == bhttp::verb::head) rp->skip(true);
       auto [rec, n] = co_await bhttp::async_read_header(conn->stream, conn->buffer, *rp, kToken);
       (void)n;
       ec = rec;
-      const unsigned code = ec ? 0 : rp->get().result_int();
+      const unsigned code = ec ? 0 : rp->status();
       if (ec || code >= 200 || code == 101) break;
       // 1xx informational answers (100, 103) are dropped; the real head follows.
     }
@@ -251,7 +252,7 @@ net::awaitable<AttemptResult> attempt(Exchange& ex, const std::shared_ptr<upstre
         co_return AttemptResult::bad_response;
       co_return AttemptResult::reset;
     }
-    if (rp->get().result_int() == 503 && allow_503_retry) co_return AttemptResult::retry_503;
+    if (rp->status() == 503 && allow_503_retry) co_return AttemptResult::retry_503;
 
     const bool reusable = co_await relay_response(ex, *conn, *rp);
     ex.watch.set_upstream(nullptr);

@@ -23,20 +23,44 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Calls fn(token) for each comma-separated token of every Connection header.
+// Calls fn(value) for each value of field `id` until fn returns true. Beast keeps repeated
+// fields next to each other; FlatFields keeps arrival order, so every field is looked at.
 template <typename Fn>
-void for_each_connection_token(const bhttp::fields& fields, Fn&& fn) {
-  for (auto it = fields.find(bhttp::field::connection); it != fields.end(); ++it) {
-    if (it->name() != bhttp::field::connection) break;
-    std::string_view value(it->value().data(), it->value().size());
+void for_each_value(const bhttp::fields& fields, bhttp::field id, Fn&& fn) {
+  for (auto it = fields.find(id); it != fields.end() && it->name() == id; ++it)
+    if (fn(std::string_view(it->value().data(), it->value().size()))) return;
+}
+
+template <typename Fn>
+void for_each_value(const FlatFields& fields, bhttp::field id, Fn&& fn) {
+  for (const auto f : fields)
+    if (f.id == id && fn(f.value)) return;
+}
+
+// Calls fn(token) for each comma-separated token of every Connection header.
+template <typename Fields, typename Fn>
+void for_each_connection_token(const Fields& fields, Fn&& fn) {
+  for_each_value(fields, bhttp::field::connection, [&](std::string_view value) {
     while (!value.empty()) {
       const auto comma = value.find(',');
       const std::string_view token = trim(value.substr(0, comma));
-      if (!token.empty() && fn(token)) return;
+      if (!token.empty() && fn(token)) return true;
       if (comma == std::string_view::npos) break;
       value.remove_prefix(comma + 1);
     }
-  }
+    return false;
+  });
+}
+
+// Does a Connection header of `fields` name `field`?
+template <typename Fields>
+bool connection_names(const Fields& fields, std::string_view field) {
+  bool found = false;
+  for_each_connection_token(fields, [&](std::string_view token) {
+    found = iequals_ascii(token, field);
+    return found;
+  });
+  return found;
 }
 
 void append_number(std::string& out, std::uint64_t n) {
@@ -88,13 +112,14 @@ bool is_hop_by_hop_field(bhttp::field f) {
 
 // The tokens of the Connection header(s), collected once per message (rarely any but
 // keep-alive/close/upgrade).
+template <typename Fields>
 struct ConnectionTokens {
   std::array<std::string_view, 8> names{};
   std::size_t count = 0;
   bool overflow = false;  // more custom tokens than we keep: fall back to a full scan
 
-  explicit ConnectionTokens(const bhttp::fields& fields) {
-    if (fields.find(bhttp::field::connection) == fields.end()) return;
+  ConnectionTokens(const Fields& fields, bool has_connection) {
+    if (!has_connection) return;
     for_each_connection_token(fields, [&](std::string_view token) {
       if (iequals_ascii(token, "close") || iequals_ascii(token, "keep-alive") ||
           iequals_ascii(token, "upgrade"))
@@ -106,8 +131,8 @@ struct ConnectionTokens {
       return false;
     });
   }
-  bool names_field(const bhttp::fields& fields, std::string_view name) const {
-    if (overflow) return ConnectionInfo{}.names(fields, name);
+  bool names_field(const Fields& fields, std::string_view name) const {
+    if (overflow) return connection_names(fields, name);
     for (std::size_t i = 0; i < count; ++i)
       if (iequals_ascii(names[i], name)) return true;
     return false;
@@ -131,12 +156,7 @@ bool is_hop_by_hop(std::string_view name) {
 }
 
 bool ConnectionInfo::names(const bhttp::fields& fields, std::string_view field) const {
-  bool found = false;
-  for_each_connection_token(fields, [&](std::string_view token) {
-    found = iequals(token, field);
-    return found;
-  });
-  return found;
+  return connection_names(fields, field);
 }
 
 ConnectionInfo parse_connection(const bhttp::fields& fields) {
@@ -162,7 +182,7 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
                              : info.target;
   out += " HTTP/1.1\r\n";
 
-  const ConnectionTokens named(req);
+  const ConnectionTokens<bhttp::fields> named(req, req.find(bhttp::field::connection) != req.end());
   thread_local std::string prior_xff;  // reused: no allocation per request
   prior_xff.clear();
   for (const auto& f : req) {
@@ -209,34 +229,30 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
   out += "\r\n";
 }
 
-void render_client_response(const bhttp::response_header<>& res, const ClientResponseHead& info,
-                            std::string& out) {
+void render_client_response(unsigned status, std::string_view reason, const FlatFields& fields,
+                            const ClientResponseHead& info, std::string& out) {
   out.clear();
   out += "HTTP/1.1 ";
-  append_number(out, res.result_int());
+  append_number(out, status);
   out += ' ';
-  const auto reason = res.reason();
   if (reason.empty()) {
-    const auto fallback = bhttp::obsolete_reason(res.result());
+    const auto fallback = bhttp::obsolete_reason(bhttp::int_to_status(status));
     out += std::string_view(fallback.data(), fallback.size());
   } else {
-    out += std::string_view(reason.data(), reason.size());
+    out += reason;
   }
   out += "\r\n";
 
-  const ConnectionTokens named(res);
-  for (const auto& f : res) {
-    const auto id = f.name();
-    const std::string_view name(f.name_string().data(), f.name_string().size());
-    const std::string_view value(f.value().data(), f.value().size());
-    if (id == bhttp::field::upgrade && info.upgrade) {
-      append_field(out, name, value);
+  const ConnectionTokens<FlatFields> named(fields, fields.contains(bhttp::field::connection));
+  for (const auto f : fields) {
+    if (f.id == bhttp::field::upgrade && info.upgrade) {
+      append_field(out, f.name, f.value);
       continue;
     }
-    if (is_hop_by_hop_field(id) || is_framing(id)) continue;
-    if (id == bhttp::field::unknown && iequals(name, "x-request-id")) continue;
-    if (named.count != 0 && named.names_field(res, name)) continue;
-    append_field(out, name, value);
+    if (is_hop_by_hop_field(f.id) || is_framing(f.id)) continue;
+    if (f.id == bhttp::field::unknown && iequals(f.name, "x-request-id")) continue;
+    if (named.count != 0 && named.names_field(fields, f.name)) continue;
+    append_field(out, f.name, f.value);
   }
   out += "X-Request-Id: ";
   out += info.request_id;

@@ -136,8 +136,8 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
                          DeadlineWatch::Action::cancel_client);
     }
     const auto ec = co_await read_header(s->stream, s->buffer, parser);
-    http::Exchange ex{s->stream, s->buffer,    parser,  s->watch,      res,
-                      *snap,     s->client_ip, s->peer, s->head_buffer};
+    http::Exchange ex{s->stream, s->buffer,    parser,  s->watch,       res,
+                      *snap,     s->client_ip, s->peer, s->head_buffer, s->response_fields};
     ex.admin_only = s->admin_only;
     ex.tls = s->stream.is_tls();
     if (ec) {

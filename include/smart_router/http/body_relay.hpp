@@ -27,12 +27,15 @@ struct RelayResult {
 // Writes `head` and then the body the parser still has to deliver, framed as `framing`.
 // If the source buffer already holds body bytes, the first piece goes out with the head in one
 // write. `idle` bounds every read and write (the watch closes both sides when it passes).
+// `window` is where the parser puts body bytes (buffer_body's, or ResponseHeadParser's).
 template <bool isRequest>
-boost::asio::awaitable<RelayResult> relay_body(
-    Stream& src, boost::beast::flat_buffer& src_buffer,
-    boost::beast::http::parser<isRequest, boost::beast::http::buffer_body>& parser, Stream& dst,
-    BodyFraming framing, std::string_view head, char* buffer, std::size_t buffer_size,
-    DeadlineWatch& watch, std::chrono::milliseconds idle);
+boost::asio::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& src_buffer,
+                                               boost::beast::http::basic_parser<isRequest>& parser,
+                                               boost::beast::http::buffer_body::value_type& window,
+                                               Stream& dst, BodyFraming framing,
+                                               std::string_view head, char* buffer,
+                                               std::size_t buffer_size, DeadlineWatch& watch,
+                                               std::chrono::milliseconds idle);
 
 // Copies raw bytes one way until either side closes (websocket tunnel half).
 boost::asio::awaitable<void> pump_bytes(Stream& from, Stream& to, char* buffer,

@@ -13,6 +13,7 @@
 #include "smart_router/common/deadline_watch.hpp"
 #include "smart_router/common/error.hpp"
 #include "smart_router/common/stream.hpp"
+#include "smart_router/http/flat_fields.hpp"
 #include "smart_router/http/router_context.hpp"
 
 namespace smart_router::http {
@@ -23,7 +24,7 @@ using Clock = std::chrono::steady_clock;
 struct Exchange {
   Exchange(Stream& c, boost::beast::flat_buffer& cb, RequestParser& r, DeadlineWatch& w,
            WorkerResources& wr, const RouterSnapshot& s, const std::string& ip,
-           boost::asio::ip::address p, std::string& head_buffer)
+           boost::asio::ip::address p, std::string& head_buffer, FlatFields& upstream_fields)
       : client(c),
         client_buffer(cb),
         request(r),
@@ -32,7 +33,8 @@ struct Exchange {
         snap(s),
         client_ip(ip),
         peer(p),
-        head(head_buffer) {}
+        head(head_buffer),
+        response_fields(upstream_fields) {}
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
 
@@ -71,6 +73,7 @@ struct Exchange {
   std::string_view error_code;  // the router's own error, if it answered one
 
   std::string& head;  // scratch for rendering message heads (the session's, capacity kept)
+  FlatFields& response_fields;     // the upstream response's fields (the session's, reused)
   std::unique_ptr<char[]> buffer;  // relay buffer (BufferPool::kSize), taken on first use
 
   char* relay_buffer() {

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "smart_router/http/flat_fields.hpp"
+
 namespace smart_router::http {
 
 namespace bhttp = boost::beast::http;
@@ -53,8 +55,8 @@ struct ClientResponseHead {
   bool keep_alive = true;
   bool upgrade = false;  // 101 Switching Protocols: keep Upgrade and Connection: upgrade
 };
-void render_client_response(const bhttp::response_header<>& res, const ClientResponseHead& info,
-                            std::string& out);
+void render_client_response(unsigned status, std::string_view reason, const FlatFields& fields,
+                            const ClientResponseHead& info, std::string& out);
 
 // An X-Request-Id we keep as is: 1..128 visible ASCII characters without separators that would
 // break a log line or a header. Anything else is replaced by a generated id.

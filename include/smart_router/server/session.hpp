@@ -9,6 +9,7 @@
 
 #include "smart_router/common/deadline_watch.hpp"
 #include "smart_router/common/stream.hpp"
+#include "smart_router/http/flat_fields.hpp"
 
 namespace smart_router::server {
 
@@ -26,7 +27,8 @@ struct Session {
   bool idle = false;  // waiting for the next request (drain closes it at once)
   boost::asio::ip::address peer;
   std::string client_ip;
-  std::string head_buffer;  // message heads are rendered here, reused by every request
+  std::string head_buffer;           // message heads are rendered here, reused by every request
+  http::FlatFields response_fields;  // upstream response fields, reused by every request
   std::list<Session*>::iterator registry_pos;
 };
 

@@ -33,11 +33,18 @@ bhttp::request_header<> make_request(bhttp::verb method, const std::string& targ
   return req;
 }
 
-bhttp::response_header<> make_response(unsigned status, const std::string& reason = {}) {
-  bhttp::response_header<> res;
-  res.result(status);
-  res.version(11);
-  if (!reason.empty()) res.reason(reason);
+// An upstream's response head as ResponseHeadParser leaves it.
+struct UpstreamResponse {
+  unsigned status = 200;
+  std::string reason;
+  smart_router::http::FlatFields fields;
+  void insert(std::string_view name, std::string_view value) { fields.insert(name, value); }
+};
+
+UpstreamResponse make_response(unsigned status, const std::string& reason = {}) {
+  UpstreamResponse res;
+  res.status = status;
+  res.reason = reason;
   return res;
 }
 
@@ -75,10 +82,10 @@ bhttp::request_header<> upstream_of(const bhttp::request_header<>& req,
   return parse_head<true>(out);
 }
 
-bhttp::response_header<> client_of(const bhttp::response_header<>& res,
-                                   const ClientResponseHead& info, std::string* raw = nullptr) {
+bhttp::response_header<> client_of(const UpstreamResponse& res, const ClientResponseHead& info,
+                                   std::string* raw = nullptr) {
   std::string out = "garbage that must be cleared";
-  render_client_response(res, info, out);
+  render_client_response(res.status, res.reason, res.fields, info, out);
   if (raw != nullptr) *raw = out;
   return parse_head<false>(out);
 }
@@ -488,6 +495,19 @@ TEST(RenderClientResponse, RemovesHopByHopAndConnectionNamedHeaders) {
   EXPECT_TRUE(values(out, "Connection").empty());
   EXPECT_EQ(only(out, "Transfer-Encoding"), "chunked");
   EXPECT_EQ(only(out, "Content-Type"), "text/html");
+}
+
+TEST(RenderClientResponse, ConnectionHeadersApartStillNameFields) {
+  auto res = make_response(200);
+  res.insert("Connection", "keep-alive");
+  res.insert("X-Hop-A", "1");
+  res.insert("Content-Type", "text/plain");
+  res.insert("X-Hop-B", "2");
+  res.insert("Connection", "X-Hop-A, x-hop-b");  // a second Connection line, not adjacent
+  const auto out = client_of(res, client_head());
+  EXPECT_TRUE(values(out, "X-Hop-A").empty());
+  EXPECT_TRUE(values(out, "X-Hop-B").empty());
+  EXPECT_EQ(only(out, "Content-Type"), "text/plain");
 }
 
 TEST(RenderClientResponse, RequestIdIsReplacedWithOurs) {
