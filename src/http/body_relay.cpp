@@ -24,34 +24,38 @@ constexpr std::string_view kLastChunk = "0\r\n\r\n";
 constexpr unsigned kPiecesPerTurn = 8;
 
 // One gather write: head, one framed piece of body, and the chunked terminator when `last`.
-net::awaitable<boost::system::error_code> write_piece(Stream& dst, std::string_view head,
-                                                      const char* data, std::size_t n,
-                                                      BodyFraming framing, bool last,
-                                                      std::uint64_t& written) {
-  std::array<net::const_buffer, 5> bufs;
-  std::size_t count = 0;
-  char size_line[24];
-  if (!head.empty()) bufs[count++] = net::buffer(head);
-  if (n > 0) {
-    if (framing == BodyFraming::chunked) {
-      const int len = std::snprintf(size_line, sizeof size_line, "%zx\r\n", n);
-      bufs[count++] = net::buffer(size_line, static_cast<std::size_t>(len));
-      bufs[count++] = net::buffer(data, n);
-      bufs[count++] = net::buffer(kChunkEnd);
-    } else {
-      bufs[count++] = net::buffer(data, n);
+class Piece {
+ public:
+  Piece(std::string_view head, const char* data, std::size_t n, BodyFraming framing, bool last) {
+    if (!head.empty()) bufs_[count_++] = net::buffer(head);
+    if (n > 0) {
+      if (framing == BodyFraming::chunked) {
+        const int len = std::snprintf(size_line_, sizeof size_line_, "%zx\r\n", n);
+        bufs_[count_++] = net::buffer(size_line_, static_cast<std::size_t>(len));
+        bufs_[count_++] = net::buffer(data, n);
+        bufs_[count_++] = net::buffer(kChunkEnd);
+      } else {
+        bufs_[count_++] = net::buffer(data, n);
+      }
     }
+    if (last && framing == BodyFraming::chunked) bufs_[count_++] = net::buffer(kLastChunk);
   }
-  if (last && framing == BodyFraming::chunked) bufs[count++] = net::buffer(kLastChunk);
-  if (count == 0) co_return boost::system::error_code{};
-  const std::span<const net::const_buffer> pieces(bufs.data(), count);
-  const auto w = co_await write_all(dst, pieces);
-  written += w.bytes;
-  co_return w.ec;
-}
+  Piece(const Piece&) = delete;  // the buffers point into size_line_
+  Piece& operator=(const Piece&) = delete;
+
+  bool empty() const { return count_ == 0; }
+  std::span<const net::const_buffer> buffers() const { return {bufs_.data(), count_}; }
+
+ private:
+  std::array<net::const_buffer, 5> bufs_;
+  std::size_t count_ = 0;
+  char size_line_[24];
+};
 
 }  // namespace
 
+// Every wait (a read or write that cannot complete at once, or a turn given to the other
+// connections) is bounded by `idle`: the watch is armed just before it, not on every piece.
 template <bool isRequest>
 net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& src_buffer,
                                        bhttp::basic_parser<isRequest>& parser,
@@ -61,43 +65,50 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
                                        std::chrono::milliseconds idle) {
   RelayResult result;
   std::string_view pending_head = head;
-  // Without body bytes at hand, the head goes out at once rather than waiting on the source.
-  if (!parser.is_done() && src_buffer.size() == 0 && !pending_head.empty()) {
-    watch.arm_after(idle, DeadlineWatch::Action::close_both);
-    result.write_error =
-        co_await write_piece(dst, pending_head, nullptr, 0, framing, false, result.bytes_written);
-    if (result.write_error) co_return result;
-    pending_head = {};
-  }
-  for (unsigned pieces = 1; !parser.is_done(); ++pieces) {
-    // Reads and writes that complete at once never suspend: let the worker's other
-    // connections (and the watchdog) run between pieces of a long body.
-    if (pieces % kPiecesPerTurn == 0) co_await net::post(src.get_executor(), net::use_awaitable);
-    body.data = buffer;
-    body.size = buffer_size;
-    watch.arm_after(idle, DeadlineWatch::Action::close_both);
-    auto ec = co_await read_some(src, src_buffer, parser);
-    if (ec == bhttp::error::need_buffer) ec = {};
-    const std::size_t got = buffer_size - body.size;
-    if (ec) {
-      result.read_error = ec;
-      co_return result;
+  for (unsigned turn = 1;; ++turn) {
+    // Without body bytes at hand, the head goes out first rather than waiting on the source.
+    const bool head_first =
+        turn == 1 && !parser.is_done() && src_buffer.size() == 0 && !pending_head.empty();
+    std::size_t got = 0;
+    if (!parser.is_done() && !head_first) {
+      // Reads and writes that complete at once never suspend: let the worker's other
+      // connections (and the watchdog) run between pieces of a long body.
+      if (turn % kPiecesPerTurn == 0) {
+        watch.arm_after(idle, DeadlineWatch::Action::close_both);
+        co_await net::post(src.get_executor(), net::use_awaitable);
+      }
+      body.data = buffer;
+      body.size = buffer_size;
+      auto ec = read_some_now(src, src_buffer, parser);
+      if (ec == net::error::would_block) {
+        watch.arm_after(idle, DeadlineWatch::Action::close_both);
+        ec = co_await read_some(src, src_buffer, parser);
+      }
+      if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec) {
+        result.read_error = ec;
+        co_return result;
+      }
+      got = buffer_size - body.size;
+      if (got == 0 && !parser.is_done()) continue;
     }
-    if (got == 0 && !parser.is_done()) continue;
-    watch.arm_after(idle, DeadlineWatch::Action::close_both);
-    result.write_error = co_await write_piece(dst, pending_head, buffer, got, framing,
-                                              parser.is_done(), result.bytes_written);
+    const bool last = parser.is_done();
+    const Piece piece(pending_head, buffer, got, framing, last);
     pending_head = {};
-    if (result.write_error) co_return result;
-    if (parser.is_done()) co_return result;
+    if (!piece.empty()) {
+      WriteResult w;
+      if (!write_now(dst, piece.buffers(), w)) {
+        watch.arm_after(idle, DeadlineWatch::Action::close_both);
+        w = co_await write_rest(dst, piece.buffers(), w);
+      }
+      result.bytes_written += w.bytes;
+      if (w.ec) {
+        result.write_error = w.ec;
+        co_return result;
+      }
+    }
+    if (last) co_return result;
   }
-  // The body was complete before the loop: the head (and a terminator) are still owed.
-  if (!pending_head.empty() || framing == BodyFraming::chunked) {
-    watch.arm_after(idle, DeadlineWatch::Action::close_both);
-    result.write_error =
-        co_await write_piece(dst, pending_head, nullptr, 0, framing, true, result.bytes_written);
-  }
-  co_return result;
 }
 
 template net::awaitable<RelayResult> relay_body<true>(Stream&, boost::beast::flat_buffer&,

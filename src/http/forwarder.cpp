@@ -85,7 +85,9 @@ net::awaitable<SendResult> send_request(Exchange& ex, upstream::UpstreamConnecti
 
   if (!has_body) {
     ex.watch.arm(ex.deadline, DeadlineWatch::Action::close_upstream);
-    const auto w = co_await write_all(conn.stream, net::buffer(ex.head));
+    WriteResult w;
+    if (!write_now(conn.stream, net::buffer(ex.head), w))
+      w = co_await write_rest(conn.stream, net::buffer(ex.head), w);
     co_return w.ec ? SendResult::upstream_failed : SendResult::ok;
   }
   if (ex.expects_continue) {

@@ -35,7 +35,10 @@ std::optional<std::string_view> header_lookup(const void* ctx, std::string_view 
 std::optional<ProxyError> begin(Exchange& ex) {
   const auto& req = ex.request.get();
   auto id = find_header(req, "x-request-id");
-  ex.request_id = (id && is_acceptable_request_id(*id)) ? std::string(*id) : generate_request_id();
+  if (id && is_acceptable_request_id(*id))
+    ex.request_id.assign(*id);
+  else
+    generate_request_id(ex.request_id);
   ex.client_http10 = req.version() < 11;
   ex.client_keep_alive = req.keep_alive() && !ex.worker.ctx.draining.load();
   auto expect = find_header(req, "expect");
@@ -204,7 +207,7 @@ net::awaitable<void> send_error(Exchange& ex, const ProxyError& err) {
 }
 
 net::awaitable<void> reject_request(Exchange& ex, ErrorKind kind, std::string message) {
-  ex.request_id = generate_request_id();
+  generate_request_id(ex.request_id);
   ex.client_keep_alive = false;
   // Named, not a temporary inside co_await: g++ 12 destroys such temporaries twice.
   const ProxyError err{kind, std::move(message), 0, {}};

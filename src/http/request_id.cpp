@@ -20,22 +20,27 @@ std::uint64_t next_random() {
 
 }  // namespace
 
-std::string generate_request_id() {
+void generate_request_id(std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::uint64_t hi = next_random();
   std::uint64_t lo = next_random();
   hi = (hi & ~0xF000ULL) | 0x4000ULL;                         // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
-  std::string id(36, '-');
-  int pos = 0;
-  auto put = [&](std::uint64_t v, int nibbles_from, int count) {
-    for (int i = 0; i < count; ++i) {
-      if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
-      id[static_cast<std::size_t>(pos++)] = kHex[(v >> (4 * (nibbles_from - 1 - i))) & 0xF];
-    }
-  };
-  put(hi, 16, 16);
-  put(lo, 16, 16);
+  char text[36];
+  char* p = text;
+  for (int byte = 0; byte < 16; ++byte) {
+    if (byte == 4 || byte == 6 || byte == 8 || byte == 10) *p++ = '-';
+    const std::uint64_t word = byte < 8 ? hi : lo;
+    const auto b = static_cast<unsigned>((word >> (8 * (7 - byte % 8))) & 0xFF);
+    *p++ = kHex[b >> 4];
+    *p++ = kHex[b & 0xF];
+  }
+  out.assign(text, sizeof text);
+}
+
+std::string generate_request_id() {
+  std::string id;
+  generate_request_id(id);
   return id;
 }
 

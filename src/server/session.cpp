@@ -135,9 +135,10 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
       s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
                          DeadlineWatch::Action::cancel_client);
     }
-    const auto ec = co_await read_header(s->stream, s->buffer, parser);
-    http::Exchange ex{s->stream, s->buffer,    parser,  s->watch,       res,
-                      *snap,     s->client_ip, s->peer, s->head_buffer, s->response_fields};
+    auto ec = read_header_now(s->stream, s->buffer, parser);
+    if (ec == net::error::would_block) ec = co_await read_header(s->stream, s->buffer, parser);
+    http::Exchange ex{s->stream, s->buffer,    parser,  s->watch,  res,
+                      *snap,     s->client_ip, s->peer, s->scratch};
     ex.admin_only = s->admin_only;
     ex.tls = s->stream.is_tls();
     if (ec) {
@@ -168,7 +169,6 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
 Session::Session(tcp::socket s, Worker& w, bool admin)
     : stream(std::move(s)), watch(stream.get_executor()), worker(w), admin_only(admin) {
   watch.set_client(&stream.socket());
-  head_buffer.reserve(1024);
 }
 
 void start_session(tcp::socket socket, Worker& worker, bool admin_only) {

@@ -3,6 +3,7 @@
 // straight away (small heads and bodies, the common case) the coroutine goes on without a
 // suspension and a scheduler round trip. Only on would_block does the async operation run, for
 // what is left. Under TLS, OpenSSL's state lives in the async stream: always async there.
+// The *_now functions are the at-once half; the awaitables are the waiting half.
 #pragma once
 
 #include <boost/asio/as_tuple.hpp>
@@ -24,14 +25,20 @@ struct WriteResult {
   std::size_t bytes = 0;
 };
 
-// Writes every byte of `buffers` (a ConstBufferSequence that outlives the call).
+// The two halves, for hot paths that must not pay for a coroutine frame when nothing waits:
+//   WriteResult w;
+//   if (!write_now(s, b, w)) w = co_await write_rest(s, b, w);
+// write_now returns true when it is finished (all written, or an error in w.ec).
 template <class ConstBuffers>
-boost::asio::awaitable<WriteResult> write_all(Stream& s, const ConstBuffers& buffers) {
-  WriteResult r;
-  if (!s.is_tls()) {
-    r.bytes = boost::asio::write(s.socket(), buffers, r.ec);
-    if (r.ec != boost::asio::error::would_block) co_return r;
-  }
+bool write_now(Stream& s, const ConstBuffers& buffers, WriteResult& r) {
+  if (s.is_tls()) return false;
+  r.bytes = boost::asio::write(s.socket(), buffers, r.ec);
+  return r.ec != boost::asio::error::would_block;
+}
+
+template <class ConstBuffers>
+boost::asio::awaitable<WriteResult> write_rest(Stream& s, const ConstBuffers& buffers,
+                                               WriteResult r) {
   boost::beast::buffers_suffix<ConstBuffers> rest(buffers);
   rest.consume(r.bytes);
   auto [ec, n] =
@@ -41,34 +48,51 @@ boost::asio::awaitable<WriteResult> write_all(Stream& s, const ConstBuffers& buf
   co_return r;
 }
 
-// Reads until the parser has a whole message head. Bytes already in `buffer` are parsed first;
-// on a plain socket the kernel's bytes are taken if there are some, and only otherwise does
-// the coroutine wait for more.
+// Writes every byte of `buffers` (a ConstBufferSequence that outlives the call).
+template <class ConstBuffers>
+boost::asio::awaitable<WriteResult> write_all(Stream& s, const ConstBuffers& buffers) {
+  WriteResult r;
+  if (write_now(s, buffers, r)) co_return r;
+  co_return co_await write_rest(s, buffers, r);
+}
+
+// Reads until the parser has a whole message head, from `buffer` and what the kernel has now;
+// would_block when it has to wait (then co_await read_header).
+template <bool isRequest>
+boost::system::error_code read_header_now(Stream& s, boost::beast::flat_buffer& buffer,
+                                          boost::beast::http::basic_parser<isRequest>& parser) {
+  if (s.is_tls()) return boost::asio::error::would_block;
+  boost::system::error_code ec;
+  boost::beast::http::read_header(s.socket(), buffer, parser, ec);
+  return ec;
+}
+
+// Reads until the parser has a whole message head, waiting if it must.
 template <bool isRequest>
 boost::asio::awaitable<boost::system::error_code> read_header(
     Stream& s, boost::beast::flat_buffer& buffer,
     boost::beast::http::basic_parser<isRequest>& parser) {
-  if (!s.is_tls()) {
-    boost::system::error_code ec;
-    boost::beast::http::read_header(s.socket(), buffer, parser, ec);
-    if (ec != boost::asio::error::would_block) co_return ec;
-  }
   auto [ec, n] = co_await boost::beast::http::async_read_header(
       s, buffer, parser, boost::asio::as_tuple(boost::asio::use_awaitable));
   (void)n;
   co_return ec;
 }
 
-// Reads the next part of a message (body bytes) into the parser, the same way.
+// The next part of a message (body bytes) into the parser: now, or would_block.
+template <bool isRequest>
+boost::system::error_code read_some_now(Stream& s, boost::beast::flat_buffer& buffer,
+                                        boost::beast::http::basic_parser<isRequest>& parser) {
+  if (s.is_tls()) return boost::asio::error::would_block;
+  boost::system::error_code ec;
+  boost::beast::http::read_some(s.socket(), buffer, parser, ec);
+  return ec;
+}
+
+// The next part of a message, waiting if it must.
 template <bool isRequest>
 boost::asio::awaitable<boost::system::error_code> read_some(
     Stream& s, boost::beast::flat_buffer& buffer,
     boost::beast::http::basic_parser<isRequest>& parser) {
-  if (!s.is_tls()) {
-    boost::system::error_code ec;
-    boost::beast::http::read_some(s.socket(), buffer, parser, ec);
-    if (ec != boost::asio::error::would_block) co_return ec;
-  }
   auto [ec, n] = co_await boost::beast::http::async_read_some(
       s, buffer, parser, boost::asio::as_tuple(boost::asio::use_awaitable));
   (void)n;

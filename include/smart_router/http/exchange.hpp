@@ -21,10 +21,22 @@ namespace smart_router::http {
 using RequestParser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
 using Clock = std::chrono::steady_clock;
 
+// Per-connection scratch that every request reuses: capacity is kept, so a warm connection
+// renders heads, parses the upstream's fields and makes request ids without allocating.
+struct ConnectionScratch {
+  ConnectionScratch() {
+    head.reserve(1024);
+    request_id.reserve(64);
+  }
+  std::string head;
+  FlatFields response_fields;
+  std::string request_id;
+};
+
 struct Exchange {
   Exchange(Stream& c, boost::beast::flat_buffer& cb, RequestParser& r, DeadlineWatch& w,
            WorkerResources& wr, const RouterSnapshot& s, const std::string& ip,
-           boost::asio::ip::address p, std::string& head_buffer, FlatFields& upstream_fields)
+           boost::asio::ip::address p, ConnectionScratch& scratch)
       : client(c),
         client_buffer(cb),
         request(r),
@@ -33,8 +45,9 @@ struct Exchange {
         snap(s),
         client_ip(ip),
         peer(p),
-        head(head_buffer),
-        response_fields(upstream_fields) {}
+        request_id(scratch.request_id),
+        head(scratch.head),
+        response_fields(scratch.response_fields) {}
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
 
@@ -51,7 +64,7 @@ struct Exchange {
   bool admin_only = false;  // the admin listener answers /health /ready /metrics only
 
   // Decisions of the pipeline phases.
-  std::string request_id;
+  std::string& request_id;  // the client's acceptable one, or generated
   std::string_view path;    // normalised path: what routes match and the upstream gets
   std::string_view target;  // normalised path + query
   std::string normalized;   // backs path/target when normalising changed the target
@@ -72,8 +85,8 @@ struct Exchange {
   const upstream::Endpoint* last_endpoint = nullptr;
   std::string_view error_code;  // the router's own error, if it answered one
 
-  std::string& head;  // scratch for rendering message heads (the session's, capacity kept)
-  FlatFields& response_fields;     // the upstream response's fields (the session's, reused)
+  std::string& head;               // message heads are rendered here
+  FlatFields& response_fields;     // the upstream response's fields
   std::unique_ptr<char[]> buffer;  // relay buffer (BufferPool::kSize), taken on first use
 
   char* relay_buffer() {

@@ -9,7 +9,7 @@
 
 #include "smart_router/common/deadline_watch.hpp"
 #include "smart_router/common/stream.hpp"
-#include "smart_router/http/flat_fields.hpp"
+#include "smart_router/http/exchange.hpp"
 
 namespace smart_router::server {
 
@@ -27,8 +27,7 @@ struct Session {
   bool idle = false;  // waiting for the next request (drain closes it at once)
   boost::asio::ip::address peer;
   std::string client_ip;
-  std::string head_buffer;           // message heads are rendered here, reused by every request
-  http::FlatFields response_fields;  // upstream response fields, reused by every request
+  http::ConnectionScratch scratch;  // reused by every request of this connection
   std::list<Session*>::iterator registry_pos;
 };
 
