@@ -73,7 +73,8 @@ net::awaitable<SendResult> send_request(Exchange& ex, upstream::UpstreamConnecti
   h.proto = ex.tls ? "https" : "http";
   h.tier_header = ex.snap.config->tiers.header;
   h.user_tier = ex.cls->cls->name;
-  h.budget_ms = ms_until(ex.deadline);
+  h.budget_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(ex.deadline - ex.sending_at).count();
   h.upgrade = is_upgrade_request(req);
   if (req.chunked()) {
     h.framing = BodyFraming::chunked;
@@ -200,7 +201,8 @@ net::awaitable<AttemptResult> attempt(Exchange& ex, const std::shared_ptr<upstre
     std::unique_ptr<upstream::UpstreamConnection> conn;
     // A bodyless idempotent request can be re-sent if a pooled connection turns out closed, so
     // it skips the liveness probe (a syscall) on connections idle for less than a second.
-    if (fresh == 0) conn = conns.take(*ep, upstream::steady_now_ms(), resend_safe ? 1000 : 0);
+    if (fresh == 0)
+      conn = conns.take(*ep, upstream::steady_ms(ex.sending_at), resend_safe ? 1000 : 0);
     const bool reused = conn != nullptr;
     if (!conn) {
       const auto left = ms_until(ex.deadline);
@@ -216,6 +218,7 @@ net::awaitable<AttemptResult> attempt(Exchange& ex, const std::shared_ptr<upstre
         connect_error = ec;
         co_return AttemptResult::connect_failure;
       }
+      ex.sending_at = Clock::now();
     }
     ex.watch.set_upstream(&conn->stream.socket());
     const auto sent = co_await send_request(ex, *conn, body_consumed);
@@ -260,7 +263,10 @@ net::awaitable<AttemptResult> attempt(Exchange& ex, const std::shared_ptr<upstre
     ex.watch.set_upstream(nullptr);
     if (reusable) {
       ++conn->requests;
-      conns.put(std::move(conn), pool_cfg.max_idle_per_endpoint, upstream::steady_now_ms());
+      // Stamped with the attempt's start: a connection looks idle a little longer, never
+      // shorter, so it is probed or retired no later than it should be.
+      conns.put(std::move(conn), pool_cfg.max_idle_per_endpoint,
+                upstream::steady_ms(ex.sending_at));
     }
     co_return AttemptResult::done;
   }
@@ -306,12 +312,13 @@ net::awaitable<void> forward(Exchange& ex) {
   std::optional<ProxyError> last_error;
 
   for (;;) {
-    if (ms_until(ex.deadline) <= 0) {
+    ex.sending_at = Clock::now();
+    if (ex.sending_at >= ex.deadline) {
       co_await send_error(ex, kTimeout);
       co_return;
     }
     auto* picked = pool.pick(std::span<upstream::Endpoint* const>(tried.data(), ntried),
-                             upstream::steady_now_ms());
+                             upstream::steady_ms(ex.sending_at));
     if (picked == nullptr) {
       if (!last_error)
         last_error = ProxyError{
@@ -336,10 +343,9 @@ net::awaitable<void> forward(Exchange& ex) {
     if (result != AttemptResult::client_gone && result != AttemptResult::body_too_large) {
       const auto outcome = outcome_of(result, ex.status);
       ex.pool->outcome(*picked, outcome).Increment();
-      const auto now = upstream::steady_now_ms();
       if (outcome == AttemptOutcome::success) {
         pool.report_success(*picked);
-      } else if (pool.report_failure(*picked, now)) {
+      } else if (pool.report_failure(*picked, upstream::steady_now_ms())) {
         ex.worker.ctx.metrics.upstream_ejected(pool.name(), picked->address()).Set(1);
       }
     }

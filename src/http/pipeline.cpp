@@ -123,7 +123,8 @@ std::optional<ProxyError> admit(Exchange& ex, overload::AdmissionGuard& guard) {
 void finish(Exchange& ex) {
   static const std::string kNone = "none";
   auto& ctx = ex.worker.ctx;
-  const auto elapsed = Clock::now() - ex.started;
+  const auto finished = Clock::now();
+  const auto elapsed = finished - ex.started;
   const double seconds = std::chrono::duration<double>(elapsed).count();
   const ClassRuntime* cls =
       ex.cls != nullptr ? ex.cls : &ex.snap.classes[ex.snap.classifier->default_class()];
@@ -132,7 +133,7 @@ void finish(Exchange& ex) {
   ex.worker.request_counters.get(ctx.metrics, tier, cls->cls->name, route, ex.status).Increment();
   auto& tm = *cls->pool->tier_metrics;
   const auto now_s =
-      std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+      std::chrono::duration_cast<std::chrono::seconds>(finished.time_since_epoch()).count();
   tm.duration_summary.observe(seconds, now_s);
   tm.duration_histogram->Observe(seconds);
   tm.rolling_ms.add(now_s, static_cast<std::uint64_t>(seconds * 1e6));  // microseconds

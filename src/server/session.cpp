@@ -127,22 +127,27 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
     parser.header_limit(static_cast<std::uint32_t>(std::min<std::uint64_t>(
         limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
     parser.body_limit(limits.max_body_bytes);
-    if (!s->stream.is_tls() || s->buffer.size() > 0 || first_request) {
-      s->watch.arm_after(std::chrono::milliseconds(limits.header_timeout_ms),
-                         DeadlineWatch::Action::cancel_client);
-    } else {
-      if (ctx.draining.load(std::memory_order_relaxed)) break;
-      s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
-                         DeadlineWatch::Action::cancel_client);
-    }
+    // A head that is all here is parsed at once; the deadline matters only for a wait.
     auto ec = read_header_now(s->stream, s->buffer, parser);
-    if (ec == net::error::would_block) ec = co_await read_header(s->stream, s->buffer, parser);
+    bool timed_out = false;
+    if (ec == net::error::would_block) {
+      if (!s->stream.is_tls() || s->buffer.size() > 0 || first_request) {
+        s->watch.arm_after(std::chrono::milliseconds(limits.header_timeout_ms),
+                           DeadlineWatch::Action::cancel_client);
+      } else {
+        if (ctx.draining.load(std::memory_order_relaxed)) break;
+        s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
+                           DeadlineWatch::Action::cancel_client);
+      }
+      ec = co_await read_header(s->stream, s->buffer, parser);
+      timed_out = ec && s->watch.fired();
+    }
     http::Exchange ex{s->stream, s->buffer,    parser,  s->watch,  res,
                       *snap,     s->client_ip, s->peer, s->scratch};
     ex.admin_only = s->admin_only;
     ex.tls = s->stream.is_tls();
     if (ec) {
-      if (s->watch.fired() && (parser.got_some() || !s->stream.is_tls() || first_request)) {
+      if (timed_out && (parser.got_some() || !s->stream.is_tls() || first_request)) {
         co_await http::reject_request(ex, ErrorKind::request_timeout, std::string());
       } else if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit ||
                  ec == bhttp::error::buffer_overflow || is_parse_error(ec)) {

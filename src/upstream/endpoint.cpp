@@ -17,9 +17,7 @@ Endpoint::Endpoint(std::string pool, std::string address)
 }
 
 std::int64_t steady_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
+  return steady_ms(std::chrono::steady_clock::now());
 }
 
 }  // namespace smart_router::upstream

@@ -70,6 +70,7 @@ struct Exchange {
   std::string normalized;   // backs path/target when normalising changed the target
   Clock::time_point started = Clock::now();
   Clock::time_point deadline = Clock::time_point::max();  // tier timeout_ms, retries included
+  Clock::time_point sending_at;  // when this attempt's request goes out (one clock read)
   const ClassRuntime* cls = nullptr;
   const PoolRuntime* pool = nullptr;
   const config::Route* route = nullptr;

@@ -67,6 +67,10 @@ class Endpoint {
 
 // Milliseconds on the steady clock, the time base of ejections and health.
 std::int64_t steady_now_ms();
+// A steady_clock reading the caller already has, in the same milliseconds.
+inline std::int64_t steady_ms(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
 
 // RAII: counts one request in flight on an endpoint (for least_request).
 class ActiveRequestGuard {
