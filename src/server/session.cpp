@@ -99,25 +99,16 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
       // Draining: a kept-alive connection is done; a new one still gets its one answer
       // (/health says 503 draining, requests are served with Connection: close).
       if (ctx.draining.load(std::memory_order_relaxed)) break;
-      // The next request is often already here. Reading it without blocking also avoids
-      // waiting for readiness that epoll reported while no wait was queued (edge-triggered:
-      // it would not be reported again until the peer sends more).
-      boost::system::error_code rec;
-      const auto got = s->stream.socket().read_some(s->buffer.prepare(kFirstRead), rec);
-      if (!rec) {
-        s->buffer.commit(got);
-      } else if (rec != net::error::would_block) {
-        break;  // closed or reset between requests
-      } else {
-        // Nothing yet: an async read (not a readiness wait, which costs an epoll_ctl and
-        // would miss an edge epoll already reported) until the first bytes come.
-        s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
-                           DeadlineWatch::Action::cancel_client);
-        auto [ec, n] =
-            co_await s->stream.socket().async_read_some(s->buffer.prepare(kFirstRead), kToken);
-        if (ec) break;
-        s->buffer.commit(n);
-      }
+      // Just after our answer, the client's next request is rarely here yet: a read now would
+      // only fail with EAGAIN. Asio's async read tries once itself (it completes at once if
+      // the request is here) and then waits for epoll; a readiness wait instead would cost an
+      // epoll_ctl and could miss an edge epoll already reported.
+      s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
+                         DeadlineWatch::Action::cancel_client);
+      auto [ec, n] =
+          co_await s->stream.socket().async_read_some(s->buffer.prepare(kFirstRead), kToken);
+      if (ec) break;  // closed, reset or idle too long between requests
+      s->buffer.commit(n);
       s->idle = false;
     }
     const bool first_request = first;
