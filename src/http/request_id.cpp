@@ -1,5 +1,6 @@
 #include "smart_router/http/request_id.hpp"
 
+#include <array>
 #include <cstdint>
 #include <random>
 
@@ -22,18 +23,19 @@ std::uint64_t next_random() {
 
 void generate_request_id(std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
+  // Where each of the 32 hex digits goes in "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".
+  static constexpr std::array<std::uint8_t, 32> kAt = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11,
+                                                       12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25,
+                                                       26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
   std::uint64_t hi = next_random();
   std::uint64_t lo = next_random();
   hi = (hi & ~0xF000ULL) | 0x4000ULL;                         // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
   char text[36];
-  char* p = text;
-  for (int byte = 0; byte < 16; ++byte) {
-    if (byte == 4 || byte == 6 || byte == 8 || byte == 10) *p++ = '-';
-    const std::uint64_t word = byte < 8 ? hi : lo;
-    const auto b = static_cast<unsigned>((word >> (8 * (7 - byte % 8))) & 0xFF);
-    *p++ = kHex[b >> 4];
-    *p++ = kHex[b & 0xF];
+  text[8] = text[13] = text[18] = text[23] = '-';
+  for (int i = 0; i < 16; ++i) {
+    text[kAt[static_cast<std::size_t>(i)]] = kHex[(hi >> (60 - 4 * i)) & 0xF];
+    text[kAt[static_cast<std::size_t>(16 + i)]] = kHex[(lo >> (60 - 4 * i)) & 0xF];
   }
   out.assign(text, sizeof text);
 }
