@@ -65,6 +65,10 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
                                        std::chrono::milliseconds idle) {
   RelayResult result;
   std::string_view pending_head = head;
+  // The source buffer sizes each read from the socket: one that only ever held heads (512
+  // bytes to start with) would move a body in 512-byte reads and writes. Grown once per
+  // connection, and only when a body is still to come.
+  if (!parser.is_done() && src_buffer.capacity() < buffer_size) src_buffer.reserve(buffer_size);
   for (unsigned turn = 1;; ++turn) {
     // Without body bytes at hand, the head goes out first rather than waiting on the source.
     const bool head_first =
