@@ -4,6 +4,7 @@ import pytest
 
 import prom
 from checks import echo
+from harness import poll_until
 
 CONTRACT_FAMILIES = {
     "http_requests_total": "counter",
@@ -23,6 +24,23 @@ CONTRACT_FAMILIES = {
 
 def scrape(topo):
     return prom.parse(topo.router.metrics_text())
+
+
+def scrape_settled(topo, ok):
+    """A request is recorded just after its answer's last byte is written, so a scrape sent the
+    moment the answer arrives may not show it yet: scrape until ok(metrics) holds (at most 5 s),
+    and return the last scrape for the assertions to explain themselves."""
+    last = {}
+
+    def check():
+        last["m"] = scrape(topo)
+        return ok(last["m"])
+
+    try:
+        poll_until(check, timeout=5.0, what="metrics to record the requests")
+    except AssertionError:
+        pass
+    return last["m"]
 
 
 def count(m, **labels):
@@ -72,14 +90,17 @@ def test_requests_total_counts_exactly(topo):
     for i in range(2):
         assert topo.router.get(f"/count/{i}?status=503", [("X-User-Tier", "PRO")]).status == 503
     assert topo.router.get("/api/v1/elite/x", [("X-User-Tier", "PRO")]).status == 403
-    after = scrape(topo)
-    assert count(after, **key) - count(before, **key) == 7
     prem = dict(tier="premium", user_tier="ELITE", route="by-tier", status="200")
-    assert count(after, **prem) - count(before, **prem) == 3
     pro503 = dict(tier="shared", user_tier="PRO", route="by-tier", status="503")
-    assert count(after, **pro503) - count(before, **pro503) == 2
     denied = dict(tier="shared", user_tier="PRO", route="premium-paths-denied", status="403")
-    assert count(after, **denied) - count(before, **denied) == 1
+    expected = [(key, 7), (prem, 3), (pro503, 2), (denied, 1)]
+
+    def delta(m, labels):
+        return count(m, **labels) - count(before, **labels)
+
+    after = scrape_settled(topo, lambda m: all(delta(m, k) == n for k, n in expected))
+    for labels, n in expected:
+        assert delta(after, labels) == n, labels
 
 
 def test_admin_requests_not_counted(topo):
@@ -128,8 +149,8 @@ def test_upstream_requests_by_outcome(topo):
     before = scrape(topo)
     for _ in range(4):
         topo.router.get("/o", [("X-User-Tier", "ELITE")])
-    after = scrape(topo)
     total = lambda m: prom.total(m, "smart_router_upstream_requests_total", pool="premium", outcome="success")  # noqa: E731
+    after = scrape_settled(topo, lambda m: total(m) - total(before) == 4)
     assert total(after) - total(before) == 4
 
 
@@ -137,12 +158,14 @@ def test_budget_exceeded(topo):
     key = dict(tier="shared", user_tier="LITE")
     before = prom.value(scrape(topo), "smart_router_budget_exceeded_total", **key) or 0
     assert topo.router.get("/slowish?delay_ms=250", [("X-User-Tier", "LITE")]).status == 200  # budget 100
-    after = prom.value(scrape(topo), "smart_router_budget_exceeded_total", **key)
+    exceeded = lambda m: prom.value(m, "smart_router_budget_exceeded_total", **key)  # noqa: E731
+    after = exceeded(scrape_settled(topo, lambda m: exceeded(m) == before + 1))
     assert after == before + 1
 
 
 def test_gauges_without_labels_and_reload_series(topo):
-    m = scrape(topo)
+    m = scrape_settled(
+        topo, lambda m: prom.value(m, "smart_router_in_flight_requests", tier="shared") == 0)
     assert prom.value(m, "smart_router_active_connections") >= 1  # this scrape's connection
     assert prom.value(m, "smart_router_in_flight_requests", tier="shared") == 0
     assert prom.value(m, "smart_router_config_reloads_total", result="success") is not None

@@ -12,7 +12,9 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/basic_parser.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <cstddef>
 
@@ -67,11 +69,35 @@ boost::system::error_code read_header_now(Stream& s, boost::beast::flat_buffer& 
   return ec;
 }
 
+// Waits for bytes with one plain socket read into `buffer` (not Beast's composed read, which
+// stacks three operations per wait), then lets `parse_now` take them. On a plain socket,
+// parse_now is read_header_now or read_some_now: it parses and reads on until it is done or
+// the kernel has nothing more (would_block: wait again). An EOF is left for parse_now to see
+// (its own read reports it), so a message cut short is told from a clean close as Beast does.
+template <class ParseNow>
+boost::asio::awaitable<boost::system::error_code> wait_and_parse(Stream& s,
+                                                                 boost::beast::flat_buffer& buffer,
+                                                                 ParseNow&& parse_now) {
+  for (;;) {
+    const auto size = boost::beast::read_size(buffer, 65536);
+    if (size == 0) co_return boost::beast::http::error::buffer_overflow;
+    auto [ec, n] = co_await s.socket().async_read_some(
+        buffer.prepare(size), boost::asio::as_tuple(boost::asio::use_awaitable));
+    buffer.commit(n);
+    if (ec && ec != boost::asio::error::eof) co_return ec;
+    const auto pec = parse_now();
+    if (pec != boost::asio::error::would_block) co_return pec;
+  }
+}
+
 // Reads until the parser has a whole message head, waiting if it must.
 template <bool isRequest>
 boost::asio::awaitable<boost::system::error_code> read_header(
     Stream& s, boost::beast::flat_buffer& buffer,
     boost::beast::http::basic_parser<isRequest>& parser) {
+  if (!s.is_tls())
+    co_return co_await wait_and_parse(s, buffer,
+                                      [&] { return read_header_now(s, buffer, parser); });
   auto [ec, n] = co_await boost::beast::http::async_read_header(
       s, buffer, parser, boost::asio::as_tuple(boost::asio::use_awaitable));
   (void)n;
@@ -93,6 +119,8 @@ template <bool isRequest>
 boost::asio::awaitable<boost::system::error_code> read_some(
     Stream& s, boost::beast::flat_buffer& buffer,
     boost::beast::http::basic_parser<isRequest>& parser) {
+  if (!s.is_tls())
+    co_return co_await wait_and_parse(s, buffer, [&] { return read_some_now(s, buffer, parser); });
   auto [ec, n] = co_await boost::beast::http::async_read_some(
       s, buffer, parser, boost::asio::as_tuple(boost::asio::use_awaitable));
   (void)n;
