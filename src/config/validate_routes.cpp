@@ -38,7 +38,8 @@ void validate_match(Validation& v, const FieldMarks& m, const RouteMatch& match)
               "unknown class " + quote(match.tiers[i]) + " (known: " + v.class_names() + ")");
   std::vector<std::string> seen;
   for (const auto& [name, values] : match.headers) {
-    const std::string path = base + ".headers." + name;
+    std::string path = base + ".headers.";
+    path += name;
     if (!is_http_token(name)) v.error(m, path, "invalid header name " + quote(name));
     if (values.empty()) v.error(m, path, "at least one accepted value is required");
     for (const auto& s : seen)

@@ -43,11 +43,11 @@ SourceMark Field::value_mark() const {
   return key_mark();
 }
 
-Field Field::child(std::string_view name, YAML::Node k, YAML::Node v) const {
+Field Field::child(std::string_view name, const YAML::Node& k, const YAML::Node& v) const {
   return Field{path.empty() ? std::string(name) : path + "." + std::string(name), k, v};
 }
 
-Field Field::item(std::size_t index, YAML::Node v) const {
+Field Field::item(std::size_t index, const YAML::Node& v) const {
   return Field{path + "[" + std::to_string(index) + "]", YAML::Node(), v};
 }
 

@@ -33,8 +33,8 @@ struct Field {
   // the following token).
   SourceMark value_mark() const;
   // Child of a mapping / item of a list.
-  Field child(std::string_view name, YAML::Node k, YAML::Node v) const;
-  Field item(std::size_t index, YAML::Node v) const;
+  Field child(std::string_view name, const YAML::Node& k, const YAML::Node& v) const;
+  Field item(std::size_t index, const YAML::Node& v) const;
 };
 
 class Reader {

@@ -22,6 +22,7 @@ namespace {
 constexpr std::string_view kChunkEnd = "\r\n";
 constexpr std::string_view kLastChunk = "0\r\n\r\n";
 constexpr unsigned kPiecesPerTurn = 8;
+constexpr std::size_t kBodyReadSize = std::size_t{16} * 1024;  // as HAProxy's bufsize
 
 // One gather write: head, one framed piece of body, and the chunked terminator when `last`.
 class Piece {
@@ -66,9 +67,10 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
   RelayResult result;
   std::string_view pending_head = head;
   // The source buffer sizes each read from the socket: one that only ever held heads (512
-  // bytes to start with) would move a body in 512-byte reads and writes. Grown once per
-  // connection, and only when a body is still to come.
-  if (!parser.is_done() && src_buffer.capacity() < buffer_size) src_buffer.reserve(buffer_size);
+  // bytes to start with) would move a body in 512-byte reads and writes. Grown when a body is
+  // still to come (an idle upstream connection gives the memory back: ConnectionPool::put).
+  const std::size_t read_size = std::min(buffer_size, kBodyReadSize);
+  if (!parser.is_done() && src_buffer.capacity() < read_size) src_buffer.reserve(read_size);
   for (unsigned turn = 1;; ++turn) {
     // Without body bytes at hand, the head goes out first rather than waiting on the source.
     const bool head_first =

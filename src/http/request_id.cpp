@@ -35,7 +35,7 @@ void generate_request_id(std::string& out) {
   text[8] = text[13] = text[18] = text[23] = '-';
   for (int i = 0; i < 16; ++i) {
     text[kAt[static_cast<std::size_t>(i)]] = kHex[(hi >> (60 - 4 * i)) & 0xF];
-    text[kAt[static_cast<std::size_t>(16 + i)]] = kHex[(lo >> (60 - 4 * i)) & 0xF];
+    text[kAt[16 + static_cast<std::size_t>(i)]] = kHex[(lo >> (60 - 4 * i)) & 0xF];
   }
   out.assign(text, sizeof text);
 }

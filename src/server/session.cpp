@@ -184,7 +184,7 @@ void start_session(tcp::socket socket, Worker& worker, bool admin_only) {
   ctx.connections.fetch_add(1, std::memory_order_relaxed);
   ctx.metrics.active_connections().Increment();
   net::co_spawn(worker.ioc(), run_watchdog(s), net::detached);
-  net::co_spawn(worker.ioc(), run_session(s), [s](std::exception_ptr) {
+  net::co_spawn(worker.ioc(), run_session(s), [s](const std::exception_ptr&) {
     auto& c = s->worker.resources().ctx;
     c.connections.fetch_sub(1, std::memory_order_relaxed);
     c.metrics.active_connections().Decrement();

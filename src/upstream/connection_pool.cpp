@@ -38,6 +38,8 @@ void ConnectionPool::put(std::unique_ptr<UpstreamConnection> conn, std::uint32_t
   if (stack.size() >= max_idle) return;  // conn closes as it goes out of scope
   conn->idle_since_ms = now_ms;
   conn->buffer.clear();
+  // A body relayed through it grew the buffer; an idle connection keeps only a small one.
+  if (conn->buffer.capacity() > kIdleBufferBytes) conn->buffer.shrink_to_fit();
   stack.push_back(std::move(conn));
 }
 

@@ -30,7 +30,7 @@ bool expects_continue(const Request& req) {
   return it != req.end() && beast::iequals(it->value(), "100-continue");
 }
 
-constexpr std::size_t kIdleBufferLimit = 16 * 1024;
+constexpr std::size_t kIdleBufferLimit = std::size_t{16} * 1024;
 
 void close_gracefully(tcp::socket& socket) {
   beast::error_code ignored;

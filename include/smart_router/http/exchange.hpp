@@ -36,7 +36,7 @@ struct ConnectionScratch {
 struct Exchange {
   Exchange(Stream& c, boost::beast::flat_buffer& cb, RequestParser& r, DeadlineWatch& w,
            WorkerResources& wr, const RouterSnapshot& s, const std::string& ip,
-           boost::asio::ip::address p, ConnectionScratch& scratch)
+           const boost::asio::ip::address& p, ConnectionScratch& scratch)
       : client(c),
         client_buffer(cb),
         request(r),

@@ -26,7 +26,7 @@ struct RouterContext {
 // Relay buffers recycled within a worker, so a small request allocates none.
 class BufferPool {
  public:
-  static constexpr std::size_t kSize = 32 * 1024;
+  static constexpr std::size_t kSize = std::size_t{32} * 1024;
   std::unique_ptr<char[]> take() {
     if (free_.empty()) return std::make_unique<char[]>(kSize);
     auto b = std::move(free_.back());

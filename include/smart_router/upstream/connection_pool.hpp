@@ -44,6 +44,7 @@ class ConnectionPool {
   // Idle connections older than this are closed rather than reused: many servers close their
   // side after 60 s or less, and a request sent on a half-closed socket would fail.
   static constexpr std::int64_t kMaxIdleMs = 30000;
+  static constexpr std::size_t kIdleBufferBytes = 4096;  // kept by an idle connection
 
  private:
   std::unordered_map<const Endpoint*, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
