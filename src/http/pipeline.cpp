@@ -60,8 +60,16 @@ std::optional<admin::AdminAnswer> admin(Exchange& ex) {
   if (method != bhttp::verb::get && method != bhttp::verb::head) return std::nullopt;
   std::vector<admin::PoolStatus> pools;
   const auto now = upstream::steady_now_ms();
-  for (const auto* p : ex.snap.reachable_pools())
+  const bool scrape = path == "/metrics";
+  for (const auto* p : ex.snap.reachable_pools()) {
     pools.push_back({p->pool->name(), p->pool->healthy_count(now), p->pool->endpoints().size()});
+    // An ejection ends by time, not by an event: the gauge is read off the endpoint when
+    // scraped (without active checks nothing else would ever set it back to 0).
+    if (scrape)
+      for (const auto& ep : p->pool->endpoints())
+        ex.worker.ctx.metrics.upstream_ejected(p->pool->name(), ep->address())
+            .Set(ep->ejected(now) ? 1 : 0);
+  }
   return admin::answer_admin(path, ex.worker.ctx.draining.load(), pools, ex.worker.ctx.metrics);
 }
 

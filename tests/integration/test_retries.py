@@ -1,7 +1,7 @@
 """Retries on connect failure, and passive outlier ejection of a failing endpoint."""
 
 from checks import echo
-from harness import make_config
+from harness import make_config, poll_until
 
 
 def dead_and_good(stack, outlier):
@@ -41,10 +41,22 @@ def test_dead_endpoint_is_ejected_passively(stack):
         assert echo(router.get(f"/a/{i}"))["upstream"] == "shared-good"
     retries = router.metric("smart_router_retries_total", pool="shared")
     assert retries == 2, f"after 2 consecutive failures the endpoint must be ejected; retries {retries}"
-    assert router.metric("smart_router_upstream_ejected", pool="shared", endpoint=dead.address) in (1, None)
+    assert router.metric("smart_router_upstream_ejected", pool="shared", endpoint=dead.address) == 1
     for i in range(10):
         assert echo(router.get(f"/b/{i}"))["upstream"] == "shared-good"
     assert router.metric("smart_router_retries_total", pool="shared") == 2, "ejected endpoint still tried"
+
+
+def test_ejected_gauge_clears_when_the_ejection_ends(stack):
+    # No active checks here: nothing but the passage of time ends the ejection.
+    router, good, dead = dead_and_good(stack, {"consecutive_failures": 2, "ejection_ms": 300,
+                                               "max_ejection_percent": 50})
+    for i in range(6):
+        assert echo(router.get(f"/e/{i}"))["upstream"] == "shared-good"
+    gauge = lambda: router.metric("smart_router_upstream_ejected", pool="shared", endpoint=dead.address)  # noqa: E731
+    assert gauge() == 1
+    poll_until(lambda: gauge() == 0, timeout=5, what="the ejected gauge back at 0")
+    assert router.metric("smart_router_upstream_ejected", pool="shared", endpoint=good.address) == 0
 
 
 def test_no_retry_without_budget(stack):
