@@ -30,8 +30,7 @@ const char* health_name(upstream::ActiveHealth h) {
 
 net::awaitable<void> probe_loop(std::shared_ptr<upstream::Endpoint> ep,
                                 std::shared_ptr<upstream::UpstreamPool> owner, config::Pool pool,
-                                std::shared_ptr<bool> running, prometheus::Gauge* healthy_gauge,
-                                prometheus::Gauge* ejected_gauge) {
+                                std::shared_ptr<bool> running, prometheus::Gauge* healthy_gauge) {
   const auto& hc = pool.health_check;
   HealthState state(hc.healthy_threshold, hc.unhealthy_threshold);
   net::steady_timer timer(co_await net::this_coro::executor);
@@ -46,7 +45,6 @@ net::awaitable<void> probe_loop(std::shared_ptr<upstream::Endpoint> ep,
       spdlog::log(level, "pool {} endpoint {} is now {} (health check {})", pool.name,
                   ep->address(), health_name(*changed), hc.path);
     }
-    ejected_gauge->Set(ep->ejected(upstream::steady_now_ms()) ? 1 : 0);
     // Up to 10% jitter so probes of many routers do not arrive in lockstep.
     const auto jitter =
         hc.interval_ms / 10 == 0 ? 0 : upstream::lb_random() % (hc.interval_ms / 10);
@@ -75,15 +73,15 @@ void ActiveChecker::watch(const std::vector<std::shared_ptr<upstream::UpstreamPo
   for (const auto& pool : pools) {
     for (const auto& ep : pool->endpoints()) {
       auto& healthy = metrics_.upstream_healthy(pool->name(), ep->address());
-      auto& ejected = metrics_.upstream_ejected(pool->name(), ep->address());
+      // The series exists from the start; its value is read off the endpoint at each scrape.
+      metrics_.upstream_ejected(pool->name(), ep->address());
       if (!pool->config().health_check.enabled) {
         ep->set_active_health(upstream::ActiveHealth::unknown);  // routable, never probed
         healthy.Set(1);
         continue;
       }
       healthy.Set(ep->active_health() == upstream::ActiveHealth::healthy ? 1 : 0);
-      net::co_spawn(ioc_, probe_loop(ep, pool, pool->config(), running_, &healthy, &ejected),
-                    net::detached);
+      net::co_spawn(ioc_, probe_loop(ep, pool, pool->config(), running_, &healthy), net::detached);
     }
   }
 }

@@ -345,11 +345,11 @@ net::awaitable<void> forward(Exchange& ex) {
     if (result != AttemptResult::client_gone && result != AttemptResult::body_too_large) {
       const auto outcome = outcome_of(result, ex.status);
       ex.pool->outcome(*picked, outcome).Increment();
-      if (outcome == AttemptOutcome::success) {
+      // An ejection shows in smart_router_upstream_ejected at the next scrape.
+      if (outcome == AttemptOutcome::success)
         pool.report_success(*picked);
-      } else if (pool.report_failure(*picked, upstream::steady_now_ms())) {
-        ex.worker.ctx.metrics.upstream_ejected(pool.name(), picked->address()).Set(1);
-      }
+      else
+        pool.report_failure(*picked, upstream::steady_now_ms());
     }
 
     bool retryable = false;

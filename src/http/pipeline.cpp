@@ -52,24 +52,26 @@ std::optional<ProxyError> begin(Exchange& ex) {
 }
 
 // --- admin: /health /ready /metrics answered by the router itself -------------------------
+// An ejection ends by time, not by an event, so smart_router_upstream_ejected is read off the
+// endpoints when scraped (the one place that sets it).
+void refresh_ejected_gauges(const Exchange& ex, std::int64_t now_ms) {
+  for (const auto* p : ex.snap.reachable_pools())
+    for (const auto& ep : p->pool->endpoints())
+      ex.worker.ctx.metrics.upstream_ejected(p->pool->name(), ep->address())
+          .Set(ep->ejected(now_ms) ? 1 : 0);
+}
+
 std::optional<admin::AdminAnswer> admin(Exchange& ex) {
   const auto path = ex.path;
   const bool on_this_listener = ex.admin_only || ex.snap.config->admin.listen.empty();
   if (!on_this_listener || !admin::is_admin_path(path)) return std::nullopt;
   const auto method = ex.request.get().method();
   if (method != bhttp::verb::get && method != bhttp::verb::head) return std::nullopt;
-  std::vector<admin::PoolStatus> pools;
   const auto now = upstream::steady_now_ms();
-  const bool scrape = path == "/metrics";
-  for (const auto* p : ex.snap.reachable_pools()) {
+  if (path == "/metrics") refresh_ejected_gauges(ex, now);
+  std::vector<admin::PoolStatus> pools;
+  for (const auto* p : ex.snap.reachable_pools())
     pools.push_back({p->pool->name(), p->pool->healthy_count(now), p->pool->endpoints().size()});
-    // An ejection ends by time, not by an event: the gauge is read off the endpoint when
-    // scraped (without active checks nothing else would ever set it back to 0).
-    if (scrape)
-      for (const auto& ep : p->pool->endpoints())
-        ex.worker.ctx.metrics.upstream_ejected(p->pool->name(), ep->address())
-            .Set(ep->ejected(now) ? 1 : 0);
-  }
   return admin::answer_admin(path, ex.worker.ctx.draining.load(), pools, ex.worker.ctx.metrics);
 }
 
