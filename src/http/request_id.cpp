@@ -40,10 +40,4 @@ void generate_request_id(std::string& out) {
   out.assign(text, sizeof text);
 }
 
-std::string generate_request_id() {
-  std::string id;
-  generate_request_id(id);
-  return id;
-}
-
 }  // namespace smart_router::http

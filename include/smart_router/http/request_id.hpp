@@ -5,9 +5,8 @@
 
 namespace smart_router::http {
 
-// A fresh random id in UUID v4 form; cheap (thread-local generator, no locks, no syscalls).
-std::string generate_request_id();
-// The same, written over `out` (whose capacity a connection reuses: no allocation).
+// A fresh random id in UUID v4 form, written over `out` (whose capacity a connection reuses:
+// no allocation); cheap (thread-local generator, no locks, no syscalls).
 void generate_request_id(std::string& out);
 
 }  // namespace smart_router::http

@@ -14,7 +14,12 @@
 
 namespace {
 
-using smart_router::http::generate_request_id;
+// One fresh id (the router writes into a reused string; a new one per call is as good here).
+std::string generate_request_id() {
+  std::string id;
+  smart_router::http::generate_request_id(id);
+  return id;
+}
 using smart_router::http::is_acceptable_request_id;
 
 // RFC 9562 (ex-4122) UUID text: version nibble 4, variant 10xx.
@@ -30,6 +35,13 @@ TEST(RequestId, IsALowerCaseUuidV4) {
     ASSERT_EQ(id.size(), 36u) << id;
     ASSERT_TRUE(std::regex_match(id, uuid_v4())) << id;
   }
+}
+
+TEST(RequestId, ReplacesWhatTheReusedStringHeld) {
+  std::string id = "a client's id from the previous request, longer than a UUID";
+  smart_router::http::generate_request_id(id);
+  EXPECT_EQ(id.size(), 36u);
+  EXPECT_TRUE(std::regex_match(id, uuid_v4())) << id;
 }
 
 TEST(RequestId, UniqueOverTenThousand) {
