@@ -1,0 +1,21 @@
+# Sourced by the bench scripts: a mock upstream and the router in front of it (one worker, no
+# access log: bench/router.yaml.in), on loopback ports. After bench_configure, $port is the
+# router's port and $tmp/r.yaml its config; the caller starts the router (plain or under a tool).
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${SR_BUILD_DIR:-$root/build}"
+tmp=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+bench_configure() {
+  "$build/mock-upstream" --name bench --listen 127.0.0.1:0 --port-file "$tmp/up.port" >/dev/null &
+  for _ in $(seq 1 100); do [ -s "$tmp/up.port" ] && break; sleep 0.05; done
+  port=$(( 20000 + RANDOM % 9000 ))
+  sed -e "s/@PORT@/$port/" -e "s/@UPSTREAM@/127.0.0.1:$(cat "$tmp/up.port")/" \
+    "$root/bench/router.yaml.in" >"$tmp/r.yaml"
+}
+
+# Waits until the router answers /health, then warms it up.
+bench_wait_and_warm() {
+  for _ in $(seq 1 200); do curl -fs -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.1; done
+  wrk -t1 -c"$1" -d2s "http://127.0.0.1:$port/" >/dev/null
+}
