@@ -67,10 +67,10 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
   RelayResult result;
   std::string_view pending_head = head;
   // The source buffer sizes each read from the socket: one that only ever held heads (512
-  // bytes to start with) would move a body in 512-byte reads and writes. Grown when a body is
-  // still to come (an idle upstream connection gives the memory back: ConnectionPool::put).
+  // bytes to start with) would move a body in 512-byte reads and writes. Grown only when the
+  // next piece must come from the socket (a body that arrived with its head needs no more),
+  // and an idle upstream connection gives the memory back (ConnectionPool::put).
   const std::size_t read_size = std::min(buffer_size, kBodyReadSize);
-  if (!parser.is_done() && src_buffer.capacity() < read_size) src_buffer.reserve(read_size);
   for (unsigned turn = 1;; ++turn) {
     // Without body bytes at hand, the head goes out first rather than waiting on the source.
     const bool head_first =
@@ -85,6 +85,8 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
       }
       body.data = buffer;
       body.size = buffer_size;
+      if (src_buffer.size() == 0 && src_buffer.capacity() < read_size)
+        src_buffer.reserve(read_size);
       auto ec = read_some_now(src, src_buffer, parser);
       if (ec == net::error::would_block) {
         watch.arm_after(idle, DeadlineWatch::Action::close_both);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http/error.hpp>
@@ -234,18 +233,18 @@ net::awaitable<AttemptResult> attempt(Exchange& ex, const std::shared_ptr<upstre
     std::optional<ResponseHeadParser> rp;
     boost::system::error_code ec;
     ex.watch.arm(ex.deadline, DeadlineWatch::Action::close_upstream);
-    // The answer cannot be here the moment the request is written, and a read now would only
-    // fail with EAGAIN (Asio's async read also tries once before it waits). So first let the
-    // worker's other ready connections run: by then the answer has usually arrived and is
-    // read at once; if not, the async read waits for it.
+    // The answer cannot be here the moment the request is written, so no read is tried now:
+    // the wait reads only once epoll has reported bytes (async_receive_drained), and the
+    // worker's other connections run meanwhile.
     for (;;) {
       rp.emplace(ex.response_fields);
       rp->header_limit(kMaxResponseHeadBytes);
       rp->body_limit(boost::none);  // we stream it; the upstream is trusted with its size
       if (ex.request.get().method() == bhttp::verb::head) rp->skip(true);
-      co_await net::post(ex.client.get_executor(), net::use_awaitable);
-      ec = read_header_now(conn->stream, conn->buffer, *rp);
-      if (ec == net::error::would_block) ec = co_await read_header(conn->stream, conn->buffer, *rp);
+      const bool have_bytes = conn->buffer.size() > 0;  // after a 1xx: the next head, perhaps
+      ec = have_bytes ? read_header_now(conn->stream, conn->buffer, *rp) : net::error::would_block;
+      if (ec == net::error::would_block)
+        ec = co_await read_header(conn->stream, conn->buffer, *rp, have_bytes);
       const unsigned code = ec ? 0 : rp->status();
       if (ec || code >= 200 || code == 101) break;
       // 1xx informational answers (100, 103) are dropped; the real head follows.

@@ -99,14 +99,14 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
       // Draining: a kept-alive connection is done; a new one still gets its one answer
       // (/health says 503 draining, requests are served with Connection: close).
       if (ctx.draining.load(std::memory_order_relaxed)) break;
-      // Just after our answer the client's next request is rarely here yet. Asio's async read
-      // tries once (done at once if it is) and then waits for epoll; a readiness wait instead
-      // would cost an epoll_ctl. (Yielding first, as before the upstream's answer, saved that
-      // try but added two trips through the run queue per request: a longer latency tail.)
+      // Just after our answer the client's next request is rarely here yet: the read tries at
+      // once only if epoll has said there are bytes since the last read drained the socket.
+      // (Yielding first, as before the upstream's answer, added two trips through the run
+      // queue per request: a longer latency tail.)
       s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
                          DeadlineWatch::Action::cancel_client);
-      auto [ec, n] =
-          co_await s->stream.socket().async_read_some(s->buffer.prepare(kFirstRead), kToken);
+      auto [ec, n] = co_await async_receive_drained(s->stream.socket(),
+                                                    s->buffer.prepare(kFirstRead), false, kToken);
       if (ec) break;  // closed, reset or idle too long between requests
       s->buffer.commit(n);
       s->idle = false;

@@ -18,6 +18,7 @@
 #include <boost/beast/http/read.hpp>
 #include <cstddef>
 
+#include "smart_router/common/drained_receive.hpp"
 #include "smart_router/common/stream.hpp"
 
 namespace smart_router {
@@ -74,15 +75,19 @@ boost::system::error_code read_header_now(Stream& s, boost::beast::flat_buffer& 
 // parse_now is read_header_now or read_some_now: it parses and reads on until it is done or
 // the kernel has nothing more (would_block: wait again). An EOF is left for parse_now to see
 // (its own read reports it), so a message cut short is told from a clean close as Beast does.
+// `known_empty`: a read on this thread has just seen would_block, so the wait starts without
+// a recv of its own (async_receive_drained).
 template <class ParseNow>
 boost::asio::awaitable<boost::system::error_code> wait_and_parse(Stream& s,
                                                                  boost::beast::flat_buffer& buffer,
+                                                                 bool known_empty,
                                                                  ParseNow&& parse_now) {
-  for (;;) {
+  for (;; known_empty = true) {
     const auto size = boost::beast::read_size(buffer, 65536);
     if (size == 0) co_return boost::beast::http::error::buffer_overflow;
-    auto [ec, n] = co_await s.socket().async_read_some(
-        buffer.prepare(size), boost::asio::as_tuple(boost::asio::use_awaitable));
+    auto [ec, n] =
+        co_await async_receive_drained(s.socket(), buffer.prepare(size), known_empty,
+                                       boost::asio::as_tuple(boost::asio::use_awaitable));
     buffer.commit(n);
     if (ec && ec != boost::asio::error::eof) co_return ec;
     const auto pec = parse_now();
@@ -90,13 +95,14 @@ boost::asio::awaitable<boost::system::error_code> wait_and_parse(Stream& s,
   }
 }
 
-// Reads until the parser has a whole message head, waiting if it must.
+// Reads until the parser has a whole message head, waiting if it must. Called after
+// read_header_now said would_block, or (`known_empty` false) with an empty buffer and no try.
 template <bool isRequest>
 boost::asio::awaitable<boost::system::error_code> read_header(
     Stream& s, boost::beast::flat_buffer& buffer,
-    boost::beast::http::basic_parser<isRequest>& parser) {
+    boost::beast::http::basic_parser<isRequest>& parser, bool known_empty = true) {
   if (!s.is_tls())
-    co_return co_await wait_and_parse(s, buffer,
+    co_return co_await wait_and_parse(s, buffer, known_empty,
                                       [&] { return read_header_now(s, buffer, parser); });
   auto [ec, n] = co_await boost::beast::http::async_read_header(
       s, buffer, parser, boost::asio::as_tuple(boost::asio::use_awaitable));
@@ -120,7 +126,8 @@ boost::asio::awaitable<boost::system::error_code> read_some(
     Stream& s, boost::beast::flat_buffer& buffer,
     boost::beast::http::basic_parser<isRequest>& parser) {
   if (!s.is_tls())
-    co_return co_await wait_and_parse(s, buffer, [&] { return read_some_now(s, buffer, parser); });
+    co_return co_await wait_and_parse(s, buffer, true,
+                                      [&] { return read_some_now(s, buffer, parser); });
   auto [ec, n] = co_await boost::beast::http::async_read_some(
       s, buffer, parser, boost::asio::as_tuple(boost::asio::use_awaitable));
   (void)n;
