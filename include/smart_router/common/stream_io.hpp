@@ -81,7 +81,7 @@ template <class ParseNow>
 boost::asio::awaitable<boost::system::error_code> wait_and_parse(Stream& s,
                                                                  boost::beast::flat_buffer& buffer,
                                                                  bool known_empty,
-                                                                 ParseNow&& parse_now) {
+                                                                 ParseNow parse_now) {
   for (;; known_empty = true) {
     const auto size = boost::beast::read_size(buffer, 65536);
     if (size == 0) co_return boost::beast::http::error::buffer_overflow;
@@ -95,19 +95,27 @@ boost::asio::awaitable<boost::system::error_code> wait_and_parse(Stream& s,
   }
 }
 
-// Reads until the parser has a whole message head, waiting if it must. Called after
-// read_header_now said would_block, or (`known_empty` false) with an empty buffer and no try.
 template <bool isRequest>
-boost::asio::awaitable<boost::system::error_code> read_header(
+boost::asio::awaitable<boost::system::error_code> read_header_tls(
     Stream& s, boost::beast::flat_buffer& buffer,
-    boost::beast::http::basic_parser<isRequest>& parser, bool known_empty = true) {
-  if (!s.is_tls())
-    co_return co_await wait_and_parse(s, buffer, known_empty,
-                                      [&] { return read_header_now(s, buffer, parser); });
+    boost::beast::http::basic_parser<isRequest>& parser) {
   auto [ec, n] = co_await boost::beast::http::async_read_header(
       s, buffer, parser, boost::asio::as_tuple(boost::asio::use_awaitable));
   (void)n;
   co_return ec;
+}
+
+// Reads until the parser has a whole message head, waiting if it must. Called after
+// read_header_now said would_block, or (`known_empty` false) with an empty buffer and no try.
+// Not a coroutine itself (one frame per wait, not two): what it hands on outlives the wait.
+template <bool isRequest>
+boost::asio::awaitable<boost::system::error_code> read_header(
+    Stream& s, boost::beast::flat_buffer& buffer,
+    boost::beast::http::basic_parser<isRequest>& parser, bool known_empty = true) {
+  if (s.is_tls()) return read_header_tls(s, buffer, parser);
+  return wait_and_parse(s, buffer, known_empty, [s_ = &s, buffer_ = &buffer, parser_ = &parser] {
+    return read_header_now(*s_, *buffer_, *parser_);
+  });
 }
 
 // The next part of a message (body bytes) into the parser: now, or would_block.
@@ -120,18 +128,26 @@ boost::system::error_code read_some_now(Stream& s, boost::beast::flat_buffer& bu
   return ec;
 }
 
-// The next part of a message, waiting if it must.
 template <bool isRequest>
-boost::asio::awaitable<boost::system::error_code> read_some(
+boost::asio::awaitable<boost::system::error_code> read_some_tls(
     Stream& s, boost::beast::flat_buffer& buffer,
     boost::beast::http::basic_parser<isRequest>& parser) {
-  if (!s.is_tls())
-    co_return co_await wait_and_parse(s, buffer, true,
-                                      [&] { return read_some_now(s, buffer, parser); });
   auto [ec, n] = co_await boost::beast::http::async_read_some(
       s, buffer, parser, boost::asio::as_tuple(boost::asio::use_awaitable));
   (void)n;
   co_return ec;
+}
+
+// The next part of a message, waiting if it must; called after read_some_now said would_block.
+// Not a coroutine itself, as read_header.
+template <bool isRequest>
+boost::asio::awaitable<boost::system::error_code> read_some(
+    Stream& s, boost::beast::flat_buffer& buffer,
+    boost::beast::http::basic_parser<isRequest>& parser) {
+  if (s.is_tls()) return read_some_tls(s, buffer, parser);
+  return wait_and_parse(s, buffer, true, [s_ = &s, buffer_ = &buffer, parser_ = &parser] {
+    return read_some_now(*s_, *buffer_, *parser_);
+  });
 }
 
 }  // namespace smart_router
