@@ -53,6 +53,21 @@ class Piece {
   char size_line_[24];
 };
 
+// Fills the parser's body window with what the source has now: pieces already buffered and
+// whatever the kernel holds, so a body that has arrived goes out in one write. would_block:
+// the kernel had no more (the window may hold bytes); need_buffer (window full) is success.
+template <bool isRequest>
+boost::system::error_code fill_window_now(Stream& src, boost::beast::flat_buffer& src_buffer,
+                                          bhttp::basic_parser<isRequest>& parser,
+                                          const bhttp::buffer_body::value_type& body) {
+  boost::system::error_code ec;
+  do {
+    ec = read_some_now(src, src_buffer, parser);
+    if (ec == bhttp::error::need_buffer) return {};
+  } while (!ec && body.size > 0 && !parser.is_done());
+  return ec;
+}
+
 }  // namespace
 
 // Every wait (a read or write that cannot complete at once, or a turn given to the other
@@ -67,38 +82,49 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
   RelayResult result;
   std::string_view pending_head = head;
   // The source buffer sizes each read from the socket: one that only ever held heads (512
-  // bytes to start with) would move a body in 512-byte reads and writes. Grown only when the
-  // next piece must come from the socket (a body that arrived with its head needs no more),
-  // and an idle upstream connection gives the memory back (ConnectionPool::put).
+  // bytes to start with) would move a body in 512-byte reads and writes. Grown unless the
+  // whole body arrived with its head (an idle upstream connection gives the memory back:
+  // ConnectionPool::put), before the first piece, so a body that fits goes out in one write.
   const std::size_t read_size = std::min(buffer_size, kBodyReadSize);
+  const auto remaining = parser.content_length_remaining();
+  const bool all_here = remaining && *remaining <= src_buffer.size();
+  if (!parser.is_done() && !all_here && src_buffer.capacity() < read_size)
+    src_buffer.reserve(read_size);
+  // The last read found the source empty and nothing has suspended since: bytes that came
+  // after it will still be announced by epoll, so the next wait needs no read first.
+  bool drained = false;
   for (unsigned turn = 1;; ++turn) {
-    // Without body bytes at hand, the head goes out first rather than waiting on the source.
-    const bool head_first =
-        turn == 1 && !parser.is_done() && src_buffer.size() == 0 && !pending_head.empty();
     std::size_t got = 0;
-    if (!parser.is_done() && !head_first) {
+    if (!parser.is_done()) {
       // Reads and writes that complete at once never suspend: let the worker's other
       // connections (and the watchdog) run between pieces of a long body.
       if (turn % kPiecesPerTurn == 0) {
         watch.arm_after(idle, DeadlineWatch::Action::close_both);
         co_await net::post(src.get_executor(), net::use_awaitable);
+        drained = false;
       }
       body.data = buffer;
       body.size = buffer_size;
-      if (src_buffer.size() == 0 && src_buffer.capacity() < read_size)
-        src_buffer.reserve(read_size);
-      auto ec = read_some_now(src, src_buffer, parser);
-      if (ec == net::error::would_block) {
+      auto ec = drained ? net::error::would_block : fill_window_now(src, src_buffer, parser, body);
+      got = buffer_size - body.size;
+      drained = ec == net::error::would_block;
+      // Bytes at hand go out now; with none, the head goes out first rather than waiting on
+      // the source (and when there are some, with the head in one write).
+      const bool write_now_anyway = drained && (got > 0 || !pending_head.empty());
+      if (write_now_anyway) {
+        ec = {};
+      } else if (drained) {
         watch.arm_after(idle, DeadlineWatch::Action::close_both);
         ec = co_await read_some(src, src_buffer, parser);
+        if (ec == bhttp::error::need_buffer) ec = {};
+        got = buffer_size - body.size;
+        drained = false;
       }
-      if (ec == bhttp::error::need_buffer) ec = {};
       if (ec) {
         result.read_error = ec;
         co_return result;
       }
-      got = buffer_size - body.size;
-      if (got == 0 && !parser.is_done()) continue;
+      if (got == 0 && !parser.is_done() && pending_head.empty()) continue;
     }
     const bool last = parser.is_done();
     const Piece piece(pending_head, buffer, got, framing, last);
@@ -108,6 +134,7 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
       if (!write_now(dst, piece.buffers(), w)) {
         watch.arm_after(idle, DeadlineWatch::Action::close_both);
         w = co_await write_rest(dst, piece.buffers(), w);
+        drained = false;
       }
       result.bytes_written += w.bytes;
       if (w.ec) {

@@ -39,7 +39,10 @@ void ConnectionPool::put(std::unique_ptr<UpstreamConnection> conn, std::uint32_t
   conn->idle_since_ms = now_ms;
   conn->buffer.clear();
   // A body relayed through it grew the buffer; an idle connection keeps only a small one.
-  if (conn->buffer.capacity() > kIdleBufferBytes) conn->buffer.shrink_to_fit();
+  if (conn->buffer.capacity() > UpstreamConnection::kHeadBufferBytes) {
+    conn->buffer = boost::beast::flat_buffer();
+    conn->buffer.reserve(UpstreamConnection::kHeadBufferBytes);
+  }
   stack.push_back(std::move(conn));
 }
 

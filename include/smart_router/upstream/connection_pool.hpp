@@ -17,7 +17,13 @@
 namespace smart_router::upstream {
 
 struct UpstreamConnection {
-  explicit UpstreamConnection(const boost::asio::any_io_executor& ex) : stream(ex) {}
+  // Room for a whole answer head (and a small body with it) in one read; an idle connection
+  // keeps this much and no more.
+  static constexpr std::size_t kHeadBufferBytes = 4096;
+
+  explicit UpstreamConnection(const boost::asio::any_io_executor& ex) : stream(ex) {
+    buffer.reserve(kHeadBufferBytes);
+  }
 
   Stream stream;  // plain TCP, or TLS when the pool says tls.enabled
   boost::beast::flat_buffer buffer;
@@ -44,7 +50,6 @@ class ConnectionPool {
   // Idle connections older than this are closed rather than reused: many servers close their
   // side after 60 s or less, and a request sent on a half-closed socket would fail.
   static constexpr std::int64_t kMaxIdleMs = 30000;
-  static constexpr std::size_t kIdleBufferBytes = 4096;  // kept by an idle connection
 
  private:
   std::unordered_map<const Endpoint*, std::vector<std::unique_ptr<UpstreamConnection>>> idle_;
