@@ -9,6 +9,7 @@
 #include <boost/beast/http/read.hpp>
 #include <cstdio>
 #include <span>
+#include <utility>
 
 #include "smart_router/common/stream_io.hpp"
 
@@ -93,6 +94,7 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
   // The last read found the source empty and nothing has suspended since: bytes that came
   // after it will still be announced by epoll, so the next wait needs no read first.
   bool drained = false;
+  boost::system::error_code failed_after;  // a read failed after this piece was gathered
   for (unsigned turn = 1;; ++turn) {
     std::size_t got = 0;
     if (!parser.is_done()) {
@@ -109,8 +111,10 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
       got = buffer_size - body.size;
       drained = ec == net::error::would_block;
       // Bytes at hand go out now; with none, the head goes out first rather than waiting on
-      // the source (and when there are some, with the head in one write).
-      const bool write_now_anyway = drained && (got > 0 || !pending_head.empty());
+      // the source (and when there are some, with the head in one write). Bytes still
+      // buffered but not parsed (TLS reads nothing at once) are parsed by the wait, at once.
+      const bool head_alone = !pending_head.empty() && src_buffer.size() == 0;
+      const bool write_now_anyway = drained && (got > 0 || head_alone);
       if (write_now_anyway) {
         ec = {};
       } else if (drained) {
@@ -120,6 +124,9 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
         got = buffer_size - body.size;
         drained = false;
       }
+      // What was gathered before a failed read still goes out, as it would have piece by
+      // piece (an answer cut short reaches the client cut short, not empty).
+      if (ec && (got > 0 || !pending_head.empty())) std::swap(ec, failed_after);
       if (ec) {
         result.read_error = ec;
         co_return result;
@@ -141,6 +148,10 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
         result.write_error = w.ec;
         co_return result;
       }
+    }
+    if (failed_after) {
+      result.read_error = failed_after;
+      co_return result;
     }
     if (last) co_return result;
   }

@@ -233,9 +233,9 @@ net::awaitable<AttemptResult> attempt(Exchange& ex, const std::shared_ptr<upstre
     std::optional<ResponseHeadParser> rp;
     boost::system::error_code ec;
     ex.watch.arm(ex.deadline, DeadlineWatch::Action::close_upstream);
-    // The answer cannot be here the moment the request is written, so no read is tried now:
-    // the wait reads only once epoll has reported bytes (async_receive_drained), and the
-    // worker's other connections run meanwhile.
+    // The answer cannot be here the moment the request is written: the wait tries a read at
+    // once only if epoll has reported bytes since the last read drained the socket (on a new
+    // connection it does try), else it reads when epoll does (async_receive_drained).
     for (;;) {
       rp.emplace(ex.response_fields);
       rp->header_limit(kMaxResponseHeadBytes);

@@ -105,7 +105,7 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
       // queue per request: a longer latency tail.)
       s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
                          DeadlineWatch::Action::cancel_client);
-      auto [ec, n] = co_await async_receive_drained(s->stream.socket(),
+      auto [ec, n] = co_await async_receive_drained(s->stream.socket(), s->stream.reactor(),
                                                     s->buffer.prepare(kFirstRead), false, kToken);
       if (ec) break;  // closed, reset or idle too long between requests
       s->buffer.commit(n);

@@ -231,3 +231,53 @@ def test_503_overloaded_sheds_by_priority(stack):
     assert router.metric("smart_router_shed_total", user_tier="LITE") >= 1
     assert router.metric("smart_router_shed_total", user_tier="VOID") == 1
     assert router.metric("smart_router_shed_total", user_tier="ELITE") == 0
+
+
+def _serve_once(listener, answer: bytes):
+    """Accepts one connection, reads the request head, sends `answer`, then closes."""
+    conn, _ = listener.accept()
+    with conn:
+        conn.settimeout(10)
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = conn.recv(4096)
+            if not chunk:
+                return
+            head += chunk
+        conn.sendall(answer)
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_upstream_dying_mid_body_reaches_the_client_cut_short(stack, framing):
+    """An upstream that sends its head and part of the body, then closes: the client gets that
+    head and those bytes, then a closed connection (not an empty reply, not a made-up end)."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    body = b"x" * 300
+    if framing == "chunked":
+        answer = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  + b"%x\r\n" % len(body) + body + b"\r\n")
+    else:
+        answer = b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + body
+    server = threading.Thread(target=_serve_once, args=(listener, answer), daemon=True)
+    server.start()
+    try:
+        address = "127.0.0.1:%d" % listener.getsockname()[1]
+        cfg = make_config([address], [address], health=False)
+        router = stack.router(cfg, wait_ready=False)
+        raw = wire.raw_exchange(router.port, b"GET /cut HTTP/1.1\r\nHost: x\r\n\r\n", timeout=10)
+        server.join(10)
+    finally:
+        listener.close()
+    head, sep, rest = raw.partition(b"\r\n\r\n")
+    assert sep, f"no response head reached the client: {raw[:200]!r}"
+    assert head.startswith(b"HTTP/1.1 200 "), head
+    if framing == "chunked":
+        assert rest == b"%x\r\n" % len(body) + body + b"\r\n", rest[:100]  # no last chunk
+    else:
+        assert rest == body
+    router.assert_alive("after an upstream died mid-body")

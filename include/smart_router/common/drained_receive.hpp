@@ -10,6 +10,9 @@
 // (done_and_exhausted), so the reactor skips the try until epoll says there is more, and it
 // can be told that the caller has just seen EAGAIN itself (`known_empty`), so no try at all.
 //
+// (One case counts wrongly: a recv stops short before TCP urgent data, so a peer that sends
+// some makes its own connection wait for more bytes or its timeout. HTTP does not use it.)
+//
 // It plugs into Boost 1.81's reactor the way Asio's own reactive_socket_recv_op does (Debian
 // 12 pins that version). `known_empty` is sound only because each worker runs its io_context
 // on one thread: between the caller's EAGAIN and this operation being queued, no epoll_wait
@@ -58,7 +61,8 @@ class DrainedReceiveOp : public ad::reactor_op {
     if (!ad::socket_ops::non_blocking_recv1(o->socket_, o->buffer_.data(), o->buffer_.size(), 0,
                                             true, o->ec_, o->bytes_transferred_))
       return not_done;
-    // Fewer bytes than asked for (or EOF): the kernel had no more, so wait for epoll.
+    // Fewer bytes than asked for: the kernel had no more, so wait for epoll. (EOF and errors
+    // read 0 bytes: drained too, as Asio's own read says.)
     return o->bytes_transferred_ < o->buffer_.size() ? done_and_exhausted : done;
   }
 
@@ -89,27 +93,23 @@ class DrainedReceiveOp : public ad::reactor_op {
   bool skip_try_;
 };
 
-// The worker's reactor. use_service takes a lock and searches a list, so each thread keeps the
-// answer for its own io_context.
-inline ad::reactor& reactor_of(boost::asio::execution_context& ctx) {
-  thread_local boost::asio::execution_context* cached_ctx = nullptr;
-  thread_local ad::reactor* cached = nullptr;
-  if (cached_ctx != &ctx) {
-    cached = &boost::asio::use_service<ad::reactor>(ctx);
-    cached_ctx = &ctx;
-  }
-  return *cached;
-}
-
 }  // namespace detail
 
+// The epoll reactor that serves `socket`. use_service takes a lock and searches a list: callers
+// keep the answer for as long as the socket lives (Stream::reactor).
+inline detail::ad::reactor& reactor_of(boost::asio::ip::tcp::socket& socket) {
+  return boost::asio::use_service<detail::ad::reactor>(
+      detail::SocketInternals::io_object(socket).get_service().context());
+}
+
 // Reads some bytes from a plain socket into `buffer`, as socket.async_read_some does, without a
-// recv that is bound to fail (see above). `known_empty`: this thread has just read EAGAIN.
+// recv that is bound to fail (see above). `reactor`: reactor_of(socket). `known_empty`: this
+// thread has just read EAGAIN from the socket and has not suspended since.
 template <typename Token>
-auto async_receive_drained(boost::asio::ip::tcp::socket& socket, boost::asio::mutable_buffer buffer,
-                           bool known_empty, Token&& token) {
+auto async_receive_drained(boost::asio::ip::tcp::socket& socket, detail::ad::reactor& reactor,
+                           boost::asio::mutable_buffer buffer, bool known_empty, Token&& token) {
   return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
-      [&socket, buffer, known_empty](auto handler) {
+      [&socket, &reactor, buffer, known_empty](auto handler) {
         using Handler = decltype(handler);
         // An operation that can be cancelled on its own, or an empty buffer: Asio's own read.
         if (boost::asio::get_associated_cancellation_slot(handler).is_connected() ||
@@ -119,7 +119,6 @@ auto async_receive_drained(boost::asio::ip::tcp::socket& socket, boost::asio::mu
         }
         auto& io = detail::SocketInternals::io_object(socket);
         auto& impl = io.get_implementation();
-        auto& reactor = detail::reactor_of(io.get_service().context());
         using Op = detail::DrainedReceiveOp<Handler, boost::asio::any_io_executor>;
         const bool is_continuation = boost_asio_handler_cont_helpers::is_continuation(handler);
         typename Op::ptr p = {detail::ad::addressof(handler), Op::ptr::allocate(handler), nullptr};

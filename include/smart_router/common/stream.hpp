@@ -8,6 +8,8 @@
 #include <boost/asio/ssl/stream.hpp>
 #include <memory>
 
+#include "smart_router/common/drained_receive.hpp"
+
 namespace smart_router {
 
 class Stream {
@@ -28,6 +30,11 @@ class Stream {
   boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>* tls() { return tls_.get(); }
 
   boost::asio::ip::tcp::socket& socket() { return socket_; }
+  // The reactor behind the socket, looked up once (for async_receive_drained).
+  boost::asio::detail::reactor& reactor() {
+    if (reactor_ == nullptr) reactor_ = &reactor_of(socket_);
+    return *reactor_;
+  }
   lowest_layer_type& lowest_layer() { return socket_; }
   executor_type get_executor() { return socket_.get_executor(); }
 
@@ -58,6 +65,7 @@ class Stream {
  private:
   boost::asio::ip::tcp::socket socket_;
   std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
+  boost::asio::detail::reactor* reactor_ = nullptr;
 };
 
 }  // namespace smart_router

@@ -86,7 +86,7 @@ boost::asio::awaitable<boost::system::error_code> wait_and_parse(Stream& s,
     const auto size = boost::beast::read_size(buffer, 65536);
     if (size == 0) co_return boost::beast::http::error::buffer_overflow;
     auto [ec, n] =
-        co_await async_receive_drained(s.socket(), buffer.prepare(size), known_empty,
+        co_await async_receive_drained(s.socket(), s.reactor(), buffer.prepare(size), known_empty,
                                        boost::asio::as_tuple(boost::asio::use_awaitable));
     buffer.commit(n);
     if (ec && ec != boost::asio::error::eof) co_return ec;

@@ -45,7 +45,8 @@ class DrainedReceiveTest : public ::testing::Test {
         ioc_,
         [this, size, known_empty, &out]() -> asio::awaitable<void> {
           std::string buffer(size, '\0');
-          auto [ec, n] = co_await async_receive_drained(reader_, asio::buffer(buffer), known_empty,
+          auto [ec, n] = co_await async_receive_drained(reader_, smart_router::reactor_of(reader_),
+                                                        asio::buffer(buffer), known_empty,
                                                         asio::as_tuple(asio::use_awaitable));
           buffer.resize(n);
           out = ReadResult{ec, buffer};
