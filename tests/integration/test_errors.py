@@ -3,6 +3,8 @@
 Each test runs its own router: a router that crashes on one error must not take the others down.
 """
 
+import socket
+import threading
 import time
 
 import pytest
@@ -251,9 +253,6 @@ def _serve_once(listener, answer: bytes):
 def test_upstream_dying_mid_body_reaches_the_client_cut_short(stack, framing):
     """An upstream that sends its head and part of the body, then closes: the client gets that
     head and those bytes, then a closed connection (not an empty reply, not a made-up end)."""
-    import socket
-    import threading
-
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
