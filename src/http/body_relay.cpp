@@ -9,7 +9,6 @@
 #include <boost/beast/http/read.hpp>
 #include <cstdio>
 #include <span>
-#include <utility>
 
 #include "smart_router/common/stream_io.hpp"
 
@@ -94,7 +93,6 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
   // The last read found the source empty and nothing has suspended since: bytes that came
   // after it will still be announced by epoll, so the next wait needs no read first.
   bool drained = false;
-  boost::system::error_code failed_after;  // a read failed after this piece was gathered
   for (unsigned turn = 1;; ++turn) {
     std::size_t got = 0;
     if (!parser.is_done()) {
@@ -124,14 +122,14 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
         got = buffer_size - body.size;
         drained = false;
       }
-      // What was gathered before a failed read still goes out, as it would have piece by
-      // piece (an answer cut short reaches the client cut short, not empty).
-      if (ec && (got > 0 || !pending_head.empty())) std::swap(ec, failed_after);
       if (ec) {
         result.read_error = ec;
-        co_return result;
+        // What was gathered before the failed read still goes out, as it would have piece
+        // by piece (an answer cut short reaches the client cut short, not empty).
+        if (got == 0 && pending_head.empty()) co_return result;
+      } else if (got == 0 && !parser.is_done() && pending_head.empty()) {
+        continue;
       }
-      if (got == 0 && !parser.is_done() && pending_head.empty()) continue;
     }
     const bool last = parser.is_done();
     const Piece piece(pending_head, buffer, got, framing, last);
@@ -149,11 +147,7 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
         co_return result;
       }
     }
-    if (failed_after) {
-      result.read_error = failed_after;
-      co_return result;
-    }
-    if (last) co_return result;
+    if (last || result.read_error) co_return result;
   }
 }
 
