@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <chrono>
+#include <list>
 #include <optional>
 #include <string>
 
@@ -69,6 +70,20 @@ class DrainedReceiveTest : public ::testing::Test {
 
   void send(const std::string& bytes) { asio::write(peer_, asio::buffer(bytes)); }
 
+  // What a connection waiting for its next request goes through: a 64-byte read starts, is
+  // still waiting once everything ready has run, then `bytes` are sent; runs until it ends.
+  // (The result lives in the fixture: a read that never ends must not outlive it.)
+  const std::optional<ReadResult>& read_bytes_sent_later(const std::string& bytes,
+                                                         bool known_empty = false) {
+    auto& r = results_.emplace_back();
+    start_read(64, known_empty, r);
+    settle();
+    EXPECT_FALSE(r) << "the read ended before anything was sent";
+    send(bytes);
+    run_until(r);
+    return r;
+  }
+
   // A read of the router's socket now, as read_header_now does: proves it is empty.
   bool empty_now() {
     std::array<char, 16> b{};
@@ -78,6 +93,7 @@ class DrainedReceiveTest : public ::testing::Test {
   }
 
   asio::io_context ioc_;
+  std::list<std::optional<ReadResult>> results_;
   tcp::socket peer_{ioc_};
   tcp::socket reader_{ioc_};
 };
@@ -93,12 +109,7 @@ TEST_F(DrainedReceiveTest, ReadsBytesThatAreAlreadyThere) {
 }
 
 TEST_F(DrainedReceiveTest, WaitsForBytesThatComeLater) {
-  std::optional<ReadResult> r;
-  start_read(64, false, r);
-  settle();
-  EXPECT_FALSE(r);  // nothing sent yet
-  send("later");
-  run_until(r);
+  const auto& r = read_bytes_sent_later("later");
   ASSERT_TRUE(r);
   EXPECT_FALSE(r->ec);
   EXPECT_EQ(r->bytes, "later");
@@ -106,19 +117,10 @@ TEST_F(DrainedReceiveTest, WaitsForBytesThatComeLater) {
 
 // A short read marks the socket drained: the next read must still wake when bytes come.
 TEST_F(DrainedReceiveTest, AfterAShortReadTheNextWaitWakesOnNewBytes) {
-  std::optional<ReadResult> first;
-  std::optional<ReadResult> second;
-  start_read(64, false, first);
-  settle();
-  send("one");
-  run_until(first);
+  const auto& first = read_bytes_sent_later("one");
   ASSERT_TRUE(first);
   EXPECT_EQ(first->bytes, "one");
-  start_read(64, false, second);
-  settle();
-  EXPECT_FALSE(second);
-  send("two");
-  run_until(second);
+  const auto& second = read_bytes_sent_later("two");
   ASSERT_TRUE(second);
   EXPECT_FALSE(second->ec);
   EXPECT_EQ(second->bytes, "two");
@@ -127,19 +129,10 @@ TEST_F(DrainedReceiveTest, AfterAShortReadTheNextWaitWakesOnNewBytes) {
 // known_empty skips only the try made as the read starts; the try made when epoll reports the
 // bytes must read them, also when the socket was already marked drained.
 TEST_F(DrainedReceiveTest, KnownEmptyReadWakesWhenBytesCome) {
-  std::optional<ReadResult> first;
-  start_read(64, false, first);
-  settle();
-  send("a");
-  run_until(first);
+  const auto& first = read_bytes_sent_later("a");
   ASSERT_TRUE(first);
   ASSERT_TRUE(empty_now());
-  std::optional<ReadResult> second;
-  start_read(64, true, second);
-  settle();
-  EXPECT_FALSE(second);
-  send("b");
-  run_until(second);
+  const auto& second = read_bytes_sent_later("b", true);
   ASSERT_TRUE(second);
   EXPECT_FALSE(second->ec);
   EXPECT_EQ(second->bytes, "b");
