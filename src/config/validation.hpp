@@ -53,5 +53,6 @@ void validate_server(Validation& v);  // server, admin, overload, logging
 void validate_tiers(Validation& v);
 void validate_routes(Validation& v);
 void validate_pools(Validation& v);
+void validate_rate_limits(Validation& v);
 
 }  // namespace smart_router::config

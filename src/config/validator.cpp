@@ -99,6 +99,7 @@ std::vector<ConfigError> validate_config(const Config& config, const ConfigMarks
   validate_tiers(v);
   validate_routes(v);
   validate_pools(v);
+  validate_rate_limits(v);
   return errors;
 }
 

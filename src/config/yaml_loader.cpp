@@ -55,12 +55,13 @@ ParsedConfig parse_config_yaml(std::string_view yaml_text, const std::string& pa
   ConfigMarks& marks = out.marks;
   yaml::Reader r(path, out.errors, marks.file);
   yaml::MapReader top(r, yaml::Field{"", YAML::Node(), root},
-                      {"server", "admin", "tiers", "overload", "routes", "pools", "logging"});
+                      {"server", "admin", "tiers", "overload", "rate_limits", "routes", "pools", "logging"});
 
   if (auto f = top.get("server")) yaml::load_server(r, *f, c.server);
   if (auto f = top.get("admin")) yaml::load_admin(r, *f, c.admin);
   if (auto f = top.get("overload")) yaml::load_overload(r, *f, c.overload);
   if (auto f = top.get("logging")) yaml::load_logging(r, *f, c.logging);
+  if (auto f = top.get("rate_limits")) yaml::load_rate_limits(r, *f, c.rate_limits);
 
   // An absent `tiers` still gets the contract's classes: read it as an empty mapping.
   const auto tiers = top.get("tiers");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <limits>
 
 #include "suggest.hpp"
@@ -136,6 +137,20 @@ bool Reader::read(const Field& f, std::uint32_t& out) {
 
 bool Reader::read(const Field& f, std::uint64_t& out) {
   return read_unsigned(f, std::numeric_limits<std::uint64_t>::max(), out);
+}
+
+bool Reader::read(const Field& f, double& out) {
+  if (f.value.IsScalar()) {
+    const std::string& s = f.value.Scalar();
+    double v = 0;
+    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (!s.empty() && ec == std::errc{} && ptr == s.data() + s.size() && std::isfinite(v)) {
+      out = v;
+      return true;
+    }
+  }
+  expected(f, "a number");
+  return false;
 }
 
 bool Reader::read(const Field& f, std::vector<std::string>& out) {

@@ -60,6 +60,8 @@ class Reader {
   bool read(const Field& f, int& out);
   bool read(const Field& f, std::uint32_t& out);
   bool read(const Field& f, std::uint64_t& out);
+  // A finite decimal number ("10", "0.5", "1e3").
+  bool read(const Field& f, double& out);
   // A list of scalars; a lone scalar counts as a one-item list.
   bool read(const Field& f, std::vector<std::string>& out);
   bool read(const Field& f, std::vector<std::uint32_t>& out);

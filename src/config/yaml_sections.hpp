@@ -17,6 +17,8 @@ void load_logging(Reader& r, const Field& f, Logging& out);    // yaml_server.cp
 // Fills the contract's classes when `classes` is absent.
 void load_tiers(Reader& r, const Field& f, Tiers& out, std::vector<FieldMarks>& class_marks);
 
+void load_rate_limits(Reader& r, const Field& f, RateLimits& out);  // yaml_rate_limits.cpp
+
 // `f` is the `routes` list (present).
 void load_routes(Reader& r, const Field& f, std::vector<Route>& out,
                  std::vector<FieldMarks>& route_marks);

@@ -23,6 +23,8 @@ ErrorStatus error_status(ErrorKind kind) {
       return {413, "payload_too_large", "request body exceeds max_body_bytes", 0};
     case ErrorKind::headers_too_large:
       return {431, "headers_too_large", "request head exceeds max_header_bytes", 0};
+    case ErrorKind::rate_limited:
+      return {429, "rate_limited", "rate limit exceeded", 1};
     case ErrorKind::bad_gateway:
       return {502, "bad_gateway", "the upstream failed to answer", 0};
     case ErrorKind::no_healthy_upstream:
@@ -60,7 +62,7 @@ std::string render_error(const ProxyError& err, std::string_view request_id, boo
   const std::string text = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 
   std::string out;
-  out.reserve(256 + text.size());
+  out.reserve(256 + text.size() + err.headers.size());
   out += "HTTP/1.1 ";
   out += std::to_string(status);
   out += ' ';
@@ -69,11 +71,14 @@ std::string render_error(const ProxyError& err, std::string_view request_id, boo
   out += std::to_string(text.size() + 1);
   out += "\r\nX-Request-Id: ";
   out += request_id;
-  if (info.retry_after_s != 0) {
+  const unsigned retry_after = err.retry_after_s != 0 ? err.retry_after_s : info.retry_after_s;
+  if (retry_after != 0) {
     out += "\r\nRetry-After: ";
-    out += std::to_string(info.retry_after_s);
+    out += std::to_string(retry_after);
   }
-  out += keep_alive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n";
+  out += "\r\n";
+  out += err.headers;
+  out += keep_alive ? "\r\n" : "Connection: close\r\n\r\n";
   out += text;
   out += '\n';
   return out;

@@ -84,12 +84,13 @@ std::optional<ProxyError> classify_tier(Exchange& ex) {
   if (tiers.trust.mode == config::TrustMode::jwt)
     in.jwt_header = find_header(req, tiers.trust.jwt.header);
   in.peer = ex.peer;
-  const auto d = ex.snap.classifier->classify(in);
+  auto d = ex.snap.classifier->classify(in);
   if (d.outcome == tier::TierOutcome::unknown_tier)
     return ProxyError{ErrorKind::unknown_tier, "unknown tier in " + tiers.header, 0, {}};
   if (d.outcome == tier::TierOutcome::unauthorized)
     return ProxyError{ErrorKind::unauthorized, "the tier claim could not be verified", 0, {}};
   ex.cls = &ex.snap.classes[d.class_index];
+  ex.jwt_subject = std::move(d.jwt_subject);
   return std::nullopt;
 }
 
@@ -119,8 +120,20 @@ std::optional<ProxyError> match_route(Exchange& ex) {
   return std::nullopt;
 }
 
-// --- admit: priority shedding against the router-wide in-flight count ---------------------
+// --- admit: rate limits, then priority shedding against the router-wide in-flight count ---
+std::optional<ProxyError> rate_limit(const Exchange& ex) {
+  const auto& limits = ex.cls->rate_limits;
+  if (!limits.active()) return std::nullopt;
+  const ratelimit::RequestFacts facts{ex.jwt_subject, ex.peer, &header_lookup,
+                                      static_cast<const bhttp::fields*>(&ex.request.get())};
+  auto refused = limits.check(facts, ex.started.time_since_epoch());
+  if (!refused) return std::nullopt;
+  return ProxyError{ErrorKind::rate_limited,         std::move(refused->message), 0, {},
+                    refused->decision.retry_after_s, std::move(refused->headers)};
+}
+
 std::optional<ProxyError> admit(Exchange& ex, overload::AdmissionGuard& guard) {
+  if (auto limited = rate_limit(ex)) return limited;
   if (!ex.worker.ctx.admission.try_admit(ex.cls->shed_limit)) {
     ex.cls->shed->Increment();
     return ProxyError{ErrorKind::overloaded, {}, 0, {}};

@@ -43,6 +43,7 @@ std::vector<const PoolRuntime*> RouterSnapshot::reachable_pools() const {
 std::shared_ptr<const RouterSnapshot> build_snapshot(config::Config cfg,
                                                      upstream::EndpointRegistry& endpoints,
                                                      observability::Metrics& metrics,
+                                                     ratelimit::RateLimitState& rate_limits,
                                                      const config::EnvLookup& env,
                                                      std::uint64_t generation) {
   auto snap = std::make_shared<RouterSnapshot>();
@@ -94,7 +95,8 @@ std::shared_ptr<const RouterSnapshot> build_snapshot(config::Config cfg,
     rt.shed_limit = overload::Admission::class_limit(c.overload.max_in_flight, cls.shed_at_percent);
     rt.shed = &metrics.shed(cls.name);
     rt.budget_exceeded = &metrics.budget_exceeded(cls.pool, cls.name);
-    snap->classes.push_back(rt);
+    rt.rate_limits = rate_limits.limits_for(c.rate_limits, cls.name, metrics);
+    snap->classes.push_back(std::move(rt));
   }
   for (const auto& route : c.routes) {
     const PoolRuntime* p = nullptr;

@@ -56,6 +56,10 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                .Name(names::kShedTotal)
                .Help("Requests shed by priority under overload, by user tier.")
                .Register(r);
+  rate_limited_ = &prometheus::BuildCounter()
+                       .Name(names::kRateLimitedTotal)
+                       .Help("Requests refused 429 by a rate limit, by user tier and scope.")
+                       .Register(r);
   budget_exceeded_ = &prometheus::BuildCounter()
                           .Name(names::kBudgetExceededTotal)
                           .Help("Responses slower than the tier class's latency_budget_ms.")
@@ -120,6 +124,10 @@ prometheus::Counter& Metrics::budget_exceeded(const std::string& tier,
 
 prometheus::Counter& Metrics::shed(const std::string& user_tier) {
   return shed_->Add({{"user_tier", user_tier}});
+}
+
+prometheus::Counter& Metrics::rate_limited(const std::string& user_tier, std::string_view scope) {
+  return rate_limited_->Add({{"user_tier", user_tier}, {"scope", std::string(scope)}});
 }
 
 prometheus::Counter& Metrics::retries(const std::string& pool) {

@@ -294,6 +294,8 @@ JwtCheck JwtVerifier::check(std::string_view header_value) const noexcept {
 
     const nlohmann::json& payload = obj.payload().create_json_obj();
     if (!impl_->claims_ok(payload, out)) return out;
+    if (const auto sub = payload.find("sub"); sub != payload.end() && sub->is_string())
+      out.subject = sub->get<std::string>();
 
     const auto it = payload.find(impl_->claim);
     if (it == payload.end() || it->is_null()) {

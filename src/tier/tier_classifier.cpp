@@ -73,7 +73,8 @@ TierDecision TierClassifier::classify(const TierInputs& in) const {
   d.class_index = default_index_;
   if (!impl_->routing_enabled) return d;  // TIER_ROUTING_ENABLED=false: everyone is the default
 
-  const Claim claim = impl_->trust.evaluate(in);
+  Claim claim = impl_->trust.evaluate(in);
+  d.jwt_subject = std::move(claim.subject);
   switch (claim.state) {
     case ClaimState::absent:
       return d;

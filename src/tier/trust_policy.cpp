@@ -76,6 +76,7 @@ Claim TrustPolicy::evaluate(const TierInputs& in) const noexcept {
       JwtCheck check =
           in.jwt_header ? jwt_->check(*in.jwt_header) : JwtCheck{JwtStatus::no_token, {}, nullptr};
       Claim c;
+      c.subject = std::move(check.subject);  // set only when the token verified
       switch (check.status) {
         case JwtStatus::invalid:
           c.state = ClaimState::untrusted;
@@ -94,7 +95,11 @@ Claim TrustPolicy::evaluate(const TierInputs& in) const noexcept {
           }
           [[fallthrough]];  // verified, but it claims no tier
         case JwtStatus::no_token:
-          if (!bare.empty()) return untrusted_header(bare, "tier header without a JWT claim");
+          if (!bare.empty()) {
+            Claim u = untrusted_header(bare, "tier header without a JWT claim");
+            u.subject = std::move(c.subject);
+            return u;
+          }
           return c;  // absent
       }
       return c;

@@ -64,11 +64,14 @@ class HttpConnection:
     """One client connection. Keeps a read buffer so pipelined/keep-alive reads work."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 80, timeout: float = DEFAULT_TIMEOUT,
-                 tls_context=None, server_hostname: Optional[str] = None):
+                 tls_context=None, server_hostname: Optional[str] = None,
+                 source: Optional[str] = None):
         self.host = host
         self.port = port
         self.timeout = timeout
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+        # `source`: the local address to connect from (another 127.0.0.0/8 address = another client)
+        self.sock = socket.create_connection((host, port), timeout=timeout,
+                                             source_address=(source, 0) if source else None)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if tls_context is not None:
             self.sock = tls_context.wrap_socket(self.sock, server_hostname=server_hostname or host)
@@ -286,10 +289,11 @@ class HttpConnection:
 
 def request(port: int, method: str, target: str, headers: Headers = None, body=None,
             timeout: float = DEFAULT_TIMEOUT, host: str = "127.0.0.1", tls_context=None,
-            server_hostname: Optional[str] = None, **kw) -> Response:
+            server_hostname: Optional[str] = None, source: Optional[str] = None,
+            **kw) -> Response:
     """One request on a fresh connection, closed afterwards."""
     with HttpConnection(host, port, timeout=timeout, tls_context=tls_context,
-                        server_hostname=server_hostname) as c:
+                        server_hostname=server_hostname, source=source) as c:
         return c.request(method, target, headers, body, **kw)
 
 

@@ -16,6 +16,7 @@ enum class ErrorKind : std::uint8_t {
   request_timeout,      // 408 head not complete in header_timeout_ms
   payload_too_large,    // 413
   headers_too_large,    // 431
+  rate_limited,         // 429 a rate limit (rate_limits) refused it
   bad_gateway,          // 502 upstream refused, reset, or sent a malformed response
   no_healthy_upstream,  // 503
   overloaded,           // 503 shed by priority
@@ -30,6 +31,8 @@ struct ProxyError {
   std::string message;          // human-readable detail for the JSON body
   unsigned respond_status = 0;  // route_respond only
   std::string respond_code;     // route_respond only
+  unsigned retry_after_s = 0;   // when set, the Retry-After instead of the table's
+  std::string headers;          // extra response header lines, each "Name: value\r\n"
 };
 
 }  // namespace smart_router

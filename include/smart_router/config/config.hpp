@@ -84,6 +84,43 @@ struct Overload {
   std::uint32_t max_in_flight = 4096;
 };
 
+// rate_limits: token buckets per tier class and per client key (README "Rate limits").
+// A class without an entry, or an entry without `class`/`client`, is not limited.
+struct RateLimit {
+  double requests_per_second = 0;
+  std::uint32_t burst = 0;  // 0 = one second's worth: requests_per_second rounded up
+};
+
+enum class ClientKeyKind {
+  client_ip,
+  jwt_subject,
+  header
+};  // YAML: client_ip | jwt_subject |
+    //       header:NAME
+
+struct ClientRateLimit {
+  RateLimit rate;
+  ClientKeyKind key = ClientKeyKind::client_ip;
+  std::string header;  // key == header: the header's name
+};
+
+struct ClassRateLimits {
+  std::string class_name;                 // upper-case
+  std::optional<RateLimit> class_limit;   // one bucket for the whole class
+  std::optional<ClientRateLimit> client;  // one bucket per client of the class
+};
+
+struct RateLimits {
+  std::uint32_t max_client_keys = 100000;  // per-client buckets held router-wide
+  std::vector<ClassRateLimits> classes;    // in file order
+
+  const ClassRateLimits* find(const std::string& class_name) const {
+    for (const auto& c : classes)
+      if (c.class_name == class_name) return &c;
+    return nullptr;
+  }
+};
+
 struct RouteMatch {
   std::vector<std::string> path_prefix;
   std::vector<std::string> path_exact;
@@ -168,6 +205,7 @@ struct Config {
   Admin admin;
   Tiers tiers;
   Overload overload;
+  RateLimits rate_limits;
   std::vector<Route> routes;
   std::vector<Pool> pools;  // in file order
   Logging logging;

@@ -74,6 +74,7 @@ struct Exchange {
   const ClassRuntime* cls = nullptr;
   const PoolRuntime* pool = nullptr;
   const config::Route* route = nullptr;
+  std::string jwt_subject;  // `sub` of a verified JWT: a rate-limit key
   bool client_keep_alive = true;
   bool client_http10 = false;
   bool expects_continue = false;

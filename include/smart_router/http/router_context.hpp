@@ -17,6 +17,7 @@ namespace smart_router::http {
 struct RouterContext {
   SnapshotStore snapshots;
   overload::Admission admission;
+  ratelimit::RateLimitState rate_limits;  // buckets kept across reloads
   observability::Metrics metrics;
   std::atomic<std::shared_ptr<observability::AccessLog>> access_log;
   std::atomic<bool> draining{false};

@@ -13,6 +13,7 @@
 #include "smart_router/config/config.hpp"
 #include "smart_router/config/loader.hpp"
 #include "smart_router/observability/metrics.hpp"
+#include "smart_router/ratelimit/rate_limit_state.hpp"
 #include "smart_router/routing/route_table.hpp"
 #include "smart_router/tier/tier_classifier.hpp"
 #include "smart_router/upstream/upstream_pool.hpp"
@@ -48,6 +49,7 @@ struct ClassRuntime {
   std::int64_t shed_limit = 0;  // admission limit from shed_at_percent
   prometheus::Counter* shed = nullptr;
   prometheus::Counter* budget_exceeded = nullptr;
+  ratelimit::ClassLimits rate_limits;  // rate_limits.classes.<name>; inactive when absent
 };
 
 struct RouterSnapshot {
@@ -65,13 +67,12 @@ struct RouterSnapshot {
   std::vector<const PoolRuntime*> reachable_pools() const;
 };
 
-// Compiles `cfg`. Throws std::invalid_argument when it cannot be served (the validator catches
-// nearly everything before this point; e.g. a JWT key file that vanished).
-std::shared_ptr<const RouterSnapshot> build_snapshot(config::Config cfg,
-                                                     upstream::EndpointRegistry& endpoints,
-                                                     observability::Metrics& metrics,
-                                                     const config::EnvLookup& env,
-                                                     std::uint64_t generation);
+// Compiles `cfg`. Rate-limit buckets come from `rate_limits`, which keeps them across reloads.
+// Throws std::invalid_argument when it cannot be served (the validator catches nearly everything
+// before this point; e.g. a JWT key file that vanished).
+std::shared_ptr<const RouterSnapshot> build_snapshot(
+    config::Config cfg, upstream::EndpointRegistry& endpoints, observability::Metrics& metrics,
+    ratelimit::RateLimitState& rate_limits, const config::EnvLookup& env, std::uint64_t generation);
 
 // The published snapshot. Workers poll generation() (one relaxed load) and reload on change.
 class SnapshotStore {

@@ -16,6 +16,7 @@ inline constexpr const char* kRetriesTotal = "smart_router_retries_total";
 inline constexpr const char* kConfigReloadsTotal = "smart_router_config_reloads_total";
 inline constexpr const char* kActiveConnections = "smart_router_active_connections";
 inline constexpr const char* kInFlightRequests = "smart_router_in_flight_requests";
+inline constexpr const char* kRateLimitedTotal = "smart_router_rate_limited_total";
 // Beyond the contract.
 inline constexpr const char* kUpstreamEjected = "smart_router_upstream_ejected";
 inline constexpr const char* kBuildInfo = "smart_router_build_info";

@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "smart_router/observability/rolling_mean.hpp"
@@ -38,6 +39,8 @@ class Metrics {
                                 const std::string& route, unsigned status);
   prometheus::Counter& budget_exceeded(const std::string& tier, const std::string& user_tier);
   prometheus::Counter& shed(const std::string& user_tier);
+  // scope: "class" | "client" | "fleet"
+  prometheus::Counter& rate_limited(const std::string& user_tier, std::string_view scope);
   prometheus::Counter& retries(const std::string& pool);
   prometheus::Counter& upstream_requests(const std::string& pool, const std::string& endpoint,
                                          const std::string& outcome);
@@ -60,6 +63,7 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>* upstream_ejected_;
   prometheus::Family<prometheus::Counter>* upstream_requests_;
   prometheus::Family<prometheus::Counter>* shed_;
+  prometheus::Family<prometheus::Counter>* rate_limited_;
   prometheus::Family<prometheus::Counter>* budget_exceeded_;
   prometheus::Family<prometheus::Counter>* retries_;
   prometheus::Family<prometheus::Counter>* config_reloads_;

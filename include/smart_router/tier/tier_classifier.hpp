@@ -25,6 +25,7 @@ struct TierDecision {
   TierOutcome outcome = TierOutcome::ok;
   std::size_t class_index = 0;  // index into Tiers::classes (valid when outcome == ok)
   bool downgraded = false;      // a claim was present but not honoured
+  std::string jwt_subject;      // "sub" of the verified JWT (jwt mode), else "": rate-limit key
 };
 
 // What the classifier needs from the request (values of the configured header names).

@@ -1,0 +1,49 @@
+#include "smart_router/ratelimit/class_limits.hpp"
+
+namespace smart_router::ratelimit {
+namespace {
+
+Refusal refuse(const Policy& p, Scope scope, const Decision& d, const std::string& class_name) {
+  if (p.refused != nullptr) p.refused->Increment();
+  Refusal r;
+  r.scope = scope;
+  r.decision = d;
+  r.headers = render_rate_limit_headers(p.name, d);
+  r.message = scope == Scope::client ? "rate limit per client of tier " + class_name + " exceeded"
+                                     : "rate limit of tier " + class_name + " exceeded";
+  return r;
+}
+
+}  // namespace
+
+std::optional<Refusal> ClassLimits::check(const RequestFacts& facts, Nanos now) const {
+  thread_local std::string key;
+  if (client) {
+    client_key(key_source, facts, key);
+    const Decision d = client->limiter->check(key, 1, now);
+    if (!d.allowed) return refuse(*client, Scope::client, d, class_name);
+  }
+  if (class_wide) {
+    const Decision d = class_wide->limiter->check({}, 1, now);
+    if (!d.allowed) {
+      if (client) client->limiter->refund(key, 1);
+      return refuse(*class_wide, Scope::class_wide, d, class_name);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string render_rate_limit_headers(std::string_view policy, const Decision& d) {
+  const std::uint32_t t = d.allowed ? d.reset_s : d.retry_after_s;
+  std::string out;
+  out.reserve(96 + 2 * policy.size());
+  out += "RateLimit-Policy: \"";
+  out += policy;
+  out += "\";q=" + std::to_string(d.limit) + ";w=" + std::to_string(d.window_s) + "\r\n";
+  out += "RateLimit: \"";
+  out += policy;
+  out += "\";r=" + std::to_string(d.remaining) + ";t=" + std::to_string(t) + "\r\n";
+  return out;
+}
+
+}  // namespace smart_router::ratelimit
