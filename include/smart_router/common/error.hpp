@@ -31,8 +31,10 @@ struct ProxyError {
   std::string message;          // human-readable detail for the JSON body
   unsigned respond_status = 0;  // route_respond only
   std::string respond_code;     // route_respond only
-  unsigned retry_after_s = 0;   // when set, the Retry-After instead of the table's
-  std::string headers;          // extra response header lines, each "Name: value\r\n"
+  // rate_limited: Retry-After of this request (instead of the table's) and the RateLimit
+  // fields. Default-initialised so ProxyError{kind, message, 0, {}} stays complete.
+  unsigned retry_after_s = 0;
+  std::string headers{};  // extra response header lines, each "Name: value\r\n"
 };
 
 }  // namespace smart_router

@@ -36,6 +36,7 @@ const std::vector<Expected>& contract_table() {
       {ErrorKind::request_timeout, 408, "request_timeout", false},
       {ErrorKind::payload_too_large, 413, "payload_too_large", false},
       {ErrorKind::headers_too_large, 431, "headers_too_large", false},
+      {ErrorKind::rate_limited, 429, "rate_limited", true},
       {ErrorKind::bad_gateway, 502, "bad_gateway", false},
       {ErrorKind::no_healthy_upstream, 503, "no_healthy_upstream", true},
       {ErrorKind::overloaded, 503, "overloaded", true},
@@ -181,6 +182,24 @@ TEST(RenderError, RouteRespondUsesTheRoutesStatusAndCode) {
   EXPECT_EQ(q.msg.result_int(), 429u);
   EXPECT_EQ(q.body.value("error", ""), "slow_down");
   EXPECT_EQ(q.msg.reason(), "Too Many Requests");
+}
+
+TEST(RenderError, RateLimitedCarriesItsRetryAfterAndExtraHeaders) {
+  ProxyError e = error_of(ErrorKind::rate_limited, "rate limit of tier LITE exceeded");
+  e.retry_after_s = 7;
+  e.headers = "RateLimit-Policy: \"LITE-class\";q=5;w=1\r\nRateLimit: \"LITE-class\";r=0;t=7\r\n";
+  for (const bool keep_alive : {true, false}) {
+    const Parsed p = parse(render_error(e, "rid-9", keep_alive));
+    EXPECT_EQ(p.msg.result_int(), 429u);
+    EXPECT_EQ(p.msg.reason(), "Too Many Requests");
+    EXPECT_EQ(p.msg[bhttp::field::retry_after], "7");
+    EXPECT_EQ(p.msg["RateLimit-Policy"], "\"LITE-class\";q=5;w=1");
+    EXPECT_EQ(p.msg["RateLimit"], "\"LITE-class\";r=0;t=7");
+    EXPECT_EQ(p.msg["X-Request-Id"], "rid-9");
+    EXPECT_EQ(p.msg.keep_alive(), keep_alive);
+    EXPECT_EQ(p.body.value("error", ""), "rate_limited");
+    EXPECT_EQ(p.body.value("message", ""), "rate limit of tier LITE exceeded");
+  }
 }
 
 TEST(RenderError, EmptyRequestIdIsStillValid) {

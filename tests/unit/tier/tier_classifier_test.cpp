@@ -251,6 +251,23 @@ TEST(TierClassifier, JwtUnknownOrMalformedClaimUsesOnUnknown) {
             TierOutcome::unknown_tier);
 }
 
+TEST(TierClassifier, JwtSubjectOnlyFromAVerifiedToken) {
+  const TierClassifier c = make(jwt_tiers(FallbackPolicy::use_default));
+  const std::string good = sign("HS256", kSecret, {{"tier", "PRO"}, {"sub", "user-7"}});
+  EXPECT_EQ(c.classify(in(std::nullopt, "192.0.2.1", good)).jwt_subject, "user-7");
+  // Verified, without a tier claim, beside an unproven tier header: the subject still counts.
+  const std::string no_tier = sign("HS256", kSecret, {{"sub", "user-8"}});
+  EXPECT_EQ(c.classify(in("ELITE", "192.0.2.1", no_tier)).jwt_subject, "user-8");
+  const std::string forged =
+      sign("HS256", "not-the-secret-not-the-secret-!!", {{"tier", "PRO"}, {"sub", "user-7"}});
+  EXPECT_EQ(c.classify(in(std::nullopt, "192.0.2.1", forged)).jwt_subject, "");
+  const std::string expired = sign("HS256", kSecret, {{"sub", "user-7"}}, -30);
+  EXPECT_EQ(c.classify(in(std::nullopt, "192.0.2.1", expired)).jwt_subject, "");
+  const std::string numeric = sign("HS256", kSecret, {{"sub", 42}});
+  EXPECT_EQ(c.classify(in(std::nullopt, "192.0.2.1", numeric)).jwt_subject, "");
+  EXPECT_EQ(make(contract_tiers()).classify(in("PRO")).jwt_subject, "") << "header mode";
+}
+
 TEST(TierClassifier, JwtSecretMissingThrows) {
   EXPECT_THROW(TierClassifier(jwt_tiers(FallbackPolicy::reject), env_with({})),
                std::invalid_argument);
