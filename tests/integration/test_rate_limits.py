@@ -114,6 +114,8 @@ def test_jwt_subject_key_uses_only_verified_tokens(stack):
     # A token that does not verify lends its subject nothing: keyed by the client IP instead.
     forged = bearer("alice", secret="not-the-secret-0123456789abcdef")
     assert statuses(t.router, 2, forged) == [200, 200]
+    # So is a request without a token: the same client IP, so its bucket is now empty.
+    assert_rate_limited(t.router.get("/x"), "LITE-client", quota=2, window=10)
 
 
 def test_reload_applies_a_changed_limit(stack):

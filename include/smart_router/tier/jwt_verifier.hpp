@@ -21,8 +21,8 @@ enum class JwtStatus {
 struct JwtCheck {
   JwtStatus status = JwtStatus::no_token;
   std::string claim;             // the tier claim, trimmed, when status == valid
-  std::string subject;           // the "sub" claim when the token verified (valid/invalid_claim)
   const char* reason = nullptr;  // static text saying why the token is invalid (for logs)
+  std::string subject{};         // the "sub" claim when the token verified (valid/invalid_claim)
 };
 
 class JwtVerifier {

@@ -27,9 +27,9 @@ struct Claim {
   ClaimState state = ClaimState::absent;
   std::string_view header_value;  // the tier header (trimmed) when the claim came from it
   std::string token_value;        // the JWT claim when it came from a token
-  std::string subject;            // "sub" of a verified JWT, else "" (never an unverified one)
   bool from_token = false;
   const char* reason = nullptr;  // why it is untrusted (static text, for logs)
+  std::string subject{};         // "sub" of a verified JWT, else "" (never an unverified one)
 
   std::string_view name() const noexcept {
     return from_token ? std::string_view(token_value) : header_value;

@@ -71,6 +71,7 @@ void populate(Metrics& m) {
   m.requests("shared", "LITE", "by-tier", 200).Increment();
   m.budget_exceeded("shared", "LITE").Increment();
   m.shed("LITE").Increment();
+  m.rate_limited("LITE", "client").Increment();
   m.retries("shared").Increment();
   m.upstream_requests("shared", "127.0.0.1:9001", "success").Increment();
   m.upstream_healthy("shared", "127.0.0.1:9001").Set(1);
@@ -96,6 +97,7 @@ TEST(Metrics, EveryContractMetricIsExposedWithItsType) {
       {names::kConfigReloadsTotal, "counter"},
       {names::kActiveConnections, "gauge"},
       {names::kInFlightRequests, "gauge"},
+      {names::kRateLimitedTotal, "counter"},
   };
   for (const auto& [name, type] : contract) {
     SCOPED_TRACE(name);
@@ -120,6 +122,7 @@ TEST(Metrics, ContractNamesAreTheContractsSpelling) {
   EXPECT_STREQ(names::kConfigReloadsTotal, "smart_router_config_reloads_total");
   EXPECT_STREQ(names::kActiveConnections, "smart_router_active_connections");
   EXPECT_STREQ(names::kInFlightRequests, "smart_router_in_flight_requests");
+  EXPECT_STREQ(names::kRateLimitedTotal, "smart_router_rate_limited_total");
 }
 
 TEST(Metrics, ContractLabels) {
@@ -134,6 +137,8 @@ TEST(Metrics, ContractLabels) {
       find_sample(text, names::kBudgetExceededTotal, {"tier=\"shared\"", "user_tier=\"LITE\""}),
       "");
   EXPECT_NE(find_sample(text, names::kShedTotal, {"user_tier=\"LITE\""}), "");
+  EXPECT_NE(find_sample(text, names::kRateLimitedTotal, {"user_tier=\"LITE\"", "scope=\"client\""}),
+            "");
   EXPECT_NE(find_sample(text, names::kRetriesTotal, {"pool=\"shared\""}), "");
   EXPECT_NE(find_sample(text, names::kUpstreamRequestsTotal,
                         {"pool=\"shared\"", "endpoint=\"127.0.0.1:9001\"", "outcome=\"success\""}),
