@@ -128,8 +128,10 @@ std::optional<ProxyError> rate_limit(const Exchange& ex) {
                                       static_cast<const bhttp::fields*>(&ex.request.get())};
   auto refused = limits.check(facts, ex.started.time_since_epoch());
   if (!refused) return std::nullopt;
-  return ProxyError{ErrorKind::rate_limited,         std::move(refused->message), 0, {},
-                    refused->decision.retry_after_s, std::move(refused->headers)};
+  ProxyError err{ErrorKind::rate_limited, std::move(refused->message), 0, {}};
+  err.retry_after_s = refused->decision.retry_after_s;
+  err.headers = std::move(refused->headers);  // RateLimit-Policy, RateLimit
+  return err;
 }
 
 std::optional<ProxyError> admit(Exchange& ex, overload::AdmissionGuard& guard) {
