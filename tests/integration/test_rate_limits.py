@@ -136,6 +136,19 @@ def test_reload_applies_a_changed_limit(stack):
     assert statuses(t.router, 10) == [200] * 10
 
 
+def test_reload_keeps_a_bucket_whose_limit_did_not_change(stack):
+    # One token per 20 s: the emptied bucket cannot refill while the reload happens.
+    t = Topology(stack, limits({"LITE": {"class": {"requests_per_second": 0.05, "burst": 2}}}))
+    assert statuses(t.router, 3) == [200, 200, 429]
+    ok_before = t.router.metric("smart_router_config_reloads_total", result="success") or 0
+    cfg = copy.deepcopy(t.config)
+    cfg["tiers"]["classes"]["PRO"]["timeout_ms"] = 900  # an unrelated change
+    t.router.write_config(cfg)
+    poll_until(lambda: (t.router.metric("smart_router_config_reloads_total", result="success")
+                        or 0) > ok_before, timeout=5, what="the reload")
+    assert_rate_limited(t.router.get("/x"), "LITE-class", quota=2, window=40)
+
+
 def test_check_config_reports_bad_limits(tmp_path):
     text = """tiers:
   trust: {mode: header}
