@@ -54,8 +54,9 @@ ParsedConfig parse_config_yaml(std::string_view yaml_text, const std::string& pa
   Config& c = out.config;
   ConfigMarks& marks = out.marks;
   yaml::Reader r(path, out.errors, marks.file);
-  yaml::MapReader top(r, yaml::Field{"", YAML::Node(), root},
-                      {"server", "admin", "tiers", "overload", "rate_limits", "routes", "pools", "logging"});
+  yaml::MapReader top(
+      r, yaml::Field{"", YAML::Node(), root},
+      {"server", "admin", "tiers", "overload", "rate_limits", "routes", "pools", "logging"});
 
   if (auto f = top.get("server")) yaml::load_server(r, *f, c.server);
   if (auto f = top.get("admin")) yaml::load_admin(r, *f, c.admin);
