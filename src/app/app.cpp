@@ -81,7 +81,7 @@ bool App::apply(config::Config cfg, const std::string& why, bool is_reload) {
   std::shared_ptr<const http::RouterSnapshot> snap;
   try {
     snap = http::build_snapshot(std::move(cfg), endpoints_, ctx_.metrics, process_env,
-                                generation_ + 1);
+                                generation_ + 1, &ctx_.pool_admissions);
   } catch (const std::exception& e) {
     spdlog::error("config {} rejected ({}): {}", config_path_, why, e.what());
     return false;

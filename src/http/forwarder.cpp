@@ -249,6 +249,13 @@ net::awaitable<AttemptResult> attempt(Exchange& ex, const std::shared_ptr<upstre
       if (ec || code >= 200 || code == 101) break;
       // 1xx informational answers (100, 103) are dropped; the real head follows.
     }
+    // The pool's latency (request sent -> answer head, or the deadline) feeds its admission:
+    // the queue's wait estimate and the adaptive limit.
+    if (auto& admission = *ex.pool->admission; admission.limited() && (!ec || ex.watch.fired())) {
+      const auto now = Clock::now();
+      admission.record_latency(
+          std::chrono::duration_cast<std::chrono::microseconds>(now - ex.sending_at), now);
+    }
     if (ec) {
       if (ex.watch.fired()) co_return AttemptResult::timeout;
       // Closed before answering: re-send once on a fresh connection, when that is safe.
@@ -294,6 +301,25 @@ AttemptOutcome outcome_of(AttemptResult r, unsigned status) {
   return AttemptOutcome::reset;
 }
 
+// What an attempt's outcome says against the endpoint; nullopt when it says nothing.
+std::optional<upstream::EndpointFailure> endpoint_failure_of(AttemptOutcome o) {
+  switch (o) {
+    case AttemptOutcome::connect_failure:
+      return upstream::EndpointFailure::connect_failure;
+    case AttemptOutcome::reset:
+      return upstream::EndpointFailure::reset;
+    case AttemptOutcome::http_5xx:
+      return upstream::EndpointFailure::http_5xx;
+    case AttemptOutcome::bad_response:
+      return upstream::EndpointFailure::bad_response;
+    case AttemptOutcome::success:
+    case AttemptOutcome::timeout:  // the router's own deadline, not the endpoint's fault
+    case AttemptOutcome::kCount:
+      break;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 net::awaitable<void> forward(Exchange& ex) {
@@ -318,9 +344,9 @@ net::awaitable<void> forward(Exchange& ex) {
       co_await send_error(ex, kTimeout);
       co_return;
     }
-    auto* picked = pool.pick(std::span<upstream::Endpoint* const>(tried.data(), ntried),
-                             upstream::steady_ms(ex.sending_at));
-    if (picked == nullptr) {
+    const auto index = pool.pick(std::span<upstream::Endpoint* const>(tried.data(), ntried),
+                                 upstream::steady_ms(ex.sending_at));
+    if (!index) {
       if (!last_error)
         last_error = ProxyError{
             ErrorKind::no_healthy_upstream, "no healthy endpoint in pool " + pool.name(), 0, {}};
@@ -328,9 +354,8 @@ net::awaitable<void> forward(Exchange& ex) {
       co_return;
     }
     // The owning pointer lives in the pool, which the snapshot keeps alive: refer, don't copy.
-    const auto& eps = pool.endpoints();
-    const auto& ep = *std::find_if(eps.begin(), eps.end(),
-                                   [picked](const auto& e) { return e.get() == picked; });
+    const auto& ep = pool.endpoints()[*index];
+    auto* picked = ep.get();
     ex.last_endpoint = picked;
     ++ex.attempts;
 
@@ -344,11 +369,15 @@ net::awaitable<void> forward(Exchange& ex) {
     if (result != AttemptResult::client_gone && result != AttemptResult::body_too_large) {
       const auto outcome = outcome_of(result, ex.status);
       ex.pool->outcome(*picked, outcome).Increment();
-      // An ejection shows in smart_router_upstream_ejected at the next scrape.
+      // An ejection shows in smart_router_upstream_ejected at the next scrape. A try that ran
+      // out of the request's own deadline is no evidence against the endpoint: neither counts.
       if (outcome == AttemptOutcome::success)
         pool.report_success(*picked);
-      else
-        pool.report_failure(*picked, upstream::steady_now_ms());
+      else if (const auto failure = endpoint_failure_of(outcome);
+               failure && pool.report_failure(*picked, *failure, upstream::steady_now_ms()))
+        ex.worker.ctx.metrics
+            .upstream_ejections(pool.name(), picked->address(), upstream::failure_name(*failure))
+            .Increment();
     }
 
     bool retryable = false;

@@ -55,10 +55,17 @@ std::optional<ProxyError> begin(Exchange& ex) {
 // An ejection ends by time, not by an event, so smart_router_upstream_ejected is read off the
 // endpoints when scraped (the one place that sets it).
 void refresh_ejected_gauges(const Exchange& ex, std::int64_t now_ms) {
-  for (const auto* p : ex.snap.reachable_pools())
+  auto& metrics = ex.worker.ctx.metrics;
+  for (const auto* p : ex.snap.reachable_pools()) {
     for (const auto& ep : p->pool->endpoints())
-      ex.worker.ctx.metrics.upstream_ejected(p->pool->name(), ep->address())
-          .Set(ep->ejected(now_ms) ? 1 : 0);
+      metrics.upstream_ejected(p->pool->name(), ep->address()).Set(ep->ejected(now_ms) ? 1 : 0);
+    metrics.pool_panic(p->pool->name()).Set(p->pool->in_panic(now_ms) ? 1 : 0);
+  }
+  for (const auto& p : ex.snap.pools) {
+    const auto& a = *p.admission;
+    metrics.queue_depth(a.pool()).Set(static_cast<double>(a.waiting()));
+    metrics.pool_concurrency_limit(a.pool()).Set(a.limited() ? static_cast<double>(a.limit()) : 0);
+  }
 }
 
 std::optional<admin::AdminAnswer> admin(Exchange& ex) {
@@ -71,7 +78,8 @@ std::optional<admin::AdminAnswer> admin(Exchange& ex) {
   if (path == "/metrics") refresh_ejected_gauges(ex, now);
   std::vector<admin::PoolStatus> pools;
   for (const auto* p : ex.snap.reachable_pools())
-    pools.push_back({p->pool->name(), p->pool->healthy_count(now), p->pool->endpoints().size()});
+    pools.push_back({p->pool->name(), p->pool->healthy_count(), p->pool->endpoints().size(),
+                     p->pool->ejected_count(now), p->pool->in_panic(now)});
   return admin::answer_admin(path, ex.worker.ctx.draining.load(), pools, ex.worker.ctx.metrics);
 }
 
@@ -119,14 +127,41 @@ std::optional<ProxyError> match_route(Exchange& ex) {
   return std::nullopt;
 }
 
-// --- admit: priority shedding against the router-wide in-flight count ---------------------
-std::optional<ProxyError> admit(Exchange& ex, overload::AdmissionGuard& guard) {
-  if (!ex.worker.ctx.admission.try_admit(ex.cls->shed_limit)) {
+// --- admit: the router-wide max_in_flight, then the pool's limit and its queue ------------
+// Both are shared out by priority (overload/priority_levels.hpp). A request that finds its
+// share of the pool full waits in the pool's queue, or is refused at once when it could not be
+// served before its deadline; the wait counts against timeout_ms.
+net::awaitable<std::optional<ProxyError>> admit(Exchange& ex, overload::AdmissionGuard& guard,
+                                                overload::PoolSlot& slot) {
+  auto& ctx = ex.worker.ctx;
+  const auto& levels = *ex.cls->levels;
+  const auto refuse = [&](const char* reason, std::string message) {
     ex.cls->shed->Increment();
-    return ProxyError{ErrorKind::overloaded, {}, 0, {}};
+    ctx.metrics.overload_rejections(ex.pool->pool->name(), ex.cls->cls->name, reason).Increment();
+    return ProxyError{ErrorKind::overloaded, std::move(message), 0, {}};
+  };
+  if (!ctx.admission.try_admit(levels, ex.snap.config->overload.max_in_flight))
+    co_return refuse("router_limit", "the router is at overload.max_in_flight for this tier");
+  guard = overload::AdmissionGuard(ctx.admission, levels.slot);
+  auto& pool = *ex.pool->admission;
+  if (!pool.limited()) co_return std::nullopt;
+  if (pool.try_acquire(levels)) {
+    slot = overload::PoolSlot(pool, levels.slot);
+    co_return std::nullopt;
   }
-  guard = overload::AdmissionGuard(ex.worker.ctx.admission);
-  return std::nullopt;
+  const auto queued_at = Clock::now();
+  const auto result = co_await pool.wait(levels, ex.deadline, ex.client.get_executor());
+  ex.queue_wait = Clock::now() - queued_at;
+  ctx.metrics.queue_wait(pool.pool(), ex.cls->cls->name)
+      .Observe(std::chrono::duration<double>(ex.queue_wait).count());
+  if (result == overload::AdmitResult::admitted) {
+    slot = overload::PoolSlot(pool, levels.slot);
+    co_return std::nullopt;
+  }
+  co_return refuse(overload::admit_result_name(result),
+                   "pool " + pool.pool() + " is at its concurrency limit and the request could " +
+                       "not be served before its deadline (" + overload::admit_result_name(result) +
+                       ")");
 }
 
 // --- finish: metrics and the access log ---------------------------------------------------
@@ -145,9 +180,12 @@ void finish(Exchange& ex) {
   const auto now_s =
       std::chrono::duration_cast<std::chrono::seconds>(finished.time_since_epoch()).count();
   tm.duration_summary.observe(seconds, now_s);
-  tm.duration_histogram->Observe(seconds);
+  cls->duration->Observe(seconds);
+  cls->slo_requests->Increment();
+  const bool within_budget = seconds * 1000.0 <= cls->cls->latency_budget_ms;
+  if (within_budget && ex.status < 500) cls->slo_good_requests->Increment();
   tm.rolling_ms.add(now_s, static_cast<std::uint64_t>(seconds * 1e6));  // microseconds
-  if (seconds * 1000.0 > cls->cls->latency_budget_ms) cls->budget_exceeded->Increment();
+  if (!within_budget) cls->budget_exceeded->Increment();
 
   auto log = ctx.access_log.load();
   if (log && log->enabled()) {
@@ -159,6 +197,7 @@ void finish(Exchange& ex) {
     r.target = ex.target.empty() ? sv(req.target()) : ex.target;
     r.status = ex.status;
     r.duration_ms = seconds * 1000.0;
+    r.queue_ms = std::chrono::duration<double, std::milli>(ex.queue_wait).count();
     r.tier = tier;
     r.user_tier = cls->cls->name;
     r.route = route;
@@ -243,16 +282,20 @@ net::awaitable<bool> run_exchange(Exchange& ex) {
     co_return ex.client_keep_alive;
   }
   overload::AdmissionGuard admission;
+  overload::PoolSlot pool_slot;
   std::optional<ProxyError> err = classify_tier(ex);
   if (!err) err = match_route(ex);
-  if (!err) err = admit(ex, admission);
+  if (!err) {
+    ex.deadline = ex.started + std::chrono::milliseconds(ex.cls->cls->timeout_ms);
+    err = co_await admit(ex, admission, pool_slot);
+  }
   if (err) {
     co_await send_error(ex, *err);
   } else {
     InFlightGauge in_flight(*ex.cls->pool->tier_metrics->in_flight);
-    ex.deadline = ex.started + std::chrono::milliseconds(ex.cls->cls->timeout_ms);
     co_await forward(ex);
   }
+  pool_slot.reset();
   admission.reset();
   finish(ex);
   co_return ex.client_keep_alive;

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "smart_router/overload/admission.hpp"
-
 namespace smart_router::http {
 
 const std::string& outcome_name(AttemptOutcome o) {
@@ -40,11 +38,26 @@ std::vector<const PoolRuntime*> RouterSnapshot::reachable_pools() const {
   return out;
 }
 
+namespace {
+
+overload::PoolAdmissionSettings admission_settings(const config::PoolConcurrency& c) {
+  overload::PoolAdmissionSettings s;
+  s.limit = c.limit;
+  s.adaptive = c.adaptive;
+  s.adaptive_settings.min_limit = c.min_limit;
+  s.adaptive_settings.tolerance = c.tolerance_percent / 100.0;
+  s.queue_length = c.queue_length;
+  return s;
+}
+
+}  // namespace
+
 std::shared_ptr<const RouterSnapshot> build_snapshot(config::Config cfg,
                                                      upstream::EndpointRegistry& endpoints,
                                                      observability::Metrics& metrics,
                                                      const config::EnvLookup& env,
-                                                     std::uint64_t generation) {
+                                                     std::uint64_t generation,
+                                                     overload::PoolAdmissionRegistry* admissions) {
   auto snap = std::make_shared<RouterSnapshot>();
   snap->config = std::make_shared<const config::Config>(std::move(cfg));
   snap->generation = generation;
@@ -77,6 +90,8 @@ std::shared_ptr<const RouterSnapshot> build_snapshot(config::Config cfg,
     rt.pool = std::make_shared<upstream::UpstreamPool>(p, std::move(eps));
     rt.tier_metrics = &metrics.tier(p.name);
     rt.retries = &metrics.retries(p.name);
+    rt.admission = admissions != nullptr ? admissions->get(p.name)
+                                         : std::make_shared<overload::PoolAdmission>(p.name);
     for (const auto& ep : rt.pool->endpoints()) {
       auto& row = rt.outcomes.emplace_back();
       for (std::size_t o = 0; o < row.size(); ++o)
@@ -85,15 +100,26 @@ std::shared_ptr<const RouterSnapshot> build_snapshot(config::Config cfg,
     }
     snap->pools.push_back(std::move(rt));
   }
+  std::vector<int> priorities;
+  std::vector<std::uint32_t> shares;
+  for (const auto& cls : c.tiers.classes) {
+    priorities.push_back(cls.priority);
+    shares.push_back(cls.shed_at_percent);
+  }
+  snap->class_levels =
+      overload::build_class_levels(overload::PrioritySlots(priorities), priorities, shares);
   for (const auto& cls : c.tiers.classes) {
     ClassRuntime rt;
+    rt.levels = &snap->class_levels[snap->classes.size()];
     rt.cls = &cls;
     rt.pool = snap->find_pool(cls.pool);
     if (rt.pool == nullptr)
       throw std::invalid_argument("tier class " + cls.name + " names unknown pool " + cls.pool);
-    rt.shed_limit = overload::Admission::class_limit(c.overload.max_in_flight, cls.shed_at_percent);
     rt.shed = &metrics.shed(cls.name);
     rt.budget_exceeded = &metrics.budget_exceeded(cls.pool, cls.name);
+    rt.duration = &metrics.duration(cls.pool, cls.name);
+    rt.slo_requests = &metrics.slo_requests(cls.pool, cls.name);
+    rt.slo_good_requests = &metrics.slo_good_requests(cls.pool, cls.name);
     snap->classes.push_back(rt);
   }
   for (const auto& route : c.routes) {
@@ -105,6 +131,9 @@ std::shared_ptr<const RouterSnapshot> build_snapshot(config::Config cfg,
     }
     snap->route_pools.push_back(p);
   }
+  // Last, once nothing can throw: the shared admission state takes the new limits.
+  for (std::size_t i = 0; i < c.pools.size(); ++i)
+    snap->pools[i].admission->configure(admission_settings(c.pools[i].concurrency));
   return snap;
 }
 

@@ -83,6 +83,7 @@ struct Exchange {
   bool response_started = false;  // bytes of the response reached the client socket
   std::uint64_t bytes_sent = 0;
   std::uint32_t attempts = 0;
+  Clock::duration queue_wait{};  // waiting for a slot of the pool
   const upstream::Endpoint* last_endpoint = nullptr;
   std::string_view error_code;  // the router's own error, if it answered one
 

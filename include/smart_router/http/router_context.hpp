@@ -10,13 +10,15 @@
 #include "smart_router/observability/access_log.hpp"
 #include "smart_router/observability/metrics.hpp"
 #include "smart_router/overload/admission.hpp"
+#include "smart_router/overload/pool_admission.hpp"
 #include "smart_router/upstream/connection_pool.hpp"
 
 namespace smart_router::http {
 
 struct RouterContext {
   SnapshotStore snapshots;
-  overload::Admission admission;
+  overload::Admission admission;                    // router-wide max_in_flight
+  overload::PoolAdmissionRegistry pool_admissions;  // per pool limit and queue
   observability::Metrics metrics;
   std::atomic<std::shared_ptr<observability::AccessLog>> access_log;
   std::atomic<bool> draining{false};

@@ -13,6 +13,8 @@
 #include "smart_router/config/config.hpp"
 #include "smart_router/config/loader.hpp"
 #include "smart_router/observability/metrics.hpp"
+#include "smart_router/overload/pool_admission.hpp"
+#include "smart_router/overload/priority_levels.hpp"
 #include "smart_router/routing/route_table.hpp"
 #include "smart_router/tier/tier_classifier.hpp"
 #include "smart_router/upstream/upstream_pool.hpp"
@@ -35,6 +37,8 @@ struct PoolRuntime {
   std::shared_ptr<upstream::UpstreamPool> pool;
   observability::TierMetrics* tier_metrics = nullptr;  // tier label = pool name
   prometheus::Counter* retries = nullptr;
+  // The pool's concurrency limit and queue (router-wide; kept across reloads).
+  std::shared_ptr<overload::PoolAdmission> admission;
   // Per endpoint (same order as pool->endpoints()), per outcome.
   std::vector<std::array<prometheus::Counter*, static_cast<std::size_t>(AttemptOutcome::kCount)>>
       outcomes;
@@ -45,18 +49,22 @@ struct PoolRuntime {
 struct ClassRuntime {
   const config::TierClass* cls = nullptr;
   const PoolRuntime* pool = nullptr;
-  std::int64_t shed_limit = 0;  // admission limit from shed_at_percent
+  const overload::ClassLevels* levels = nullptr;  // its shares of every limit
   prometheus::Counter* shed = nullptr;
   prometheus::Counter* budget_exceeded = nullptr;
+  prometheus::Histogram* duration = nullptr;  // tier = the class's pool, user_tier = the class
+  prometheus::Counter* slo_requests = nullptr;
+  prometheus::Counter* slo_good_requests = nullptr;
 };
 
 struct RouterSnapshot {
   std::shared_ptr<const config::Config> config;
   std::unique_ptr<tier::TierClassifier> classifier;
   std::unique_ptr<routing::RouteTable> routes;
-  std::vector<PoolRuntime> pools;               // config order
-  std::vector<ClassRuntime> classes;            // config order
-  std::vector<const PoolRuntime*> route_pools;  // per route: its `pool:` action, else nullptr
+  std::vector<PoolRuntime> pools;                   // config order
+  std::vector<ClassRuntime> classes;                // config order
+  std::vector<overload::ClassLevels> class_levels;  // per class, config order
+  std::vector<const PoolRuntime*> route_pools;      // per route: its `pool:` action, else nullptr
   std::shared_ptr<boost::asio::ssl::context> server_tls;  // server.tls, or null for plain HTTP
   std::uint64_t generation = 0;
 
@@ -66,12 +74,12 @@ struct RouterSnapshot {
 };
 
 // Compiles `cfg`. Throws std::invalid_argument when it cannot be served (the validator catches
-// nearly everything before this point; e.g. a JWT key file that vanished).
-std::shared_ptr<const RouterSnapshot> build_snapshot(config::Config cfg,
-                                                     upstream::EndpointRegistry& endpoints,
-                                                     observability::Metrics& metrics,
-                                                     const config::EnvLookup& env,
-                                                     std::uint64_t generation);
+// nearly everything before this point; e.g. a JWT key file that vanished). Pools take their
+// admission state from `admissions` (configured with the new limits), or a fresh one when null.
+std::shared_ptr<const RouterSnapshot> build_snapshot(
+    config::Config cfg, upstream::EndpointRegistry& endpoints, observability::Metrics& metrics,
+    const config::EnvLookup& env, std::uint64_t generation,
+    overload::PoolAdmissionRegistry* admissions = nullptr);
 
 // The published snapshot. Workers poll generation() (one relaxed load) and reload on change.
 class SnapshotStore {
