@@ -2,6 +2,7 @@
 //   begin -> admin -> classify_tier -> match_route -> admit -> forward -> finish
 // Each phase decides; only forward (forwarder.cpp) and the error writer do I/O.
 #include <boost/asio/use_awaitable.hpp>
+#include <charconv>
 
 #include "smart_router/admin/admin_handler.hpp"
 #include "smart_router/common/stream_io.hpp"
@@ -125,6 +126,20 @@ std::optional<ProxyError> match_route(Exchange& ex) {
       break;
   }
   return std::nullopt;
+}
+
+// The class's timeout_ms, tightened by an X-Request-Budget-Ms from a trusted peer (a router or
+// gateway in front that has already spent part of the caller's budget). It never loosens it.
+Clock::time_point request_deadline(const Exchange& ex) {
+  auto budget = std::chrono::milliseconds(ex.cls->cls->timeout_ms);
+  if (auto hint = find_header(ex.request.get(), "x-request-budget-ms");
+      hint && ex.snap.classifier->trusts_peer(ex.peer)) {
+    std::uint32_t ms = 0;
+    const auto* end = hint->data() + hint->size();
+    if (auto [p, ec] = std::from_chars(hint->data(), end, ms); ec == std::errc() && p == end)
+      budget = std::min(budget, std::chrono::milliseconds(ms));
+  }
+  return ex.started + budget;
 }
 
 // --- admit: the router-wide max_in_flight, then the pool's limit and its queue ------------
@@ -286,7 +301,7 @@ net::awaitable<bool> run_exchange(Exchange& ex) {
   std::optional<ProxyError> err = classify_tier(ex);
   if (!err) err = match_route(ex);
   if (!err) {
-    ex.deadline = ex.started + std::chrono::milliseconds(ex.cls->cls->timeout_ms);
+    ex.deadline = request_deadline(ex);
     err = co_await admit(ex, admission, pool_slot);
   }
   if (err) {

@@ -38,6 +38,10 @@ struct TierClassifier::Impl {
   TrustPolicy trust;
 };
 
+bool TierClassifier::trusts_peer(const boost::asio::ip::address& peer) const {
+  return impl_->trust.trusts_peer(peer);
+}
+
 TierClassifier::TierClassifier(const config::Tiers& tiers, const config::EnvLookup& env)
     : impl_(std::make_unique<Impl>(tiers, env)) {
   if (tiers.classes.empty()) throw std::invalid_argument("tiers.classes: no tier class defined");

@@ -44,6 +44,8 @@ class TierClassifier {
   TierClassifier& operator=(const TierClassifier&) = delete;
 
   TierDecision classify(const TierInputs& in) const;
+  // Whether a peer's hints about its request (X-Request-Budget-Ms) are believed.
+  bool trusts_peer(const boost::asio::ip::address& peer) const;
 
   // Index of a class by case-insensitive name, or nullopt.
   std::optional<std::size_t> find_class(std::string_view name) const;
