@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "smart_router/health/health_state.hpp"
+#include "smart_router/health/http_probe.hpp"
 #include "smart_router/upstream/load_balancer.hpp"
 
 namespace smart_router::health {
