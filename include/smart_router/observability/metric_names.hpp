@@ -20,5 +20,6 @@ inline constexpr const char* kInFlightRequests = "smart_router_in_flight_request
 inline constexpr const char* kUpstreamEjected = "smart_router_upstream_ejected";
 inline constexpr const char* kBuildInfo = "smart_router_build_info";
 inline constexpr const char* kConfigGeneration = "smart_router_config_generation";
+inline constexpr const char* kTierDowngradesTotal = "smart_router_tier_downgrades_total";
 
 }  // namespace smart_router::observability::metric_names
