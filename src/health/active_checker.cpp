@@ -10,6 +10,7 @@
 
 #include "smart_router/health/ejection_watch.hpp"
 #include "smart_router/health/health_state.hpp"
+#include "smart_router/health/http_probe.hpp"
 #include "smart_router/upstream/load_balancer.hpp"
 
 namespace smart_router::health {

@@ -93,6 +93,12 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                .Name(names::kShedTotal)
                .Help("Requests shed by priority under overload, by user tier.")
                .Register(r);
+  tier_downgrades_ = &prometheus::BuildCounter()
+                          .Name(names::kTierDowngradesTotal)
+                          .Help(
+                              "Tier claims not honoured, served as the default class, by the "
+                              "class claimed (\"unknown\" when none) and reason.")
+                          .Register(r);
   budget_exceeded_ = &prometheus::BuildCounter()
                           .Name(names::kBudgetExceededTotal)
                           .Help("Responses slower than the tier class's latency_budget_ms.")
@@ -189,6 +195,11 @@ prometheus::Counter& Metrics::overload_rejections(const std::string& pool,
 
 prometheus::Counter& Metrics::shed(const std::string& user_tier) {
   return shed_->Add({{"user_tier", user_tier}});
+}
+
+prometheus::Counter& Metrics::tier_downgrades(const std::string& claimed,
+                                              const std::string& reason) {
+  return tier_downgrades_->Add({{"claimed", claimed}, {"reason", reason}});
 }
 
 prometheus::Counter& Metrics::retries(const std::string& pool) {

@@ -29,5 +29,6 @@ inline constexpr const char* kUpstreamEjectionsTotal = "smart_router_upstream_ej
 inline constexpr const char* kPoolPanic = "smart_router_pool_panic";
 inline constexpr const char* kBuildInfo = "smart_router_build_info";
 inline constexpr const char* kConfigGeneration = "smart_router_config_generation";
+inline constexpr const char* kTierDowngradesTotal = "smart_router_tier_downgrades_total";
 
 }  // namespace smart_router::observability::metric_names

@@ -48,6 +48,9 @@ class Metrics {
   prometheus::Counter& overload_rejections(const std::string& pool, const std::string& user_tier,
                                            const std::string& reason);
   prometheus::Counter& shed(const std::string& user_tier);
+  // A tier claim served as the default class. `claimed`: a class name or "unknown" (never the
+  // client's text: labels stay bounded); `reason`: "untrusted" or "unknown_tier".
+  prometheus::Counter& tier_downgrades(const std::string& claimed, const std::string& reason);
   prometheus::Counter& retries(const std::string& pool);
   prometheus::Counter& upstream_requests(const std::string& pool, const std::string& endpoint,
                                          const std::string& outcome);
@@ -75,6 +78,7 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>* pool_panic_;
   prometheus::Family<prometheus::Counter>* upstream_requests_;
   prometheus::Family<prometheus::Counter>* shed_;
+  prometheus::Family<prometheus::Counter>* tier_downgrades_;
   prometheus::Family<prometheus::Counter>* budget_exceeded_;
   prometheus::Family<prometheus::Counter>* retries_;
   prometheus::Family<prometheus::Counter>* config_reloads_;

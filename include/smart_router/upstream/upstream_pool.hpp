@@ -14,6 +14,7 @@
 #include "smart_router/upstream/connection_pool.hpp"
 #include "smart_router/upstream/endpoint.hpp"
 #include "smart_router/upstream/load_balancer.hpp"
+#include "smart_router/upstream/upstream_connector.hpp"
 
 namespace smart_router::upstream {
 
