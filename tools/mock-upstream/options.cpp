@@ -1,18 +1,14 @@
 #include "options.hpp"
 
-#include <charconv>
 #include <string_view>
+
+#include "parse_number.hpp"
 
 namespace mock_upstream {
 
 namespace {
 
-template <class T>
-bool parse_number(std::string_view text, T& out) {
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc{} && ptr == end && !text.empty();
-}
+using tools::parse_number;
 
 // HOST:PORT, with the host optionally in brackets ("[::1]:0").
 bool parse_listen(std::string_view text, Options& out) {

@@ -1,18 +1,14 @@
 #include "options.hpp"
 
-#include <charconv>
 #include <string_view>
+
+#include "parse_number.hpp"
 
 namespace open_loop {
 
 namespace {
 
-template <class T>
-bool parse_number(std::string_view text, T& out) {
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc{} && ptr == end && !text.empty();
-}
+using tools::parse_number;
 
 // http://HOST:PORT/PATH (no TLS, no user info).
 bool parse_url(std::string_view url, Options& out) {
