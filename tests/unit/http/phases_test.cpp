@@ -63,6 +63,15 @@ class Phases : public ::testing::Test {
     return *req;
   }
 
+  // A request that begin, classify_tier and match_route each let through.
+  http::Request& routed(const std::string& head) {
+    auto& r = request(head);
+    EXPECT_FALSE(http::begin(r));
+    EXPECT_FALSE(http::classify_tier(r));
+    EXPECT_FALSE(http::match_route(r));
+    return r;
+  }
+
   boost::asio::io_context ioc;
   http::RouterContext ctx;
   http::WorkerResources worker;
@@ -165,10 +174,7 @@ TEST_F(Phases, ClassifyTierRejectsAnUnknownTierWhenConfiguredTo) {
 }
 
 TEST_F(Phases, MatchRouteGivesTheClassPoolForATierPoolRoute) {
-  auto& r = request("GET /api/x HTTP/1.1\r\nX-User-Tier: ELITE");
-  ASSERT_FALSE(http::begin(r));
-  ASSERT_FALSE(http::classify_tier(r));
-  ASSERT_FALSE(http::match_route(r));
+  auto& r = routed("GET /api/x HTTP/1.1\r\nX-User-Tier: ELITE");
   EXPECT_EQ(r.decided.route->name, "api");
   EXPECT_EQ(r.decided.pool->pool->name(), "premium");
 }
@@ -195,10 +201,7 @@ TEST_F(Phases, MatchRouteRefusesWhatNoRouteMatches) {
 }
 
 TEST_F(Phases, AdmitHoldsASlotAndSetsTheDeadlineFromTheClassTimeout) {
-  auto& r = request("GET /api/x HTTP/1.1\r\nX-User-Tier: ELITE");
-  ASSERT_FALSE(http::begin(r));
-  ASSERT_FALSE(http::classify_tier(r));
-  ASSERT_FALSE(http::match_route(r));
+  auto& r = routed("GET /api/x HTTP/1.1\r\nX-User-Tier: ELITE");
   ASSERT_FALSE(http::admit(r));
   EXPECT_EQ(ctx.admission.in_flight(), 1);
   EXPECT_EQ(r.decided.deadline, r.started + std::chrono::milliseconds(500));
@@ -209,10 +212,7 @@ TEST_F(Phases, AdmitHoldsASlotAndSetsTheDeadlineFromTheClassTimeout) {
 TEST_F(Phases, AdmitShedsALowerClassFirst) {
   // max_in_flight 2: LITE (50%) is admitted below 1 request in flight, ELITE below 2.
   ASSERT_TRUE(ctx.admission.try_admit(2));
-  auto& r = request("GET /api/x HTTP/1.1");
-  ASSERT_FALSE(http::begin(r));
-  ASSERT_FALSE(http::classify_tier(r));
-  ASSERT_FALSE(http::match_route(r));
+  auto& r = routed("GET /api/x HTTP/1.1");
   const auto err = http::admit(r);
   ASSERT_TRUE(err);
   EXPECT_EQ(err->kind, ErrorKind::overloaded);
