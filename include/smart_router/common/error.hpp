@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace smart_router {
 
@@ -25,11 +26,19 @@ enum class ErrorKind : std::uint8_t {
 // Where the failure came from: decides retries and which side's metrics it lands in.
 enum class ErrorSource : std::uint8_t { downstream, upstream, internal };
 
+// A header an error answer carries besides the table's Retry-After (a rate limiter's
+// RateLimit-Policy, say; its own Retry-After replaces the table's).
+struct ErrorHeader {
+  std::string name;
+  std::string value;
+};
+
 struct ProxyError {
   ErrorKind kind = ErrorKind::bad_request;
-  std::string message;          // human-readable detail for the JSON body
-  unsigned respond_status = 0;  // route_respond only
-  std::string respond_code;     // route_respond only
+  std::string message;               // human-readable detail for the JSON body
+  unsigned respond_status = 0;       // route_respond only
+  std::string respond_code;          // route_respond only
+  std::vector<ErrorHeader> headers;  // empty for most errors (an empty vector allocates nothing)
 };
 
 }  // namespace smart_router

@@ -52,19 +52,24 @@ struct WorkerResources {
   observability::RequestCounterCache request_counters;
   BufferPool buffers;
 
-  // The current snapshot; re-read only when the store's generation moved.
-  const std::shared_ptr<const RouterSnapshot>& snapshot() {
+  // Picks up a newly published snapshot, if the store's generation moved (one relaxed load
+  // when it did not). A new snapshot starts the worker's caches afresh: the request counters
+  // and the idle upstream connections (those to endpoints a reload removed would never be
+  // taken again; a reload is rare enough to drop them all). Call it where a request or a
+  // connection starts, never in the middle of one.
+  const std::shared_ptr<const RouterSnapshot>& refresh_snapshot() {
     const auto gen = ctx.snapshots.generation();
     if (gen != generation_) {
       snapshot_ = ctx.snapshots.load();
       generation_ = gen;
       request_counters.clear();
-      // Idle connections to endpoints a reload removed would never be taken again; a reload
-      // is rare enough to simply start the idle pool afresh.
       connections.clear();
     }
     return snapshot_;
   }
+
+  // The snapshot of the last refresh.
+  const std::shared_ptr<const RouterSnapshot>& snapshot() const { return snapshot_; }
 
  private:
   std::shared_ptr<const RouterSnapshot> snapshot_;

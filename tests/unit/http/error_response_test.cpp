@@ -16,7 +16,6 @@ using smart_router::ErrorKind;
 using smart_router::ProxyError;
 using smart_router::http::error_status;
 using smart_router::http::reason_phrase;
-using smart_router::http::render_error;
 using smart_router::http::status_of;
 
 struct Expected {
@@ -42,6 +41,14 @@ const std::vector<Expected>& contract_table() {
       {ErrorKind::upstream_timeout, 504, "upstream_timeout", false},
   };
   return table;
+}
+
+// The bytes of an error answer, as the client receives them.
+std::string render_error(const ProxyError& err, std::string_view request_id, bool keep_alive) {
+  const smart_router::http::ErrorAnswer answer(err, request_id);
+  std::string out;
+  smart_router::http::render_local_answer(answer.answer(), request_id, keep_alive, out);
+  return out;
 }
 
 ProxyError error_of(ErrorKind kind, std::string message = {}) {
