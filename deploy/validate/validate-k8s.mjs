@@ -54,11 +54,14 @@ function error(o, msg) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The router contract (shared/router-contract.md): metric names, types and labels.
+// The router contract (shared/router-contract.md): metric names, types and labels, then the
+// metrics the router exports beyond it. Copied by hand from
+// include/smart_router/observability/metric_names.hpp and src/observability/metrics.cpp: a
+// metric added there must be added here before a rule may use it.
 const CONTRACT_METRICS = {
   http_requests_total: { type: "counter", labels: ["tier", "user_tier", "route", "status"] },
   http_request_duration_seconds: { type: "summary", labels: ["tier"] },
-  smart_router_request_duration_seconds: { type: "histogram", labels: ["tier"] },
+  smart_router_request_duration_seconds: { type: "histogram", labels: ["tier", "user_tier"] },
   response_time_ms: { type: "gauge", labels: ["tier"] },
   smart_router_upstream_healthy: { type: "gauge", labels: ["pool", "endpoint"] },
   smart_router_upstream_requests_total: { type: "counter", labels: ["pool", "endpoint", "outcome"] },
@@ -68,6 +71,19 @@ const CONTRACT_METRICS = {
   smart_router_config_reloads_total: { type: "counter", labels: ["result"] },
   smart_router_active_connections: { type: "gauge", labels: [] },
   smart_router_in_flight_requests: { type: "gauge", labels: ["tier"] },
+  // The contract's additions for queued admission.
+  smart_router_queue_depth: { type: "gauge", labels: ["pool"] },
+  smart_router_queue_wait_seconds: { type: "histogram", labels: ["pool", "user_tier"] },
+  smart_router_pool_concurrency_limit: { type: "gauge", labels: ["pool"] },
+  // Beyond the contract.
+  smart_router_overload_rejections_total: { type: "counter", labels: ["pool", "user_tier", "reason"] },
+  smart_router_slo_requests_total: { type: "counter", labels: ["tier", "user_tier"] },
+  smart_router_slo_good_requests_total: { type: "counter", labels: ["tier", "user_tier"] },
+  smart_router_upstream_ejected: { type: "gauge", labels: ["pool", "endpoint"] },
+  smart_router_upstream_ejections_total: { type: "counter", labels: ["pool", "endpoint", "reason"] },
+  smart_router_pool_panic: { type: "gauge", labels: ["pool"] },
+  smart_router_build_info: { type: "gauge", labels: ["version"] },
+  smart_router_config_generation: { type: "gauge", labels: [] },
 };
 // Labels Prometheus adds to every scraped series (prometheus-config.yaml relabelling).
 const TARGET_LABELS = ["namespace", "pod", "job", "instance", "app"];
@@ -94,6 +110,22 @@ for (const [name, m] of Object.entries(CONTRACT_METRICS)) {
   }
 }
 
+// Series the rules files record (`record:`), with the labels each carries: those of its
+// expression's `by (...)` clauses and its own `labels`; without a `by`, its labels are not checked.
+const RECORDED = new Map();
+for (const { tier } of RULE_CONFIGMAPS) {
+  const src = path.join(repo, rulesSource(tier));
+  if (!existsSync(src)) continue; // reported in section 8
+  for (const g of parseYaml(readFileSync(src, "utf8"))?.groups ?? []) {
+    for (const r of g.rules ?? []) {
+      if (!r.record) continue;
+      const by = [...String(r.expr ?? "").matchAll(/\bby\s*\(([^)]*)\)/g)].flatMap((m) => m[1].split(",").map((l) => l.trim()));
+      const labels = by.length ? [...new Set([...RECORDED.get(r.record) ?? [], ...by, ...Object.keys(r.labels ?? {})])] : null;
+      RECORDED.set(r.record, labels);
+    }
+  }
+}
+
 // Checks the metric selectors `name{...}` of a PromQL expression against the contract.
 function checkPromqlNames(o, what, expr) {
   const text = expr.replace(/"(?:[^"\\]|\\.)*"/g, (s) => s.replace(/[{}]/g, " ")); // braces in strings
@@ -104,6 +136,14 @@ function checkPromqlNames(o, what, expr) {
     const name = m[1];
     if (["by", "without", "on", "ignoring", "group_left", "group_right"].includes(name)) continue;
     found++;
+    if (RECORDED.has(name) && !SERIES.has(name)) {
+      const labels = RECORDED.get(name);
+      const matchers = expr.slice(m.index).match(/\{([^}]*)\}/)?.[1] ?? "";
+      for (const [, label] of matchers.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)\s*"/g)) {
+        if (labels && !labels.includes(label)) error(o, `${what}: recorded series ${name} has no label "${label}" (its labels: ${labels.join(", ")})`);
+      }
+      continue;
+    }
     const allowed = SERIES.get(name);
     if (!allowed) {
       error(o, `${what}: metric "${name}" is not in the router contract`);

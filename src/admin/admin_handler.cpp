@@ -16,15 +16,21 @@ std::optional<AdminAnswer> answer_admin(std::string_view path, bool draining,
     return AdminAnswer{200, "application/json", R"({"status":"ok"})"};
   }
   if (path == "/ready") {
-    // Ready when every pool a route can reach has a healthy endpoint, and not draining.
+    // Ready unless draining or some pool a route can reach has no endpoint passing the router's
+    // own active checks. Passive ejections and overload never count: they follow the traffic,
+    // and pulling every router out of the load balancer at once because upstreams are busy
+    // would turn a brownout into an outage (README, "/ready").
     bool ready = !draining;
     nlohmann::json pools = nlohmann::json::object();
+    nlohmann::json outliers = nlohmann::json::object();
     for (const auto& p : reachable_pools) {
       pools[p.name] = {{"healthy", p.healthy}, {"total", p.total}};
+      if (p.ejected > 0 || p.panic) outliers[p.name] = {{"ejected", p.ejected}, {"panic", p.panic}};
       if (p.healthy == 0) ready = false;
     }
     nlohmann::json body = {{"status", ready ? "ready" : (draining ? "draining" : "not_ready")},
                            {"pools", pools}};
+    if (!outliers.empty()) body["outliers"] = outliers;
     return AdminAnswer{ready ? 200u : 503u, "application/json", body.dump()};
   }
   if (path == "/metrics") {

@@ -59,8 +59,7 @@ int check_config(const std::string& path) {
   try {
     upstream::EndpointRegistry registry;
     observability::Metrics metrics;
-    ratelimit::RateLimitState rate_limits;
-    http::build_snapshot(std::move(*result.config), registry, metrics, rate_limits, process_env, 1);
+    http::build_snapshot(std::move(*result.config), registry, metrics, process_env, 1);
   } catch (const std::exception& e) {
     std::cerr << path << ": " << e.what() << '\n';
     return 1;
@@ -81,8 +80,8 @@ App::~App() {
 bool App::apply(config::Config cfg, const std::string& why, bool is_reload) {
   std::shared_ptr<const http::RouterSnapshot> snap;
   try {
-    snap = http::build_snapshot(std::move(cfg), endpoints_, ctx_.metrics, ctx_.rate_limits,
-                                process_env, generation_ + 1);
+    snap = http::build_snapshot(std::move(cfg), endpoints_, ctx_.metrics, process_env,
+                                generation_ + 1, &ctx_.pool_admissions, &ctx_.rate_limits);
   } catch (const std::exception& e) {
     spdlog::error("config {} rejected ({}): {}", config_path_, why, e.what());
     return false;

@@ -43,6 +43,22 @@ void validate_health_check(Validation& v, const FieldMarks& m, const HealthCheck
                599);
 }
 
+void validate_concurrency(Validation& v, const FieldMarks& m, const PoolConcurrency& c) {
+  const std::string base = m.path + ".concurrency";
+  v.in_range(m, base + ".limit", c.limit, 0, 1'000'000, "0 turns the pool limit off");
+  if (c.adaptive) {
+    v.positive(m, base + ".min_limit", c.min_limit);
+    if (c.limit == 0)
+      v.error(m, base + ".adaptive", "needs a limit: the adaptive limit moves up to it");
+    else if (c.min_limit > c.limit)
+      v.error(m, base + ".min_limit",
+              "must not exceed limit (" + std::to_string(c.limit) + "), got " +
+                  std::to_string(c.min_limit));
+    v.in_range(m, base + ".tolerance_percent", c.tolerance_percent, 101, 1000);
+  }
+  v.in_range(m, base + ".queue_length", c.queue_length, 0, 1'000'000);
+}
+
 void validate_pool(Validation& v, const FieldMarks& m, const Pool& p) {
   validate_endpoints(v, m, p);
   v.positive(m, m.path + ".dns_refresh_ms", p.dns_refresh_ms);
@@ -52,10 +68,13 @@ void validate_pool(Validation& v, const FieldMarks& m, const Pool& p) {
   v.positive(m, od + ".consecutive_failures", p.outlier_detection.consecutive_failures);
   v.positive(m, od + ".ejection_ms", p.outlier_detection.ejection_ms);
   v.in_range(m, od + ".max_ejection_percent", p.outlier_detection.max_ejection_percent, 0, 100);
+  v.in_range(m, od + ".panic_threshold_percent", p.outlier_detection.panic_threshold_percent, 0,
+             100);
   v.in_range(m, m.path + ".retries.attempts", p.retries.attempts, 0, 10,
              "retries after the first try");
   if (p.tls.enabled && !p.tls.ca_file.empty())
     v.readable_file(m, m.path + ".tls.ca_file", p.tls.ca_file);
+  validate_concurrency(v, m, p.concurrency);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <boost/asio/ip/network_v4.hpp>
 #include <boost/asio/ip/network_v6.hpp>
 #include <cctype>
+#include <set>
 
 #include "text.hpp"
 #include "validation.hpp"
@@ -57,6 +58,8 @@ std::string cidr_problem(const std::string& s) {
   return {};
 }
 
+constexpr std::size_t kMaxDistinctPriorities = 16;
+
 void validate_classes(Validation& v) {
   const auto& classes = v.config.tiers.classes;
   if (classes.empty()) {
@@ -82,6 +85,12 @@ void validate_classes(Validation& v) {
     v.positive(m, m.path + ".timeout_ms", c.timeout_ms);
     v.in_range(m, m.path + ".shed_at_percent", c.shed_at_percent, 1, 100);
   }
+  // Admission keeps one counter per priority value (overload/priority_levels.hpp).
+  std::set<int> priorities;
+  for (const auto& c : classes) priorities.insert(c.priority);
+  if (priorities.size() > kMaxDistinctPriorities)
+    v.error("tiers.classes", "at most " + std::to_string(kMaxDistinctPriorities) +
+                                 " distinct priorities, got " + std::to_string(priorities.size()));
 }
 
 void validate_jwt(Validation& v, const Trust& t) {

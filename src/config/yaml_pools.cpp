@@ -21,10 +21,13 @@ void load_health_check(Reader& r, const Field& f, HealthCheck& out) {
 }
 
 void load_outlier_detection(Reader& r, const Field& f, OutlierDetection& out) {
-  MapReader m(r, f, {"consecutive_failures", "ejection_ms", "max_ejection_percent"});
+  MapReader m(
+      r, f,
+      {"consecutive_failures", "ejection_ms", "max_ejection_percent", "panic_threshold_percent"});
   m.read("consecutive_failures", out.consecutive_failures);
   m.read("ejection_ms", out.ejection_ms);
   m.read("max_ejection_percent", out.max_ejection_percent);
+  m.read("panic_threshold_percent", out.panic_threshold_percent);
 }
 
 // `on: [connect_failure, reset, 503]`: the listed conditions, and only those, are retried.
@@ -69,10 +72,20 @@ void load_tls(Reader& r, const Field& f, UpstreamTls& out) {
   m.read("sni", out.sni);
 }
 
+void load_concurrency(Reader& r, const Field& f, PoolConcurrency& out) {
+  MapReader m(r, f, {"limit", "adaptive", "min_limit", "tolerance_percent", "queue_length"});
+  m.read("limit", out.limit);
+  m.read("adaptive", out.adaptive);
+  m.read("min_limit", out.min_limit);
+  m.read("tolerance_percent", out.tolerance_percent);
+  m.read("queue_length", out.queue_length);
+}
+
 void load_pool(Reader& r, const Field& f, Pool& out) {
   MapReader m(r, f,
               {"endpoints", "dns_refresh_ms", "load_balancing", "connect_timeout_ms",
-               "max_idle_per_endpoint", "health_check", "outlier_detection", "retries", "tls"});
+               "max_idle_per_endpoint", "health_check", "outlier_detection", "retries", "tls",
+               "concurrency"});
   m.read("endpoints", out.endpoints);
   m.read("dns_refresh_ms", out.dns_refresh_ms);
   m.read_enum("load_balancing", out.load_balancing, parse_load_balancing, load_balancing_names());
@@ -82,6 +95,7 @@ void load_pool(Reader& r, const Field& f, Pool& out) {
   if (auto od = m.get("outlier_detection")) load_outlier_detection(r, *od, out.outlier_detection);
   if (auto retries = m.get("retries")) load_retries(r, *retries, out.retries);
   if (auto tls = m.get("tls")) load_tls(r, *tls, out.tls);
+  if (auto c = m.get("concurrency")) load_concurrency(r, *c, out.concurrency);
 }
 
 }  // namespace

@@ -8,7 +8,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "smart_router/health/ejection_watch.hpp"
 #include "smart_router/health/health_state.hpp"
+#include "smart_router/health/http_probe.hpp"
 #include "smart_router/upstream/load_balancer.hpp"
 
 namespace smart_router::health {
@@ -70,6 +72,8 @@ void ActiveChecker::stop() {
 void ActiveChecker::watch(const std::vector<std::shared_ptr<upstream::UpstreamPool>>& pools) {
   stop();
   running_ = std::make_shared<bool>(true);
+  constexpr std::uint32_t kEjectionWatchMs = 250;
+  net::co_spawn(ioc_, watch_ejections(pools, running_, kEjectionWatchMs), net::detached);
   for (const auto& pool : pools) {
     for (const auto& ep : pool->endpoints()) {
       auto& healthy = metrics_.upstream_healthy(pool->name(), ep->address());

@@ -1,3 +1,5 @@
+#include "smart_router/health/http_probe.hpp"
+
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -8,9 +10,6 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
-
-#include "smart_router/health/active_checker.hpp"
-#include "smart_router/upstream/connection_pool.hpp"
 
 namespace smart_router::health {
 namespace net = boost::asio;

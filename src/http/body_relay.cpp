@@ -73,14 +73,17 @@ boost::system::error_code fill_window_now(Stream& src, boost::beast::flat_buffer
 // Every wait (a read or write that cannot complete at once, or a turn given to the other
 // connections) is bounded by `idle`: the watch is armed just before it, not on every piece.
 template <bool isRequest>
-net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& src_buffer,
-                                       bhttp::basic_parser<isRequest>& parser,
-                                       bhttp::buffer_body::value_type& body, Stream& dst,
-                                       BodyFraming framing, std::string_view head, char* buffer,
-                                       std::size_t buffer_size, DeadlineWatch& watch,
-                                       std::chrono::milliseconds idle) {
+net::awaitable<RelayResult> relay_body(BodySource<isRequest> from, BodySink to, RelayBuffer via) {
+  Stream& src = from.stream;
+  auto& src_buffer = from.buffer;
+  auto& parser = from.parser;
+  auto& body = from.window;
+  char* const buffer = via.data;
+  const std::size_t buffer_size = via.size;
+  auto& watch = via.watch;
+  const auto idle = via.idle;
   RelayResult result;
-  std::string_view pending_head = head;
+  std::string_view pending_head = to.head;
   // The source buffer sizes each read from the socket: one that only ever held heads (512
   // bytes to start with) would move a body in 512-byte reads and writes. Grown unless the
   // whole body arrived with its head (an idle upstream connection gives the memory back:
@@ -132,13 +135,13 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
       }
     }
     const bool last = parser.is_done();
-    const Piece piece(pending_head, buffer, got, framing, last);
+    const Piece piece(pending_head, buffer, got, to.framing, last);
     pending_head = {};
     if (!piece.empty()) {
       WriteResult w;
-      if (!write_now(dst, piece.buffers(), w)) {
+      if (!write_now(to.stream, piece.buffers(), w)) {
         watch.arm_after(idle, DeadlineWatch::Action::close_both);
-        w = co_await write_rest(dst, piece.buffers(), w);
+        w = co_await write_rest(to.stream, piece.buffers(), w);
         drained = false;
       }
       result.bytes_written += w.bytes;
@@ -151,28 +154,17 @@ net::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& s
   }
 }
 
-template net::awaitable<RelayResult> relay_body<true>(Stream&, boost::beast::flat_buffer&,
-                                                      bhttp::basic_parser<true>&,
-                                                      bhttp::buffer_body::value_type&, Stream&,
-                                                      BodyFraming, std::string_view, char*,
-                                                      std::size_t, DeadlineWatch&,
-                                                      std::chrono::milliseconds);
-template net::awaitable<RelayResult> relay_body<false>(Stream&, boost::beast::flat_buffer&,
-                                                       bhttp::basic_parser<false>&,
-                                                       bhttp::buffer_body::value_type&, Stream&,
-                                                       BodyFraming, std::string_view, char*,
-                                                       std::size_t, DeadlineWatch&,
-                                                       std::chrono::milliseconds);
+template net::awaitable<RelayResult> relay_body<true>(BodySource<true>, BodySink, RelayBuffer);
+template net::awaitable<RelayResult> relay_body<false>(BodySource<false>, BodySink, RelayBuffer);
 
-net::awaitable<void> pump_bytes(Stream& from, Stream& to, char* buffer, std::size_t buffer_size,
-                                DeadlineWatch& watch, std::chrono::milliseconds idle) {
+net::awaitable<void> pump_bytes(Stream& from, Stream& to, RelayBuffer via) {
   for (;;) {
-    watch.arm_after(idle, DeadlineWatch::Action::close_both);
-    auto [ec, n] = co_await from.async_read_some(net::buffer(buffer, buffer_size),
+    via.watch.arm_after(via.idle, DeadlineWatch::Action::close_both);
+    auto [ec, n] = co_await from.async_read_some(net::buffer(via.data, via.size),
                                                  net::as_tuple(net::use_awaitable));
     if (ec) break;
     auto [wec, w] =
-        co_await net::async_write(to, net::buffer(buffer, n), net::as_tuple(net::use_awaitable));
+        co_await net::async_write(to, net::buffer(via.data, n), net::as_tuple(net::use_awaitable));
     (void)w;
     if (wec) break;
   }

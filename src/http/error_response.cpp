@@ -3,6 +3,8 @@
 #include <boost/beast/http/status.hpp>
 #include <nlohmann/json.hpp>
 
+#include "smart_router/http/header_rules.hpp"
+
 namespace smart_router::http {
 
 ErrorStatus error_status(ErrorKind kind) {
@@ -48,9 +50,14 @@ std::string_view reason_phrase(unsigned status) {
   return {reason.data(), reason.size()};
 }
 
-std::string render_error(const ProxyError& err, std::string_view request_id, bool keep_alive) {
+std::string_view recorded_code(const ProxyError& err) {
+  return err.kind == ErrorKind::route_respond ? std::string_view("route_respond")
+                                              : error_status(err.kind).code;
+}
+
+ErrorAnswer::ErrorAnswer(const ProxyError& err, std::string_view request_id)
+    : status_(status_of(err)) {
   const ErrorStatus info = error_status(err.kind);
-  const unsigned status = status_of(err);
   std::string code(err.kind == ErrorKind::route_respond && !err.respond_code.empty()
                        ? std::string_view(err.respond_code)
                        : info.code);
@@ -59,29 +66,27 @@ std::string render_error(const ProxyError& err, std::string_view request_id, boo
       {"message", err.message.empty() ? std::string(info.default_message) : err.message},
       {"request_id", request_id},
   };
-  const std::string text = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-
-  std::string out;
-  out.reserve(256 + text.size() + err.headers.size());
-  out += "HTTP/1.1 ";
-  out += std::to_string(status);
-  out += ' ';
-  out += reason_phrase(status);
-  out += "\r\nContent-Type: application/json\r\nContent-Length: ";
-  out += std::to_string(text.size() + 1);
-  out += "\r\nX-Request-Id: ";
-  out += request_id;
-  const unsigned retry_after = err.retry_after_s != 0 ? err.retry_after_s : info.retry_after_s;
-  if (retry_after != 0) {
-    out += "\r\nRetry-After: ";
-    out += std::to_string(retry_after);
+  body_ = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  body_ += '\n';
+  bool own_retry_after = false;
+  for (const auto& h : err.headers) {
+    if (header_count_ == kMaxHeaders) break;
+    headers_[header_count_++] = {h.name, h.value};
+    own_retry_after = own_retry_after || iequals(h.name, "retry-after");
   }
-  out += "\r\n";
-  out += err.headers;
-  out += keep_alive ? "\r\n" : "Connection: close\r\n\r\n";
-  out += text;
-  out += '\n';
-  return out;
+  if (info.retry_after_s != 0 && !own_retry_after && header_count_ < kMaxHeaders) {
+    retry_after_ = std::to_string(info.retry_after_s);
+    headers_[header_count_++] = {"Retry-After", retry_after_};
+  }
+}
+
+LocalAnswer ErrorAnswer::answer() const {
+  LocalAnswer a;
+  a.status = status_;
+  a.content_type = "application/json";
+  a.body = body_;
+  a.headers = {headers_.data(), header_count_};
+  return a;
 }
 
 }  // namespace smart_router::http

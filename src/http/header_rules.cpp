@@ -145,20 +145,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return iequals_ascii(a, b);
 }
 
-bool is_hop_by_hop(std::string_view name) {
-  static constexpr std::array<std::string_view, 9> kHopByHop = {
-      "connection",        "keep-alive",        "proxy-connection", "te",
-      "trailer",           "transfer-encoding", "upgrade",          "proxy-authorization",
-      "proxy-authenticate"};
-  for (auto h : kHopByHop)
-    if (iequals(name, h)) return true;
-  return false;
-}
-
-bool ConnectionInfo::names(const bhttp::fields& fields, std::string_view field) const {
-  return connection_names(fields, field);
-}
-
 ConnectionInfo parse_connection(const bhttp::fields& fields) {
   ConnectionInfo info;
   for_each_connection_token(fields, [&](std::string_view token) {
@@ -264,17 +250,6 @@ void render_client_response(unsigned status, std::string_view reason, const Flat
     if (!info.keep_alive) out += "Connection: close\r\n";
   }
   out += "\r\n";
-}
-
-bool is_acceptable_request_id(std::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
-  for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '-' || c == '_' || c == '.' || c == ':' || c == '/' || c == '+' ||
-                    c == '=';
-    if (!ok) return false;
-  }
-  return true;
 }
 
 }  // namespace smart_router::http

@@ -1,5 +1,8 @@
 #include "smart_router/http/path_normalizer.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace smart_router::http {
 namespace {
 
@@ -40,31 +43,18 @@ void pop_segment(std::string& out) {
   out.resize(slash == std::string::npos ? 1 : slash + 1);
 }
 
-}  // namespace
+// RFC 3986 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+bool is_scheme(std::string_view s) {
+  if (s.empty() || !std::isalpha(static_cast<unsigned char>(s.front()))) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+  });
+}
 
-std::string normalize_target(std::string_view target, std::string& storage, TargetView& out) {
-  // absolute-form (RFC 9112 3.2.2): keep only the path and query.
-  if (!target.empty() && target.front() != '/') {
-    const auto scheme_end = target.find("://");
-    if (scheme_end == std::string_view::npos) return "request target must start with /";
-    const auto path_start = target.find_first_of("/?", scheme_end + 3);
-    target =
-        path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
-    if (target.front() == '?') return "request target has no path";
-  }
-  if (target.empty()) return "empty request target";
-  if (target.find('#') != std::string_view::npos) return "request target has a fragment";
-  const auto qpos = target.find('?');
-  const std::string_view path = target.substr(0, qpos);
-  const std::string_view query = qpos == std::string_view::npos ? "" : target.substr(qpos);
-
-  if (already_normal(path)) {
-    out = {path, target};
-    return {};
-  }
-
-  // 1. Decode escapes of unreserved characters; refuse encoded separators and NUL.
-  std::string decoded;
+// Step 1: decodes escapes of unreserved characters (RFC 3986 6.2.2.2) and writes the others in
+// upper case (6.2.2.1); refuses encoded separators and NUL, and backslashes. Returns why the
+// path is refused, or empty.
+std::string decode_path(std::string_view path, std::string& decoded) {
   decoded.reserve(path.size());
   for (std::size_t i = 0; i < path.size(); ++i) {
     const char c = path[i];
@@ -90,31 +80,66 @@ std::string normalize_target(std::string_view target, std::string& storage, Targ
     }
     i += 2;
   }
+  return {};
+}
 
-  // 2. Merge slashes and remove dot segments (RFC 3986 5.2.4).
-  storage.clear();
-  storage.reserve(decoded.size() + query.size());
-  storage += '/';
+// Step 2: merges slashes (as nginx's merge_slashes) and removes dot segments (RFC 3986 5.2.4)
+// from a decoded path, appending the result to `out` (empty).
+void remove_dot_segments(std::string_view decoded, std::string& out) {
+  out += '/';
   std::size_t i = 0;
   while (i < decoded.size()) {
     while (i < decoded.size() && decoded[i] == '/') ++i;
     const auto end = decoded.find('/', i);
-    const std::string_view segment =
-        std::string_view(decoded).substr(i, end == std::string::npos ? std::string::npos : end - i);
-    const bool last = end == std::string::npos;
+    const bool last = end == std::string_view::npos;
+    const std::string_view segment = decoded.substr(i, last ? std::string_view::npos : end - i);
     i = last ? decoded.size() : end;
-    if (segment.empty()) continue;
-    if (segment == ".") {
-      continue;
-    } else if (segment == "..") {
-      pop_segment(storage);
+    if (segment.empty() || segment == ".") continue;
+    if (segment == "..") {
+      pop_segment(out);
     } else {
-      storage += segment;
-      if (!last) storage += '/';
+      out += segment;
+      if (!last) out += '/';
     }
   }
   // Keep a trailing slash the client sent ("/a/b/" stays a directory).
-  if (!decoded.empty() && decoded.back() == '/' && storage.back() != '/') storage += '/';
+  if (!decoded.empty() && decoded.back() == '/' && out.back() != '/') out += '/';
+}
+
+}  // namespace
+
+std::string normalize_target(std::string_view target, std::string& storage, TargetView& out) {
+  if (target.empty()) return "empty request target";
+  if (target.find('#') != std::string_view::npos) return "request target has a fragment";
+  // absolute-form (RFC 9112 3.2.2): keep only the path and query.
+  if (target.front() != '/') {
+    const auto scheme_end = target.find("://");
+    if (scheme_end == std::string_view::npos || !is_scheme(target.substr(0, scheme_end)))
+      return "request target must start with /";
+    const auto path_start = target.find_first_of("/?", scheme_end + 3);
+    if (path_start == std::string_view::npos || target[path_start] == '?') {
+      // An empty path is "/" (RFC 9110 4.2.3): "http://host?q" asks for "/?q".
+      storage.clear();  // (not assign("/"): g++ 12 -Wrestrict false positive)
+      storage += '/';
+      if (path_start != std::string_view::npos) storage += target.substr(path_start);
+      out = {std::string_view(storage).substr(0, 1), storage};
+      return {};
+    }
+    target = target.substr(path_start);
+  }
+  const auto qpos = target.find('?');
+  const std::string_view path = target.substr(0, qpos);
+  const std::string_view query = qpos == std::string_view::npos ? "" : target.substr(qpos);
+
+  if (already_normal(path)) {
+    out = {path, target};
+    return {};
+  }
+  std::string decoded;
+  if (auto refused = decode_path(path, decoded); !refused.empty()) return refused;
+  storage.clear();
+  storage.reserve(decoded.size() + query.size());
+  remove_dot_segments(decoded, storage);
   const auto path_len = storage.size();
   storage += query;
   out = {std::string_view(storage).substr(0, path_len), storage};

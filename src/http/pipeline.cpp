@@ -1,203 +1,23 @@
 // The request pipeline, as named phases:
-//   begin -> admin -> classify_tier -> match_route -> admit -> forward -> finish
-// Each phase decides; only forward (forwarder.cpp) and the error writer do I/O.
-#include <boost/asio/use_awaitable.hpp>
+//   begin -> admin -> classify_tier -> match_route -> admit -> forward -> relay | answer
+// then finish. Plain calls where a phase does no I/O: each coroutine frame on the hot path
+// costs a few hundred instructions a request. The deciding phases (phases.cpp) do no I/O; forward
+// (forwarder.cpp) returns an outcome; only this file answers, through the request's Downstream, and
+// every request is recorded by the one call to observe_finish below.
+#include <boost/beast/http/verb.hpp>
 
-#include "smart_router/admin/admin_handler.hpp"
-#include "smart_router/common/stream_io.hpp"
 #include "smart_router/http/error_response.hpp"
-#include "smart_router/http/exchange.hpp"
-#include "smart_router/http/header_rules.hpp"
-#include "smart_router/http/path_normalizer.hpp"
+#include "smart_router/http/forwarder.hpp"
+#include "smart_router/http/phases.hpp"
+#include "smart_router/http/request.hpp"
 #include "smart_router/http/request_id.hpp"
+#include "smart_router/http/request_observers.hpp"
 
 namespace smart_router::http {
 namespace net = boost::asio;
 namespace bhttp = boost::beast::http;
 
 namespace {
-
-std::string_view sv(boost::beast::string_view s) {
-  return {s.data(), s.size()};
-}
-
-std::optional<std::string_view> find_header(const bhttp::fields& f, std::string_view name) {
-  auto it = f.find(boost::beast::string_view(name.data(), name.size()));
-  if (it == f.end()) return std::nullopt;
-  return sv(it->value());
-}
-
-std::optional<std::string_view> header_lookup(const void* ctx, std::string_view name) {
-  return find_header(*static_cast<const bhttp::fields*>(ctx), name);
-}
-
-// --- begin: request id, connection semantics, normalised target --------------------------
-std::optional<ProxyError> begin(Exchange& ex) {
-  const auto& req = ex.request.get();
-  auto id = find_header(req, "x-request-id");
-  if (id && is_acceptable_request_id(*id))
-    ex.request_id.assign(*id);
-  else
-    generate_request_id(ex.request_id);
-  ex.client_http10 = req.version() < 11;
-  ex.client_keep_alive = req.keep_alive() && !ex.worker.ctx.draining.load();
-  auto expect = find_header(req, "expect");
-  ex.expects_continue = expect && iequals(*expect, "100-continue");
-  TargetView view;
-  auto refused = normalize_target(sv(req.target()), ex.normalized, view);
-  if (!refused.empty()) return ProxyError{ErrorKind::bad_request, std::move(refused), 0, {}};
-  ex.path = view.path;
-  ex.target = view.target;
-  return std::nullopt;
-}
-
-// --- admin: /health /ready /metrics answered by the router itself -------------------------
-// An ejection ends by time, not by an event, so smart_router_upstream_ejected is read off the
-// endpoints when scraped (the one place that sets it).
-void refresh_ejected_gauges(const Exchange& ex, std::int64_t now_ms) {
-  for (const auto* p : ex.snap.reachable_pools())
-    for (const auto& ep : p->pool->endpoints())
-      ex.worker.ctx.metrics.upstream_ejected(p->pool->name(), ep->address())
-          .Set(ep->ejected(now_ms) ? 1 : 0);
-}
-
-std::optional<admin::AdminAnswer> admin(Exchange& ex) {
-  const auto path = ex.path;
-  const bool on_this_listener = ex.admin_only || ex.snap.config->admin.listen.empty();
-  if (!on_this_listener || !admin::is_admin_path(path)) return std::nullopt;
-  const auto method = ex.request.get().method();
-  if (method != bhttp::verb::get && method != bhttp::verb::head) return std::nullopt;
-  const auto now = upstream::steady_now_ms();
-  if (path == "/metrics") refresh_ejected_gauges(ex, now);
-  std::vector<admin::PoolStatus> pools;
-  for (const auto* p : ex.snap.reachable_pools())
-    pools.push_back({p->pool->name(), p->pool->healthy_count(now), p->pool->endpoints().size()});
-  return admin::answer_admin(path, ex.worker.ctx.draining.load(), pools, ex.worker.ctx.metrics);
-}
-
-// --- classify_tier: header / trusted peer / JWT -> class ----------------------------------
-std::optional<ProxyError> classify_tier(Exchange& ex) {
-  const auto& req = ex.request.get();
-  const auto& tiers = ex.snap.config->tiers;
-  tier::TierInputs in;
-  in.tier_header = find_header(req, tiers.header);
-  if (tiers.trust.mode == config::TrustMode::jwt)
-    in.jwt_header = find_header(req, tiers.trust.jwt.header);
-  in.peer = ex.peer;
-  auto d = ex.snap.classifier->classify(in);
-  if (d.outcome == tier::TierOutcome::unknown_tier)
-    return ProxyError{ErrorKind::unknown_tier, "unknown tier in " + tiers.header, 0, {}};
-  if (d.outcome == tier::TierOutcome::unauthorized)
-    return ProxyError{ErrorKind::unauthorized, "the tier claim could not be verified", 0, {}};
-  ex.cls = &ex.snap.classes[d.class_index];
-  ex.jwt_subject = std::move(d.jwt_subject);
-  return std::nullopt;
-}
-
-// --- match_route: first route whose match holds -> pool or a fixed answer -----------------
-std::optional<ProxyError> match_route(Exchange& ex) {
-  const auto& req = ex.request.get();
-  routing::RequestView view;
-  view.method = sv(req.method_string());
-  view.path = ex.path;
-  view.tier = ex.cls->cls->name;
-  view.header = &header_lookup;
-  view.header_ctx = static_cast<const bhttp::fields*>(&req);
-  const auto decision = ex.snap.routes->match(view);
-  if (!decision) return ProxyError{ErrorKind::no_route, {}, 0, {}};
-  ex.route = decision->route;
-  switch (ex.route->action) {
-    case config::RouteActionKind::respond:
-      return ProxyError{ErrorKind::route_respond, "refused by route " + ex.route->name,
-                        ex.route->respond.status, ex.route->respond.error};
-    case config::RouteActionKind::pool:
-      ex.pool = ex.snap.route_pools[decision->route_index];
-      break;
-    case config::RouteActionKind::tier_pool:
-      ex.pool = ex.cls->pool;
-      break;
-  }
-  return std::nullopt;
-}
-
-// --- admit: rate limits, then priority shedding against the router-wide in-flight count ---
-std::optional<ProxyError> rate_limit(const Exchange& ex) {
-  const auto& limits = ex.cls->rate_limits;
-  if (!limits.active()) return std::nullopt;
-  const ratelimit::RequestFacts facts{ex.jwt_subject, ex.peer, &header_lookup,
-                                      static_cast<const bhttp::fields*>(&ex.request.get())};
-  auto refused = limits.check(facts, ex.started.time_since_epoch());
-  if (!refused) return std::nullopt;
-  ProxyError err{ErrorKind::rate_limited, std::move(refused->message), 0, {}};
-  err.retry_after_s = refused->decision.retry_after_s;
-  err.headers = std::move(refused->headers);  // RateLimit-Policy, RateLimit
-  return err;
-}
-
-std::optional<ProxyError> admit(Exchange& ex, overload::AdmissionGuard& guard) {
-  if (auto limited = rate_limit(ex)) return limited;
-  if (!ex.worker.ctx.admission.try_admit(ex.cls->shed_limit)) {
-    ex.cls->shed->Increment();
-    return ProxyError{ErrorKind::overloaded, {}, 0, {}};
-  }
-  guard = overload::AdmissionGuard(ex.worker.ctx.admission);
-  return std::nullopt;
-}
-
-// --- finish: metrics and the access log ---------------------------------------------------
-void finish(Exchange& ex) {
-  static const std::string kNone = "none";
-  auto& ctx = ex.worker.ctx;
-  const auto finished = Clock::now();
-  const auto elapsed = finished - ex.started;
-  const double seconds = std::chrono::duration<double>(elapsed).count();
-  const ClassRuntime* cls =
-      ex.cls != nullptr ? ex.cls : &ex.snap.classes[ex.snap.classifier->default_class()];
-  const std::string& tier = cls->cls->pool;
-  const std::string& route = ex.route != nullptr ? ex.route->name : kNone;
-  ex.worker.request_counters.get(ctx.metrics, tier, cls->cls->name, route, ex.status).Increment();
-  auto& tm = *cls->pool->tier_metrics;
-  const auto now_s =
-      std::chrono::duration_cast<std::chrono::seconds>(finished.time_since_epoch()).count();
-  tm.duration_summary.observe(seconds, now_s);
-  tm.duration_histogram->Observe(seconds);
-  tm.rolling_ms.add(now_s, static_cast<std::uint64_t>(seconds * 1e6));  // microseconds
-  if (seconds * 1000.0 > cls->cls->latency_budget_ms) cls->budget_exceeded->Increment();
-
-  auto log = ctx.access_log.load();
-  if (log && log->enabled()) {
-    const auto& req = ex.request.get();
-    observability::AccessRecord r;
-    r.request_id = ex.request_id;
-    r.client_ip = ex.client_ip;
-    r.method = sv(req.method_string());
-    r.target = ex.target.empty() ? sv(req.target()) : ex.target;
-    r.status = ex.status;
-    r.duration_ms = seconds * 1000.0;
-    r.tier = tier;
-    r.user_tier = cls->cls->name;
-    r.route = route;
-    r.upstream = ex.last_endpoint != nullptr ? std::string_view(ex.last_endpoint->address()) : "";
-    r.attempts = ex.attempts;
-    r.bytes_sent = ex.bytes_sent;
-    r.error = ex.error_code;
-    log->write(r);
-  }
-}
-
-net::awaitable<void> write_admin(Exchange& ex, const admin::AdminAnswer& a) {
-  const bool head_only = ex.request.get().method() == bhttp::verb::head;
-  std::string out = "HTTP/1.1 " + std::to_string(a.status) + " " +
-                    std::string(reason_phrase(a.status)) + "\r\nContent-Type: " + a.content_type +
-                    "\r\nContent-Length: " + std::to_string(a.body.size()) +
-                    "\r\nCache-Control: no-store\r\nX-Request-Id: " + ex.request_id +
-                    (ex.client_keep_alive ? "\r\n\r\n" : "\r\nConnection: close\r\n\r\n");
-  if (!head_only) out += a.body;
-  ex.watch.arm_after(std::chrono::milliseconds(ex.snap.config->server.limits.idle_timeout_ms),
-                     DeadlineWatch::Action::cancel_client);
-  const auto w = co_await write_all(ex.client, net::buffer(out));
-  if (w.ec) ex.client_keep_alive = false;
-}
 
 // RAII: smart_router_in_flight_requests{tier} up for the life of the forward.
 class InFlightGauge {
@@ -211,66 +31,92 @@ class InFlightGauge {
   prometheus::Gauge& g_;
 };
 
+// The router's own error, as the answer.
+net::awaitable<void> answer_error(Request& req, const ProxyError& err) {
+  req.outcome.status = status_of(err);
+  req.outcome.error_code = recorded_code(err);
+  const ErrorAnswer answer(err, req.request_id);
+  const LocalAnswer local = answer.answer();
+  co_await req.down.answer(local, req.request_id);
+}
+
+net::awaitable<void> answer_admin(Request& req, const admin::AdminAnswer& a) {
+  static constexpr HeaderLine kNoStore[] = {{"Cache-Control", "no-store"}};
+  req.outcome.admin = true;
+  req.outcome.status = a.status;
+  LocalAnswer local;
+  local.status = a.status;
+  local.content_type = a.content_type;
+  local.body = a.body;
+  local.headers = kNoStore;
+  local.head_only = req.down.request().get().method() == bhttp::verb::head;
+  co_await req.down.answer(local, req.request_id);
+}
+
+// After begin and admin: the admin listener's 404, classify_tier, match_route.
+std::optional<ProxyError> decide_route(Request& req) {
+  static const ProxyError kAdminOnly{
+      ErrorKind::no_route, "the admin listener serves /health /ready /metrics", 0, {}, {}};
+  if (req.down.connection().admin_only) return kAdminOnly;
+  if (auto refused = classify_tier(req)) return refused;
+  return match_route(req);
+}
+
+// --- finish: the one place a finished request is recorded ----------------------------------
+void finish(Request& req) {
+  req.pool_slot.reset();
+  req.admission.reset();
+  observe_finish(req);
+}
+
 }  // namespace
 
-net::awaitable<void> send_error(Exchange& ex, const ProxyError& err) {
-  ex.status = status_of(err);
-  ex.error_code = err.kind == ErrorKind::route_respond ? std::string_view("route_respond")
-                                                       : error_status(err.kind).code;
-  if (ex.response_started) {
-    ex.client_keep_alive = false;  // mid-response failure: the only signal left is closing
-    co_return;
-  }
-  // An unread request body would be taken for the next request: close instead.
-  if (!ex.request.is_done()) ex.client_keep_alive = false;
-  const std::string out = render_error(err, ex.request_id, ex.client_keep_alive);
-  ex.response_started = true;
-  ex.watch.arm_after(std::chrono::milliseconds(ex.snap.config->server.limits.idle_timeout_ms),
-                     DeadlineWatch::Action::cancel_client);
-  const auto w = co_await write_all(ex.client, net::buffer(out));
-  ex.bytes_sent += w.bytes;
-  if (w.ec) ex.client_keep_alive = false;
-}
-
-net::awaitable<void> reject_request(Exchange& ex, ErrorKind kind, std::string message) {
-  generate_request_id(ex.request_id);
-  ex.client_keep_alive = false;
-  // Named, not a temporary inside co_await: g++ 12 destroys such temporaries twice.
-  const ProxyError err{kind, std::move(message), 0, {}};
-  co_await send_error(ex, err);
-  finish(ex);
-}
-
-net::awaitable<bool> run_exchange(Exchange& ex) {
-  if (auto refused = begin(ex)) {
-    co_await send_error(ex, *refused);
-    finish(ex);
-    co_return ex.client_keep_alive;
-  }
-  if (auto answer = admin(ex)) {
-    co_await write_admin(ex, *answer);
-    co_return ex.client_keep_alive;
-  }
-  if (ex.admin_only) {
-    const ProxyError err{
-        ErrorKind::no_route, "the admin listener serves /health /ready /metrics", 0, {}};
-    co_await send_error(ex, err);
-    co_return ex.client_keep_alive;
-  }
-  overload::AdmissionGuard admission;
-  std::optional<ProxyError> err = classify_tier(ex);
-  if (!err) err = match_route(ex);
-  if (!err) err = admit(ex, admission);
-  if (err) {
-    co_await send_error(ex, *err);
+net::awaitable<void> run_request(Request& req) {
+  observe_begin(req);
+  // Each phase's answer lives in its if: nothing is moved on the way.
+  if (auto refused = begin(req)) {
+    co_await answer_error(req, *refused);
+  } else if (auto answer = admin(req)) {
+    co_await answer_admin(req, *answer);
+  } else if (auto unrouted = decide_route(req)) {
+    co_await answer_error(req, *unrouted);
+  } else if (auto verdict = admit(req); verdict.refused) {
+    co_await answer_error(req, *verdict.refused);
   } else {
-    InFlightGauge in_flight(*ex.cls->pool->tier_metrics->in_flight);
-    ex.deadline = ex.started + std::chrono::milliseconds(ex.cls->cls->timeout_ms);
-    co_await forward(ex);
+    // Its share of the pool full: the request waits in the pool's queue, or is refused.
+    std::optional<ProxyError> unqueued;
+    if (verdict.must_wait) unqueued = co_await wait_for_pool(req);
+    if (unqueued) {
+      co_await answer_error(req, *unqueued);
+    } else {
+      // forward, then relay the answer or answer the failure (inline: a coroutine frame less)
+      const InFlightGauge in_flight(*req.decided.pool->tier_metrics->in_flight);
+      UpstreamAnswer upstream;
+      const auto result = co_await forward(req, upstream);
+      if (result.end == ForwardEnd::answered) {
+        req.outcome.status = upstream.head->status();
+        const bool draining = req.worker.ctx.draining.load(std::memory_order_relaxed);
+        const bool reusable =
+            co_await req.down.relay_answer(*upstream.conn, *upstream.head, req.request_id, draining,
+                                           req.relay_buffer(), req.worker.buffers);
+        release_upstream(req, upstream, reusable);
+      } else if (result.end == ForwardEnd::failed) {
+        co_await answer_error(req, *result.error);
+      } else {
+        req.outcome.status = 499;  // as nginx logs it: the client closed the request
+        req.down.close_after();
+      }
+    }
   }
-  admission.reset();
-  finish(ex);
-  co_return ex.client_keep_alive;
+  finish(req);
+}
+
+net::awaitable<void> reject_request(Request& req, const ProxyError& err) {
+  generate_request_id(req.request_id);
+  req.down.close_after();
+  observe_begin(req);
+  co_await answer_error(req, err);
+  finish(req);
 }
 
 }  // namespace smart_router::http

@@ -40,4 +40,15 @@ void generate_request_id(std::string& out) {
   out.assign(text, sizeof text);
 }
 
+bool is_acceptable_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.' || c == ':' || c == '/' || c == '+' ||
+                    c == '=';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 }  // namespace smart_router::http

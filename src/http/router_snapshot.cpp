@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "smart_router/overload/admission.hpp"
-
 namespace smart_router::http {
 
 const std::string& outcome_name(AttemptOutcome o) {
@@ -40,73 +38,121 @@ std::vector<const PoolRuntime*> RouterSnapshot::reachable_pools() const {
   return out;
 }
 
-std::shared_ptr<const RouterSnapshot> build_snapshot(config::Config cfg,
-                                                     upstream::EndpointRegistry& endpoints,
-                                                     observability::Metrics& metrics,
-                                                     ratelimit::RateLimitState& rate_limits,
-                                                     const config::EnvLookup& env,
-                                                     std::uint64_t generation) {
+namespace {
+
+overload::PoolAdmissionSettings admission_settings(const config::PoolConcurrency& c) {
+  overload::PoolAdmissionSettings s;
+  s.limit = c.limit;
+  s.adaptive = c.adaptive;
+  s.adaptive_settings.min_limit = c.min_limit;
+  s.adaptive_settings.tolerance = c.tolerance_percent / 100.0;
+  s.queue_length = c.queue_length;
+  return s;
+}
+
+// server.tls: the certificate chain and key, loaded now so a bad file fails the reload.
+std::shared_ptr<boost::asio::ssl::context> server_tls_context(const config::ServerTls& cfg) {
+  namespace ssl = boost::asio::ssl;
+  auto tls = std::make_shared<ssl::context>(ssl::context::tls_server);
+  tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                   ssl::context::single_dh_use);
+  boost::system::error_code ec;
+  tls->use_certificate_chain_file(cfg.cert_file, ec);
+  if (ec)
+    throw std::invalid_argument("server.tls.cert_file " + cfg.cert_file + ": " + ec.message());
+  tls->use_private_key_file(cfg.key_file, ssl::context::pem, ec);
+  if (ec) throw std::invalid_argument("server.tls.key_file " + cfg.key_file + ": " + ec.message());
+  return tls;
+}
+
+// A pool with its endpoints (shared across snapshots through the registry) and the handles of
+// its metrics.
+PoolRuntime compile_pool(const config::Pool& p, upstream::EndpointRegistry& endpoints,
+                         observability::Metrics& metrics,
+                         overload::PoolAdmissionRegistry* admissions) {
+  std::vector<std::shared_ptr<upstream::Endpoint>> eps;
+  for (const auto& address : p.endpoints) eps.push_back(endpoints.get(p.name, address));
+  PoolRuntime rt;
+  rt.pool = std::make_shared<upstream::UpstreamPool>(p, std::move(eps));
+  rt.tier_metrics = &metrics.tier(p.name);
+  rt.retries = &metrics.retries(p.name);
+  rt.admission = admissions != nullptr ? admissions->get(p.name)
+                                       : std::make_shared<overload::PoolAdmission>(p.name);
+  for (const auto& ep : rt.pool->endpoints()) {
+    auto& row = rt.outcomes.emplace_back();
+    for (std::size_t o = 0; o < row.size(); ++o)
+      row[o] = &metrics.upstream_requests(p.name, ep->address(),
+                                          outcome_name(static_cast<AttemptOutcome>(o)));
+  }
+  return rt;
+}
+
+ClassRuntime compile_class(const config::TierClass& cls, const overload::ClassLevels& levels,
+                           const RouterSnapshot& snap, observability::Metrics& metrics) {
+  ClassRuntime rt;
+  rt.cls = &cls;
+  rt.levels = &levels;
+  rt.pool = snap.find_pool(cls.pool);
+  if (rt.pool == nullptr)
+    throw std::invalid_argument("tier class " + cls.name + " names unknown pool " + cls.pool);
+  rt.shed = &metrics.shed(cls.name);
+  rt.budget_exceeded = &metrics.budget_exceeded(cls.pool, cls.name);
+  rt.duration = &metrics.duration(cls.pool, cls.name);
+  rt.slo_requests = &metrics.slo_requests(cls.pool, cls.name);
+  rt.slo_good_requests = &metrics.slo_good_requests(cls.pool, cls.name);
+  return rt;
+}
+
+// A route's `pool:` action, or nullptr for the other actions.
+const PoolRuntime* route_pool(const config::Route& route, const RouterSnapshot& snap) {
+  if (route.action != config::RouteActionKind::pool) return nullptr;
+  const PoolRuntime* p = snap.find_pool(route.pool);
+  if (p == nullptr)
+    throw std::invalid_argument("route " + route.name + " names unknown pool " + route.pool);
+  return p;
+}
+
+// Each class's shares of every limit, by priority (overload/priority_levels.hpp).
+std::vector<overload::ClassLevels> class_levels(const std::vector<config::TierClass>& classes) {
+  std::vector<int> priorities;
+  std::vector<std::uint32_t> shares;
+  for (const auto& cls : classes) {
+    priorities.push_back(cls.priority);
+    shares.push_back(cls.shed_at_percent);
+  }
+  return overload::build_class_levels(overload::PrioritySlots(priorities), priorities, shares);
+}
+
+}  // namespace
+
+std::shared_ptr<const RouterSnapshot> build_snapshot(
+    config::Config cfg, upstream::EndpointRegistry& endpoints, observability::Metrics& metrics,
+    const config::EnvLookup& env, std::uint64_t generation,
+    overload::PoolAdmissionRegistry* admissions, ratelimit::RateLimitState* rate_limits) {
   auto snap = std::make_shared<RouterSnapshot>();
   snap->config = std::make_shared<const config::Config>(std::move(cfg));
   snap->generation = generation;
   const auto& c = *snap->config;
-  snap->classifier = std::make_unique<tier::TierClassifier>(c.tiers, env);
+  snap->classifier = std::make_unique<tier::TierClassifier>(c.tiers, env, &metrics);
   snap->routes = std::make_unique<routing::RouteTable>(c.routes);
-
-  if (c.server.tls) {
-    namespace ssl = boost::asio::ssl;
-    auto tls = std::make_shared<ssl::context>(ssl::context::tls_server);
-    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                     ssl::context::single_dh_use);
-    boost::system::error_code ec;
-    tls->use_certificate_chain_file(c.server.tls->cert_file, ec);
-    if (ec)
-      throw std::invalid_argument("server.tls.cert_file " + c.server.tls->cert_file + ": " +
-                                  ec.message());
-    tls->use_private_key_file(c.server.tls->key_file, ssl::context::pem, ec);
-    if (ec)
-      throw std::invalid_argument("server.tls.key_file " + c.server.tls->key_file + ": " +
-                                  ec.message());
-    snap->server_tls = std::move(tls);
-  }
+  if (c.server.tls) snap->server_tls = server_tls_context(*c.server.tls);
   snap->pools.reserve(c.pools.size());  // ClassRuntime and route_pools point into it
-  for (const auto& p : c.pools) {
-    std::vector<std::shared_ptr<upstream::Endpoint>> eps;
-    for (const auto& address : p.endpoints) eps.push_back(endpoints.get(p.name, address));
-    PoolRuntime rt;
-    rt.pool = std::make_shared<upstream::UpstreamPool>(p, std::move(eps));
-    rt.tier_metrics = &metrics.tier(p.name);
-    rt.retries = &metrics.retries(p.name);
-    for (const auto& ep : rt.pool->endpoints()) {
-      auto& row = rt.outcomes.emplace_back();
-      for (std::size_t o = 0; o < row.size(); ++o)
-        row[o] = &metrics.upstream_requests(p.name, ep->address(),
-                                            outcome_name(static_cast<AttemptOutcome>(o)));
-    }
-    snap->pools.push_back(std::move(rt));
-  }
-  for (const auto& cls : c.tiers.classes) {
-    ClassRuntime rt;
-    rt.cls = &cls;
-    rt.pool = snap->find_pool(cls.pool);
-    if (rt.pool == nullptr)
-      throw std::invalid_argument("tier class " + cls.name + " names unknown pool " + cls.pool);
-    rt.shed_limit = overload::Admission::class_limit(c.overload.max_in_flight, cls.shed_at_percent);
-    rt.shed = &metrics.shed(cls.name);
-    rt.budget_exceeded = &metrics.budget_exceeded(cls.pool, cls.name);
-    rt.rate_limits = rate_limits.limits_for(c.rate_limits, cls.name, metrics);
-    snap->classes.push_back(std::move(rt));
-  }
-  for (const auto& route : c.routes) {
-    const PoolRuntime* p = nullptr;
-    if (route.action == config::RouteActionKind::pool) {
-      p = snap->find_pool(route.pool);
-      if (p == nullptr)
-        throw std::invalid_argument("route " + route.name + " names unknown pool " + route.pool);
-    }
-    snap->route_pools.push_back(p);
-  }
+  for (const auto& p : c.pools)
+    snap->pools.push_back(compile_pool(p, endpoints, metrics, admissions));
+  snap->class_levels = class_levels(c.tiers.classes);
+  for (std::size_t i = 0; i < c.tiers.classes.size(); ++i)
+    snap->classes.push_back(
+        compile_class(c.tiers.classes[i], snap->class_levels[i], *snap, metrics));
+  for (const auto& route : c.routes) snap->route_pools.push_back(route_pool(route, *snap));
+  // Last, once nothing can throw: the shared admission state takes the new limits, and each
+  // class its rate-limit buckets (an unchanged limit keeps its bucket and what it holds).
+  for (std::size_t i = 0; i < c.pools.size(); ++i)
+    snap->pools[i].admission->configure(admission_settings(c.pools[i].concurrency));
+  ratelimit::RateLimitState fresh_rate_limits;
+  auto& limits = rate_limits != nullptr ? *rate_limits : fresh_rate_limits;
+  for (auto& cls : snap->classes)
+    cls.rate_limits = limits.limits_for(c.rate_limits, cls.cls->name, metrics);
   return snap;
 }
 

@@ -85,6 +85,11 @@ void AccessLog::write(const AccessRecord& r) {
   std::snprintf(dur, sizeof dur, "%.3f", r.duration_ms);
   line += ",\"duration_ms\":";
   line += dur;
+  if (r.queue_ms > 0) {
+    std::snprintf(dur, sizeof dur, "%.3f", r.queue_ms);
+    line += ",\"queue_ms\":";
+    line += dur;
+  }
   field("tier", r.tier);
   field("user_tier", r.user_tier);
   field("route", r.route);

@@ -34,8 +34,35 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
            .Register(r);
   duration_histogram_ = &prometheus::BuildHistogram()
                              .Name(names::kRequestDurationSeconds)
-                             .Help("Request duration histogram, by tier.")
+                             .Help("Request duration histogram, by tier and user tier.")
                              .Register(r);
+  slo_requests_ = &prometheus::BuildCounter()
+                       .Name(names::kSloRequestsTotal)
+                       .Help("Requests answered, by tier and user tier (the SLO's total).")
+                       .Register(r);
+  slo_good_requests_ =
+      &prometheus::BuildCounter()
+           .Name(names::kSloGoodRequestsTotal)
+           .Help("Requests answered without a 5xx within the class's latency_budget_ms.")
+           .Register(r);
+  queue_depth_ = &prometheus::BuildGauge()
+                      .Name(names::kQueueDepth)
+                      .Help("Requests waiting for a slot of the pool's concurrency limit.")
+                      .Register(r);
+  pool_concurrency_limit_ = &prometheus::BuildGauge()
+                                 .Name(names::kPoolConcurrencyLimit)
+                                 .Help("The pool's concurrency limit now (0: none).")
+                                 .Register(r);
+  queue_wait_ = &prometheus::BuildHistogram()
+                     .Name(names::kQueueWaitSeconds)
+                     .Help("Time requests waited for a slot of the pool, by user tier.")
+                     .Register(r);
+  overload_rejections_ = &prometheus::BuildCounter()
+                              .Name(names::kOverloadRejectionsTotal)
+                              .Help(
+                                  "Requests refused 503 overloaded, by pool, user tier and reason "
+                                  "(router_limit, queue_full, deadline, queue_timeout).")
+                              .Register(r);
   response_time_ms_ = &prometheus::BuildGauge()
                            .Name(names::kResponseTimeMs)
                            .Help("Mean response time over the last 30 s in milliseconds, by tier.")
@@ -48,6 +75,16 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                            .Name(names::kUpstreamEjected)
                            .Help("1 while passive outlier detection ejects the endpoint.")
                            .Register(r);
+  upstream_ejections_ = &prometheus::BuildCounter()
+                             .Name(names::kUpstreamEjectionsTotal)
+                             .Help("Passive outlier ejections, by the last failure's kind.")
+                             .Register(r);
+  pool_panic_ = &prometheus::BuildGauge()
+                     .Name(names::kPoolPanic)
+                     .Help(
+                         "1 while the pool ignores ejections: fewer than "
+                         "panic_threshold_percent of its endpoints are free of one.")
+                     .Register(r);
   upstream_requests_ = &prometheus::BuildCounter()
                             .Name(names::kUpstreamRequestsTotal)
                             .Help("Attempts sent to upstream endpoints, by outcome.")
@@ -60,6 +97,12 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                        .Name(names::kRateLimitedTotal)
                        .Help("Requests refused 429 by a rate limit, by user tier and scope.")
                        .Register(r);
+  tier_downgrades_ = &prometheus::BuildCounter()
+                          .Name(names::kTierDowngradesTotal)
+                          .Help(
+                              "Tier claims not honoured, served as the default class, by the "
+                              "class claimed (\"unknown\" when none) and reason.")
+                          .Register(r);
   budget_exceeded_ = &prometheus::BuildCounter()
                           .Name(names::kBudgetExceededTotal)
                           .Help("Responses slower than the tier class's latency_budget_ms.")
@@ -102,7 +145,6 @@ TierMetrics& Metrics::tier(const std::string& tier) {
   if (!slot) {
     slot = std::make_unique<TierMetrics>();
     const prometheus::Labels labels{{"tier", tier}};
-    slot->duration_histogram = &duration_histogram_->Add(labels, duration_buckets());
     slot->response_time_ms = &response_time_ms_->Add(labels);
     slot->in_flight = &in_flight_->Add(labels);
   }
@@ -122,12 +164,50 @@ prometheus::Counter& Metrics::budget_exceeded(const std::string& tier,
   return budget_exceeded_->Add({{"tier", tier}, {"user_tier", user_tier}});
 }
 
+prometheus::Histogram& Metrics::duration(const std::string& tier, const std::string& user_tier) {
+  return duration_histogram_->Add({{"tier", tier}, {"user_tier", user_tier}}, duration_buckets());
+}
+
+prometheus::Counter& Metrics::slo_requests(const std::string& tier, const std::string& user_tier) {
+  return slo_requests_->Add({{"tier", tier}, {"user_tier", user_tier}});
+}
+
+prometheus::Counter& Metrics::slo_good_requests(const std::string& tier,
+                                                const std::string& user_tier) {
+  return slo_good_requests_->Add({{"tier", tier}, {"user_tier", user_tier}});
+}
+
+prometheus::Gauge& Metrics::queue_depth(const std::string& pool) {
+  return queue_depth_->Add({{"pool", pool}});
+}
+
+prometheus::Gauge& Metrics::pool_concurrency_limit(const std::string& pool) {
+  return pool_concurrency_limit_->Add({{"pool", pool}});
+}
+
+prometheus::Histogram& Metrics::queue_wait(const std::string& pool, const std::string& user_tier) {
+  static const prometheus::Histogram::BucketBoundaries kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1};
+  return queue_wait_->Add({{"pool", pool}, {"user_tier", user_tier}}, kBuckets);
+}
+
+prometheus::Counter& Metrics::overload_rejections(const std::string& pool,
+                                                  const std::string& user_tier,
+                                                  const std::string& reason) {
+  return overload_rejections_->Add({{"pool", pool}, {"user_tier", user_tier}, {"reason", reason}});
+}
+
 prometheus::Counter& Metrics::shed(const std::string& user_tier) {
   return shed_->Add({{"user_tier", user_tier}});
 }
 
 prometheus::Counter& Metrics::rate_limited(const std::string& user_tier, std::string_view scope) {
   return rate_limited_->Add({{"user_tier", user_tier}, {"scope", std::string(scope)}});
+}
+
+prometheus::Counter& Metrics::tier_downgrades(const std::string& claimed,
+                                              const std::string& reason) {
+  return tier_downgrades_->Add({{"claimed", claimed}, {"reason", reason}});
 }
 
 prometheus::Counter& Metrics::retries(const std::string& pool) {
@@ -146,6 +226,16 @@ prometheus::Gauge& Metrics::upstream_healthy(const std::string& pool, const std:
 
 prometheus::Gauge& Metrics::upstream_ejected(const std::string& pool, const std::string& endpoint) {
   return upstream_ejected_->Add({{"pool", pool}, {"endpoint", endpoint}});
+}
+
+prometheus::Counter& Metrics::upstream_ejections(const std::string& pool,
+                                                 const std::string& endpoint,
+                                                 const std::string& reason) {
+  return upstream_ejections_->Add({{"pool", pool}, {"endpoint", endpoint}, {"reason", reason}});
+}
+
+prometheus::Gauge& Metrics::pool_panic(const std::string& pool) {
+  return pool_panic_->Add({{"pool", pool}});
 }
 
 prometheus::Counter& Metrics::config_reloads(bool success) {

@@ -8,7 +8,9 @@ Refusal refuse(const Policy& p, Scope scope, const Decision& d, const std::strin
   Refusal r;
   r.scope = scope;
   r.decision = d;
-  r.headers = render_rate_limit_headers(p.name, d);
+  r.headers = rate_limit_headers(p.name, d);
+  // The draft: Retry-After is never earlier than the window's end (RateLimit's t).
+  r.headers.insert(r.headers.begin(), ErrorHeader{"Retry-After", std::to_string(d.retry_after_s)});
   r.message = scope == Scope::client ? "rate limit per client of tier " + class_name + " exceeded"
                                      : "rate limit of tier " + class_name + " exceeded";
   return r;
@@ -33,17 +35,14 @@ std::optional<Refusal> ClassLimits::check(const RequestFacts& facts, Nanos now) 
   return std::nullopt;
 }
 
-std::string render_rate_limit_headers(std::string_view policy, const Decision& d) {
+std::vector<ErrorHeader> rate_limit_headers(std::string_view policy, const Decision& d) {
   const std::uint32_t t = d.allowed ? d.reset_s : d.retry_after_s;
-  std::string out;
-  out.reserve(96 + 2 * policy.size());
-  out += "RateLimit-Policy: \"";
-  out += policy;
-  out += "\";q=" + std::to_string(d.limit) + ";w=" + std::to_string(d.window_s) + "\r\n";
-  out += "RateLimit: \"";
-  out += policy;
-  out += "\";r=" + std::to_string(d.remaining) + ";t=" + std::to_string(t) + "\r\n";
-  return out;
+  const std::string name = "\"" + std::string(policy) + "\"";
+  return {
+      {"RateLimit-Policy",
+       name + ";q=" + std::to_string(d.limit) + ";w=" + std::to_string(d.window_s)},
+      {"RateLimit", name + ";r=" + std::to_string(d.remaining) + ";t=" + std::to_string(t)},
+  };
 }
 
 }  // namespace smart_router::ratelimit

@@ -8,9 +8,10 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <limits>
+#include <optional>
 
 #include "smart_router/common/stream_io.hpp"
-#include "smart_router/http/exchange.hpp"
+#include "smart_router/http/request.hpp"
 #include "smart_router/server/worker.hpp"
 
 namespace smart_router::server {
@@ -68,96 +69,121 @@ net::awaitable<void> run_watchdog(std::shared_ptr<Session> s) {
   co_await s->watch.run();
 }
 
+net::awaitable<bool> tls_handshake(Session& s) {
+  const auto snap = s.worker.resources().refresh_snapshot();
+  s.stream.enable_tls(*s.tls);
+  s.watch.arm_after(std::chrono::milliseconds(snap->config->server.limits.header_timeout_ms),
+                    DeadlineWatch::Action::cancel_client);
+  auto [ec] = co_await s.stream.tls()->async_handshake(net::ssl::stream_base::server, kToken);
+  co_return !ec;
+}
+
+// Between requests on a kept-alive connection: arms idle_timeout for the wait for the next
+// one. False: draining, so a kept-alive connection is done (a new one still gets its one
+// answer: /health says 503 draining, requests are served with Connection: close).
+bool start_idle_wait(Session& s, const config::Limits& limits) {
+  s.idle = true;
+  if (s.worker.resources().ctx.draining.load(std::memory_order_relaxed)) return false;
+  s.watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
+                    DeadlineWatch::Action::cancel_client);
+  return true;
+}
+
+// Arms the deadline of a wait for a request head: header_timeout_ms for a head under way (and
+// a new connection's first: slowloris), else, under TLS (where OpenSSL may hold decrypted bytes
+// the socket no longer signals, so the readiness wait is skipped), idle_timeout_ms for the next
+// request. False: a TLS connection between requests while draining is done.
+bool arm_head_wait(Session& s, const config::Limits& limits, bool first_request) {
+  if (!s.stream.is_tls() || s.buffer.size() > 0 || first_request) {
+    s.watch.arm_after(std::chrono::milliseconds(limits.header_timeout_ms),
+                      DeadlineWatch::Action::cancel_client);
+    return true;
+  }
+  if (s.worker.resources().ctx.draining.load(std::memory_order_relaxed)) return false;
+  s.watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
+                    DeadlineWatch::Action::cancel_client);
+  return true;
+}
+
+void apply_limits(http::RequestParser& parser, const config::Limits& limits) {
+  parser.header_limit(static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+  parser.body_limit(limits.max_body_bytes);
+}
+
+// The answer to a head that could not be read, if it gets one (a client that went away
+// mid-head gets none).
+std::optional<ProxyError> head_refusal(const boost::system::error_code& ec, bool timed_out,
+                                       const http::RequestParser& parser, const Session& s,
+                                       const config::Limits& limits, bool first_request) {
+  if (timed_out && (parser.got_some() || !s.stream.is_tls() || first_request))
+    return ProxyError{ErrorKind::request_timeout, {}, 0, {}, {}};
+  if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit ||
+      ec == bhttp::error::buffer_overflow || is_parse_error(ec))
+    return ProxyError{head_error(ec), head_error_detail(ec, limits), 0, {}, {}};
+  return std::nullopt;  // end_of_stream, partial_message, a reset: the client is gone
+}
+
+void close_session(Session& s) {
+  boost::system::error_code ignored;
+  if (!s.stream.is_tls()) s.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  s.stream.socket().close(ignored);
+  s.watch.stop();
+}
+
+// The keep-alive loop. The waits are awaited here, not in helper coroutines: a coroutine frame
+// per request costs a few hundred instructions.
 net::awaitable<void> run_session(std::shared_ptr<Session> s) {
   auto& res = s->worker.resources();
-  auto& ctx = res.ctx;
-  bool first = true;
-  bool linger = false;
-  if (s->tls) {
-    s->stream.enable_tls(*s->tls);
-    const auto limits = res.snapshot()->config->server.limits;
-    s->watch.arm_after(std::chrono::milliseconds(limits.header_timeout_ms),
-                       DeadlineWatch::Action::cancel_client);
-    auto [hec] = co_await s->stream.tls()->async_handshake(net::ssl::stream_base::server, kToken);
-    if (hec) {
-      boost::system::error_code ignored;
-      s->stream.socket().close(ignored);
-      s->watch.stop();
-      co_return;
-    }
+  if (s->tls && !co_await tls_handshake(*s)) {
+    close_session(*s);
+    co_return;
   }
-  for (;;) {
-    const auto snap = res.snapshot();  // held for this request's whole life
+  const http::ClientConnection client{s->stream,    s->buffer,          s->watch,     s->peer,
+                                      s->client_ip, s->stream.is_tls(), s->admin_only};
+  bool linger = false;  // answered before the request was read to its end
+  for (bool first = true;; first = false) {
+    const auto snap = res.refresh_snapshot();  // held for this request's whole life
     const auto& limits = snap->config->server.limits;
-    // Between requests on a kept-alive connection: wait up to idle_timeout for the next one,
-    // then header_timeout for its head. A new connection gets header_timeout for its first
-    // head straight away (slowloris), and a 408 when it sends nothing in time. Under TLS,
-    // OpenSSL may hold decrypted bytes the socket no longer signals, so a TLS session skips
-    // the readiness wait and reads the head under the idle deadline.
     if (!first && s->buffer.size() == 0 && !s->stream.is_tls()) {
-      s->idle = true;
-      // Draining: a kept-alive connection is done; a new one still gets its one answer
-      // (/health says 503 draining, requests are served with Connection: close).
-      if (ctx.draining.load(std::memory_order_relaxed)) break;
       // Just after our answer the client's next request is rarely here yet: the read tries at
       // once only if epoll has said there are bytes since the last read drained the socket.
       // (Yielding to the other connections first was measured: two more trips through the
       // run queue per request, a longer latency tail.)
-      s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
-                         DeadlineWatch::Action::cancel_client);
+      if (!start_idle_wait(*s, limits)) break;
       auto [ec, n] = co_await async_receive_drained(s->stream.socket(), s->stream.reactor(),
                                                     s->buffer.prepare(kFirstRead), false, kToken);
       if (ec) break;  // closed, reset or idle too long between requests
       s->buffer.commit(n);
       s->idle = false;
     }
-    const bool first_request = first;
-    first = false;
-
     http::RequestParser parser;
-    parser.header_limit(static_cast<std::uint32_t>(std::min<std::uint64_t>(
-        limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
-    parser.body_limit(limits.max_body_bytes);
+    apply_limits(parser, limits);
     // A head that is all here is parsed at once; the deadline matters only for a wait.
     auto ec = read_header_now(s->stream, s->buffer, parser);
-    bool timed_out = false;
+    bool waited = false;
     if (ec == net::error::would_block) {
-      if (!s->stream.is_tls() || s->buffer.size() > 0 || first_request) {
-        s->watch.arm_after(std::chrono::milliseconds(limits.header_timeout_ms),
-                           DeadlineWatch::Action::cancel_client);
-      } else {
-        if (ctx.draining.load(std::memory_order_relaxed)) break;
-        s->watch.arm_after(std::chrono::milliseconds(limits.idle_timeout_ms),
-                           DeadlineWatch::Action::cancel_client);
-      }
+      if (!arm_head_wait(*s, limits, first)) break;
       ec = co_await read_header(s->stream, s->buffer, parser);
-      timed_out = ec && s->watch.fired();
+      waited = true;
     }
-    http::Exchange ex{s->stream, s->buffer,    parser,  s->watch,  res,
-                      *snap,     s->client_ip, s->peer, s->scratch};
-    ex.admin_only = s->admin_only;
-    ex.tls = s->stream.is_tls();
+    http::Downstream down(client, parser, s->scratch.head,
+                          std::chrono::milliseconds(limits.idle_timeout_ms));
+    http::Request req(down, res, *snap, s->scratch);
     if (ec) {
-      if (timed_out && (parser.got_some() || !s->stream.is_tls() || first_request)) {
-        co_await http::reject_request(ex, ErrorKind::request_timeout, std::string());
-      } else if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit ||
-                 ec == bhttp::error::buffer_overflow || is_parse_error(ec)) {
-        // Named, not a temporary inside co_await: g++ 12 destroys such temporaries twice.
-        std::string detail = head_error_detail(ec, limits);
-        co_await http::reject_request(ex, head_error(ec), std::move(detail));
-        linger = true;
+      const auto refusal = head_refusal(ec, waited && s->watch.fired(), parser, *s, limits, first);
+      if (refusal) {
+        co_await http::reject_request(req, *refusal);
+        linger = refusal->kind != ErrorKind::request_timeout;
       }
-      break;  // end_of_stream, partial_message, a reset: the client is gone
+      break;
     }
-    const bool keep_alive = co_await http::run_exchange(ex);
-    if (!parser.is_done()) linger = true;  // answered before reading the body
-    if (!keep_alive) break;
+    co_await http::run_request(req);
+    if (!parser.is_done()) linger = true;
+    if (!down.keep_alive()) break;
   }
   if (linger) co_await linger_close(*s);
-  boost::system::error_code ignored;
-  if (!s->stream.is_tls()) s->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  s->stream.socket().close(ignored);
-  s->watch.stop();
+  close_session(*s);
 }
 
 }  // namespace
@@ -178,7 +204,7 @@ void start_session(tcp::socket socket, Worker& worker, bool admin_only) {
   if (s->peer.is_v6() && s->peer.to_v6().is_v4_mapped())
     s->peer = net::ip::make_address_v4(net::ip::v4_mapped, s->peer.to_v6());
   s->client_ip = s->peer.to_string();
-  if (!admin_only) s->tls = worker.resources().snapshot()->server_tls;
+  if (!admin_only) s->tls = worker.resources().refresh_snapshot()->server_tls;
   s->registry_pos = worker.add_session(s.get());
   auto& ctx = worker.resources().ctx;
   ctx.connections.fetch_add(1, std::memory_order_relaxed);

@@ -31,7 +31,8 @@ net::awaitable<void> accept_loop(tcp::acceptor* acceptor, Worker* worker, bool a
       co_await pause.async_wait(net::as_tuple(net::use_awaitable));
       continue;
     }
-    const auto limit = worker->resources().snapshot()->config->server.limits.max_connections;
+    const auto limit =
+        worker->resources().refresh_snapshot()->config->server.limits.max_connections;
     if (ctx.connections.load(std::memory_order_relaxed) >= static_cast<std::int64_t>(limit)) {
       boost::system::error_code ignored;
       socket.close(ignored);  // over max_connections: refuse rather than queue unboundedly

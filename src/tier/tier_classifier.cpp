@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "smart_router/observability/metrics.hpp"
 #include "smart_router/tier/trust_policy.hpp"
 
 namespace smart_router::tier {
@@ -36,9 +37,26 @@ struct TierClassifier::Impl {
   config::FallbackPolicy on_untrusted = config::FallbackPolicy::use_default;
   bool routing_enabled = true;
   TrustPolicy trust;
+  // smart_router_tier_downgrades_total, or empty without metrics: reason "untrusted" per class
+  // claimed (classes order, then "unknown"), and reason "unknown_tier".
+  std::vector<prometheus::Counter*> untrusted_downgrades;
+  prometheus::Counter* unknown_downgrades = nullptr;
+
+  void count_untrusted(std::optional<std::size_t> claimed) const {
+    if (untrusted_downgrades.empty()) return;
+    untrusted_downgrades[claimed.value_or(untrusted_downgrades.size() - 1)]->Increment();
+  }
+  void count_unknown() const {
+    if (unknown_downgrades != nullptr) unknown_downgrades->Increment();
+  }
 };
 
-TierClassifier::TierClassifier(const config::Tiers& tiers, const config::EnvLookup& env)
+bool TierClassifier::trusts_peer(const boost::asio::ip::address& peer) const {
+  return impl_->trust.trusts_peer(peer);
+}
+
+TierClassifier::TierClassifier(const config::Tiers& tiers, const config::EnvLookup& env,
+                               observability::Metrics* metrics)
     : impl_(std::make_unique<Impl>(tiers, env)) {
   if (tiers.classes.empty()) throw std::invalid_argument("tiers.classes: no tier class defined");
   impl_->upper_names.reserve(tiers.classes.size());
@@ -56,6 +74,12 @@ TierClassifier::TierClassifier(const config::Tiers& tiers, const config::EnvLook
   default_index_ = *def;
   impl_->on_unknown = tiers.on_unknown;
   impl_->on_untrusted = tiers.trust.on_untrusted;
+  if (metrics != nullptr) {
+    for (const auto& c : tiers.classes)
+      impl_->untrusted_downgrades.push_back(&metrics->tier_downgrades(c.name, "untrusted"));
+    impl_->untrusted_downgrades.push_back(&metrics->tier_downgrades("unknown", "untrusted"));
+    impl_->unknown_downgrades = &metrics->tier_downgrades("unknown", "unknown_tier");
+  }
   impl_->routing_enabled = tiers.routing_enabled;
 }
 
@@ -87,6 +111,7 @@ TierDecision TierClassifier::classify(const TierInputs& in) const {
         return d;
       }
       d.downgraded = true;
+      impl_->count_untrusted(find_class(claim.name()));
       return d;
 
     case ClaimState::honoured:
@@ -105,6 +130,7 @@ TierDecision TierClassifier::classify(const TierInputs& in) const {
     return d;
   }
   d.downgraded = true;  // the claim was present but not honoured
+  impl_->count_unknown();
   return d;
 }
 

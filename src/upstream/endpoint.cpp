@@ -16,6 +16,20 @@ Endpoint::Endpoint(std::string pool, std::string address)
   }
 }
 
+const char* failure_name(EndpointFailure f) {
+  switch (f) {
+    case EndpointFailure::connect_failure:
+      return "connect_failure";
+    case EndpointFailure::reset:
+      return "reset";
+    case EndpointFailure::http_5xx:
+      return "http_5xx";
+    case EndpointFailure::bad_response:
+      break;
+  }
+  return "bad_response";
+}
+
 std::int64_t steady_now_ms() {
   return steady_ms(std::chrono::steady_clock::now());
 }

@@ -1,11 +1,11 @@
 // Opening upstream connections: resolve when needed, connect (and TLS handshake) within
 // connect_timeout_ms, bounded by the caller's DeadlineWatch.
+#include "smart_router/upstream/upstream_connector.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
-#include "smart_router/upstream/connection_pool.hpp"
 
 namespace smart_router::upstream {
 

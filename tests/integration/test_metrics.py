@@ -122,11 +122,14 @@ def test_duration_summary_has_quantiles(topo):
 
 
 def test_duration_histogram(topo):
+    topo.router.get("/hist", [("X-User-Tier", "LITE")])
     m = scrape(topo)
-    buckets = prom.find(m, "smart_router_request_duration_seconds_bucket", tier="shared")
+    buckets = prom.find(m, "smart_router_request_duration_seconds_bucket", tier="shared",
+                        user_tier="LITE")
     assert buckets
     inf = [v for l, v in buckets if l["le"] == "+Inf"]
-    assert inf and inf[0] == prom.value(m, "smart_router_request_duration_seconds_count", tier="shared")
+    assert inf and inf[0] == prom.value(m, "smart_router_request_duration_seconds_count",
+                                        tier="shared", user_tier="LITE")
     values = [v for l, v in sorted(buckets, key=lambda lv: float(lv[0]["le"]))]
     assert values == sorted(values), "histogram buckets must be cumulative"
 

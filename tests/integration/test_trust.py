@@ -36,6 +36,28 @@ def test_untrusted_peer_claim_is_downgraded(stack):
     assert e["headers"]["x-user-tier"] == "LITE"
 
 
+def test_downgrades_are_counted_by_claimed_class(stack):
+    """A claim served as the default tier counts in smart_router_tier_downgrades_total: an
+    unproven ELITE is a spoofing signal; a value naming no class is "unknown", never a label."""
+    t = Topology(stack, trust("trusted_peers", trusted_cidrs=["10.0.0.0/8"]))
+    for tier in ["ELITE", "elite", "GOLD"]:
+        assert echo(t.router.get("/x", [("X-User-Tier", tier)]))["headers"]["x-user-tier"] == "LITE"
+    assert echo(t.router.get("/x"))["headers"]["x-user-tier"] == "LITE"  # no claim: not counted
+    name = "smart_router_tier_downgrades_total"
+    assert t.router.metric(name, claimed="ELITE", reason="untrusted") == 2
+    assert t.router.metric(name, claimed="unknown", reason="untrusted") == 1
+    assert t.router.metric(name, claimed="VOID", reason="untrusted") == 0
+    assert t.router.metric(name, claimed="unknown", reason="unknown_tier") == 0
+    assert "GOLD" not in t.router.metrics_text()
+
+
+def test_unknown_tier_downgrade_is_counted(stack):
+    t = Topology(stack, {})
+    assert echo(t.router.get("/x", [("X-User-Tier", "PLATINUM")]))["headers"]["x-user-tier"] == "LITE"
+    assert t.router.metric("smart_router_tier_downgrades_total", claimed="unknown", reason="unknown_tier") == 1
+    assert "PLATINUM" not in t.router.metrics_text()
+
+
 def test_untrusted_peer_claim_rejected(stack):
     t = Topology(stack, trust("trusted_peers", "reject", trusted_cidrs=["10.0.0.0/8", "192.168.0.0/16"]))
     before = t.upstream_requests()

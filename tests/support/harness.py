@@ -153,7 +153,7 @@ class Proc:
 
 
 class MockUpstream(Proc):
-    def __init__(self, name: str, logdir: Path, threads: int = 1):
+    def __init__(self, name: str, logdir: Path, threads: int = 1, extra_args: tuple = ()):
         super().__init__(f"mock-{name}", logdir)
         self.upstream_name = name
         self.own_connections = 0
@@ -161,7 +161,7 @@ class MockUpstream(Proc):
         if self.port_file.exists():
             self.port_file.unlink()
         self._spawn([MOCK_BIN, "--name", name, "--listen", "127.0.0.1:0", "--port-file",
-                     str(self.port_file), "--threads", str(threads)])
+                     str(self.port_file), "--threads", str(threads), *extra_args])
 
         def port_ready():
             if not self.alive():

@@ -15,8 +15,8 @@ class Stack:
         self.procs: list = []
         self.closed_ports: list = []
 
-    def mock(self, name: str, threads: int = 1) -> MockUpstream:
-        m = MockUpstream(name, self.logdir, threads=threads)
+    def mock(self, name: str, threads: int = 1, extra_args: tuple = ()) -> MockUpstream:
+        m = MockUpstream(name, self.logdir, threads=threads, extra_args=extra_args)
         self.procs.append(m)
         return m
 

@@ -65,12 +65,28 @@ std::string render_health(bool healthy, std::string_view upstream) {
   return dump(j);
 }
 
-std::string render_stats(std::uint64_t connections_accepted, std::uint64_t requests,
-                         std::uint64_t health_checks) {
+std::string render_stats(const StatsSnapshot& stats) {
   ordered_json j = ordered_json::object();
-  j["connections_accepted"] = connections_accepted;
-  j["requests"] = requests;
-  j["health_checks"] = health_checks;
+  j["connections_accepted"] = stats.connections_accepted;
+  j["requests"] = stats.requests;
+  j["health_checks"] = stats.health_checks;
+  j["cancelled"] = stats.cancelled;
+  if (stats.capacity) {
+    const CapacityStats& c = *stats.capacity;
+    j["slots"] = c.slots;
+    j["service_ms"] = c.service_ms;
+    j["in_service"] = c.in_service;
+    j["queued"] = c.queued;
+    j["max_queued"] = c.max_queued;
+    j["served"] = c.served;
+  }
+  return dump(j);
+}
+
+std::string render_service(const CapacityStats& stats) {
+  ordered_json j = ordered_json::object();
+  j["slots"] = stats.slots;
+  j["service_ms"] = stats.service_ms;
   return dump(j);
 }
 

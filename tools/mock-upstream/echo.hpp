@@ -3,8 +3,11 @@
 
 #include <boost/beast/http/fields.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "capacity_stats.hpp"
 
 namespace mock_upstream {
 
@@ -30,8 +33,20 @@ std::string render_echo(const EchoInput& in);
 // 200 {"status":"ok","upstream":NAME} or 503 {"status":"unhealthy"}.
 std::string render_health(bool healthy, std::string_view upstream);
 
-std::string render_stats(std::uint64_t connections_accepted, std::uint64_t requests,
-                         std::uint64_t health_checks);
+struct StatsSnapshot {
+  std::uint64_t connections_accepted = 0;
+  std::uint64_t requests = 0;
+  std::uint64_t health_checks = 0;
+  std::uint64_t cancelled = 0;
+  std::optional<CapacityStats> capacity;  // capacity mode only
+};
+
+// {"connections_accepted","requests","health_checks","cancelled"} and, in capacity mode,
+// "slots","service_ms","in_service","queued","max_queued","served".
+std::string render_stats(const StatsSnapshot& stats);
+
+// Answer to POST /admin/service: {"slots":N,"service_ms":T}.
+std::string render_service(const CapacityStats& stats);
 
 // Answer to the admin flips: {"healthy":true|false,"upstream":NAME}.
 std::string render_health_flag(bool healthy, std::string_view upstream);

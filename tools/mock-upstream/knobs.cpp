@@ -103,7 +103,11 @@ bool apply_knob(Knobs& knobs, std::string_view name, std::string_view value) {
   return false;
 }
 
-void apply_query_knobs(Knobs& knobs, std::string_view query) {
+namespace {
+
+// Calls visit(name, value) for every `name=value` pair of a raw query string.
+template <class Visit>
+void for_each_pair(std::string_view query, Visit visit) {
   while (!query.empty()) {
     const auto amp = query.find('&');
     const std::string_view pair = query.substr(0, amp);
@@ -112,8 +116,24 @@ void apply_query_knobs(Knobs& knobs, std::string_view query) {
     const std::string_view name = pair.substr(0, eq);
     const std::string_view value =
         eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    apply_knob(knobs, name, value);
+    visit(name, value);
   }
+}
+
+}  // namespace
+
+void apply_query_knobs(Knobs& knobs, std::string_view query) {
+  for_each_pair(query, [&knobs](std::string_view name, std::string_view value) {
+    apply_knob(knobs, name, value);
+  });
+}
+
+std::optional<std::uint64_t> query_uint(std::string_view query, std::string_view name) {
+  std::optional<std::uint64_t> found;
+  for_each_pair(query, [&](std::string_view key, std::string_view value) {
+    if (key == name) found = parse_uint(value);
+  });
+  return found;
 }
 
 void apply_header_knobs(Knobs& knobs, const boost::beast::http::fields& headers) {

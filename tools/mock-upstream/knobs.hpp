@@ -31,6 +31,9 @@ bool apply_knob(Knobs& knobs, std::string_view name, std::string_view value);
 // Applies every `name=value` pair of a raw query string (without the '?').
 void apply_query_knobs(Knobs& knobs, std::string_view query);
 
+// The number in `name=N` of a raw query string; nullopt when absent or not a number.
+std::optional<std::uint64_t> query_uint(std::string_view query, std::string_view name);
+
 // Applies every `X-Mock-<Knob-Name>` header (e.g. X-Mock-Delay-Ms, X-Mock-Body-Bytes).
 void apply_header_knobs(Knobs& knobs, const boost::beast::http::fields& headers);
 

@@ -1,18 +1,14 @@
 #include "options.hpp"
 
-#include <charconv>
 #include <string_view>
+
+#include "parse_number.hpp"
 
 namespace mock_upstream {
 
 namespace {
 
-template <class T>
-bool parse_number(std::string_view text, T& out) {
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc{} && ptr == end && !text.empty();
-}
+using tools::parse_number;
 
 // HOST:PORT, with the host optionally in brackets ("[::1]:0").
 bool parse_listen(std::string_view text, Options& out) {
@@ -33,6 +29,7 @@ ParseResult parse_options(int argc, const char* const* argv) {
   ParseResult result;
   Options opts;
   bool have_listen = false;
+  bool have_service = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -64,6 +61,17 @@ ParseResult parse_options(int argc, const char* const* argv) {
         result.error = "bad --threads (want 1..1024): " + std::string(value);
         return result;
       }
+    } else if (arg == "--slots") {
+      if (!parse_number(value, opts.slots) || opts.slots == 0 || opts.slots > kMaxSlots) {
+        result.error = "bad --slots (want 1..100000): " + std::string(value);
+        return result;
+      }
+    } else if (arg == "--service-ms") {
+      if (!parse_number(value, opts.service_ms) || opts.service_ms > kMaxServiceMs) {
+        result.error = "bad --service-ms (want 0..3600000): " + std::string(value);
+        return result;
+      }
+      have_service = true;
     } else if (arg == "--port-file") {
       opts.port_file = std::string(value);
     } else {
@@ -77,6 +85,10 @@ ParseResult parse_options(int argc, const char* const* argv) {
   }
   if (!have_listen) {
     result.error = "--listen is required";
+    return result;
+  }
+  if (have_service && opts.slots == 0) {
+    result.error = "--service-ms needs --slots";
     return result;
   }
   result.options = std::move(opts);

@@ -10,11 +10,13 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "echo.hpp"
 #include "knobs.hpp"
+#include "options.hpp"
 #include "pattern_body.hpp"
 
 namespace mock_upstream {
@@ -40,6 +42,11 @@ void set_common(http::response<Body>& res, const State& state, const Request& re
   res.set("X-Upstream", state.name);
   res.set("X-Connection-Id", std::to_string(conn.id));
   res.set("X-Request-Index", std::to_string(conn.request_index));
+  if (conn.service != nullptr) {
+    res.set("X-Mock-Service-Order", std::to_string(conn.service->order));
+    res.set("X-Mock-Service-Start-Us", std::to_string(conn.service->start_us));
+    res.set("X-Mock-Service-End-Us", std::to_string(conn.service->end_us));
+  }
   res.keep_alive(keep_alive);
 }
 
@@ -153,21 +160,49 @@ net::awaitable<Next> method_not_allowed(tcp::socket& socket, const State& state,
   co_return ok&& keep_alive ? Next::keep_alive : Next::close;
 }
 
-// /admin/health/fail, /admin/health/ok, /admin/stats. Not counted as requests.
+StatsSnapshot snapshot(const State& state) {
+  StatsSnapshot stats;
+  stats.connections_accepted = state.connections_accepted.load(std::memory_order_relaxed);
+  stats.requests = state.requests.load(std::memory_order_relaxed);
+  stats.health_checks = state.health_checks.load(std::memory_order_relaxed);
+  stats.cancelled = state.cancelled.load(std::memory_order_relaxed);
+  if (state.capacity) stats.capacity = state.capacity->stats();
+  return stats;
+}
+
+// POST /admin/service?ms=T: the service time of requests that enter service from now on.
+net::awaitable<Next> set_service(tcp::socket& socket, State& state, const Request& req,
+                                 ConnectionRef conn, std::string_view query) {
+  if (!state.capacity) {
+    std::string body = render_error("not_in_capacity_mode", "start with --slots N --service-ms T");
+    co_return co_await send_json(socket, state, req, conn, http::status::conflict, std::move(body));
+  }
+  const auto ms = query_uint(query, "ms");
+  if (!ms || *ms > kMaxServiceMs) {
+    std::string body = render_error("bad_request", "want ?ms=0..3600000");
+    co_return co_await send_json(socket, state, req, conn, http::status::bad_request,
+                                 std::move(body));
+  }
+  state.capacity->set_service_ms(*ms);
+  std::string body = render_service(state.capacity->stats());
+  co_return co_await send_json(socket, state, req, conn, http::status::ok, std::move(body));
+}
+
+// /admin/health/fail, /admin/health/ok, /admin/stats, /admin/service. Not counted as requests.
 net::awaitable<Next> respond_admin(tcp::socket& socket, State& state, const Request& req,
-                                   ConnectionRef conn, std::string_view path) {
+                                   ConnectionRef conn, std::string_view path,
+                                   std::string_view query) {
   if (path == "/admin/stats") {
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
       co_return co_await method_not_allowed(socket, state, req, conn, "GET");
     }
-    std::string body = render_stats(state.connections_accepted.load(std::memory_order_relaxed),
-                                    state.requests.load(std::memory_order_relaxed),
-                                    state.health_checks.load(std::memory_order_relaxed));
+    std::string body = render_stats(snapshot(state));
     co_return co_await send_json(socket, state, req, conn, http::status::ok, std::move(body));
   }
   if (req.method() != http::verb::post) {
     co_return co_await method_not_allowed(socket, state, req, conn, "POST");
   }
+  if (path == "/admin/service") co_return co_await set_service(socket, state, req, conn, query);
   const bool healthy = path == "/admin/health/ok";
   state.healthy.store(healthy, std::memory_order_relaxed);
   std::string body = render_health_flag(healthy, state.name);
@@ -175,13 +210,14 @@ net::awaitable<Next> respond_admin(tcp::socket& socket, State& state, const Requ
 }
 
 bool is_admin_path(std::string_view path) {
-  return path == "/admin/stats" || path == "/admin/health/fail" || path == "/admin/health/ok";
+  return path == "/admin/stats" || path == "/admin/health/fail" || path == "/admin/health/ok" ||
+         path == "/admin/service";
 }
 
 }  // namespace
 
-net::awaitable<Next> respond(tcp::socket& socket, State& state, const Request& req,
-                             ConnectionRef conn) {
+net::awaitable<Next> respond(tcp::socket& socket, beast::flat_buffer& buffer, State& state,
+                             const Request& req, ConnectionRef conn) {
   const std::string_view target = to_sv(req.target());
   const auto qmark = target.find('?');
   const std::string_view path = target.substr(0, qmark);
@@ -196,18 +232,31 @@ net::awaitable<Next> respond(tcp::socket& socket, State& state, const Request& r
     co_return co_await send_json(socket, state, req, conn, status, std::move(body));
   }
   if (is_admin_path(path)) {
-    co_return co_await respond_admin(socket, state, req, conn, path);
+    co_return co_await respond_admin(socket, state, req, conn, path, query);
   }
 
   state.requests.fetch_add(1, std::memory_order_relaxed);
+  std::optional<ServiceRecord> service;
+  if (state.capacity) {
+    service = co_await serve_in_slot(socket, buffer, *state.capacity);
+    if (!service) {
+      state.cancelled.fetch_add(1, std::memory_order_relaxed);
+      co_return Next::close;
+    }
+    conn.service = &*service;
+  }
   const Knobs knobs = parse_knobs(query, req.base());
   if (knobs.hang) {
     co_await wait_for_client_close(socket);
+    state.cancelled.fetch_add(1, std::memory_order_relaxed);
     co_return Next::close;
   }
   if (knobs.delay_ms > 0) {
     net::steady_timer timer{socket.get_executor(), std::chrono::milliseconds(knobs.delay_ms)};
-    [[maybe_unused]] auto [ec] = co_await timer.async_wait(kTok);
+    if (!co_await wait_unless_closed(socket, buffer, timer)) {
+      state.cancelled.fetch_add(1, std::memory_order_relaxed);
+      co_return Next::close;
+    }
   }
   if (knobs.reset) {
     close_with_reset(socket);

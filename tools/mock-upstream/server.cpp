@@ -141,6 +141,8 @@ net::awaitable<void> accept_loop(tcp::acceptor acceptor, std::vector<net::any_io
 int run_server(const Options& options) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed stdout pipe must not kill us
   auto state = std::make_shared<State>(options.name);
+  if (options.slots > 0)
+    state->capacity = std::make_unique<Capacity>(options.slots, options.service_ms);
   Workers workers{options.threads};
 
   tcp::acceptor acceptor = listen_on(resolve(options, workers.at(0)), workers.at(0));

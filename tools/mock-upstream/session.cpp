@@ -81,7 +81,7 @@ net::awaitable<void> run_session(tcp::socket socket, std::shared_ptr<State> stat
     }
 
     const ConnectionRef conn{connection_id, index};
-    const Next next = co_await respond(socket, *state, parser.get(), conn);
+    const Next next = co_await respond(socket, buffer, *state, parser.get(), conn);
     if (next == Next::close) break;
     // A big header or upload grew the buffer; idle keep-alive connections stay small.
     if (buffer.size() == 0 && buffer.capacity() > kIdleBufferLimit) buffer.shrink_to_fit();

@@ -39,6 +39,7 @@ const MISTAKES = [
   ["NetworkPolicy peer namespace that does not exist", "network-policies.yaml", "kubernetes.io/metadata.name: smart-router", "kubernetes.io/metadata.name: router", "matches no declared namespace"],
   ["undeclared namespace", "router/pdb.yaml", "namespace: smart-router", "namespace: routers", 'namespace "routers" is not declared'],
   ["metric not in the contract", "premium-api/analysis-templates.yaml", 'sum(rate(http_requests_total{tier="premium",status=~"5.."}[2m]))', 'sum(rate(http_request_total{tier="premium",status=~"5.."}[2m]))', 'metric "http_request_total" is not in the router contract'],
+  ["recorded series with a label it does not carry", "shared-api/analysis-templates.yaml", 'http_requests_total{tier="shared"}', 'tier:smart_router_slo_errors_per_request:ratio_rate5m{route="by-tier"}', 'recorded series tier:smart_router_slo_errors_per_request:ratio_rate5m has no label "route"'],
   ["tier label value not in the contract", "shared-api/analysis-templates.yaml", 'http_requests_total{tier="shared"}', 'http_requests_total{tier="SHARED"}', 'tier="SHARED" is not a contract value'],
   ["rules ConfigMap edited by hand", "monitoring/alert-rules-premium.yaml", "for: 2m", "for: 3m", "not byte-identical"],
   ["Service DNS name with a typo", "router/deployment.yaml", "value: premium-api-service.premium.svc.cluster.local:8080", "value: premium-api.premium.svc.cluster.local:8080", "Service premium/premium-api is neither declared"],

@@ -12,8 +12,10 @@ namespace smart_router::admin {
 
 struct PoolStatus {
   std::string name;
-  std::size_t healthy = 0;
+  std::size_t healthy = 0;  // passing active checks (all, with checks off)
   std::size_t total = 0;
+  std::size_t ejected = 0;  // by passive outlier detection, right now
+  bool panic = false;       // ejections ignored: too few endpoints left without one
 };
 
 struct AdminAnswer {

@@ -17,6 +17,49 @@
 // 12 pins that version). `known_empty` is sound only because each worker runs its io_context
 // on one thread: between the caller's EAGAIN and this operation being queued, no epoll_wait
 // can consume the edge of newly arrived bytes, so that edge is still there to wake the read.
+//
+// This file is the only one that uses Asio's private interface (basic_socket::impl_, the
+// reactor's start_op). SR_PORTABLE_RECEIVE=1 selects a portable read with the same interface
+// and behaviour, one EAGAIN recv more per wait: the build selects it (cmake/ReceivePath.cmake)
+// when asked to, when Boost is not 1.81, or when the private path does not compile. CI builds
+// and tests both.
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/version.hpp>
+
+#ifndef SR_PORTABLE_RECEIVE  // not chosen by the build: the private path only on Boost 1.81
+#if BOOST_VERSION / 100 == 1081
+#define SR_PORTABLE_RECEIVE 0
+#else
+#define SR_PORTABLE_RECEIVE 1
+#endif
+#endif
+
+#if SR_PORTABLE_RECEIVE
+
+#include <utility>
+
+namespace smart_router {
+
+// The portable read needs nothing beyond the socket.
+struct ReceiveReactor {};
+
+inline ReceiveReactor& reactor_of(boost::asio::ip::tcp::socket& /*socket*/) {
+  static ReceiveReactor none;
+  return none;
+}
+
+// Asio's own read: it tries a recv before every wait, also when `known_empty`.
+template <typename Token>
+auto async_receive_drained(boost::asio::ip::tcp::socket& socket, ReceiveReactor& /*reactor*/,
+                           boost::asio::mutable_buffer buffer, bool /*known_empty*/,
+                           Token&& token) {
+  return socket.async_read_some(buffer, std::forward<Token>(token));
+}
+
+}  // namespace smart_router
+
+#else  // the private path
+
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/detail/bind_handler.hpp>
@@ -27,7 +70,6 @@
 #include <boost/asio/detail/reactor.hpp>
 #include <boost/asio/detail/reactor_op.hpp>
 #include <boost/asio/detail/socket_ops.hpp>
-#include <boost/asio/ip/tcp.hpp>
 
 namespace smart_router {
 namespace detail {
@@ -95,9 +137,11 @@ class DrainedReceiveOp : public ad::reactor_op {
 
 }  // namespace detail
 
+using ReceiveReactor = detail::ad::reactor;
+
 // The epoll reactor that serves `socket`. use_service takes a lock and searches a list: callers
 // keep the answer for as long as the socket lives (Stream::reactor).
-inline detail::ad::reactor& reactor_of(boost::asio::ip::tcp::socket& socket) {
+inline ReceiveReactor& reactor_of(boost::asio::ip::tcp::socket& socket) {
   return boost::asio::use_service<detail::ad::reactor>(
       detail::SocketInternals::io_object(socket).get_service().context());
 }
@@ -106,7 +150,7 @@ inline detail::ad::reactor& reactor_of(boost::asio::ip::tcp::socket& socket) {
 // recv that is bound to fail (see above). `reactor`: reactor_of(socket). `known_empty`: this
 // thread has just read EAGAIN from the socket and has not suspended since.
 template <typename Token>
-auto async_receive_drained(boost::asio::ip::tcp::socket& socket, detail::ad::reactor& reactor,
+auto async_receive_drained(boost::asio::ip::tcp::socket& socket, ReceiveReactor& reactor,
                            boost::asio::mutable_buffer buffer, bool known_empty, Token&& token) {
   return boost::asio::async_initiate<Token, void(boost::system::error_code, std::size_t)>(
       [&socket, &reactor, buffer, known_empty](auto handler) {
@@ -141,3 +185,5 @@ auto async_receive_drained(boost::asio::ip::tcp::socket& socket, detail::ad::rea
 }
 
 }  // namespace smart_router
+
+#endif  // SR_PORTABLE_RECEIVE

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace smart_router {
 
@@ -26,15 +27,20 @@ enum class ErrorKind : std::uint8_t {
 // Where the failure came from: decides retries and which side's metrics it lands in.
 enum class ErrorSource : std::uint8_t { downstream, upstream, internal };
 
+// A header an error answer carries besides the table's Retry-After (a rate limiter's
+// RateLimit-Policy, say; its own Retry-After replaces the table's).
+struct ErrorHeader {
+  std::string name;
+  std::string value;
+  bool operator==(const ErrorHeader&) const = default;
+};
+
 struct ProxyError {
   ErrorKind kind = ErrorKind::bad_request;
-  std::string message;          // human-readable detail for the JSON body
-  unsigned respond_status = 0;  // route_respond only
-  std::string respond_code;     // route_respond only
-  // rate_limited: Retry-After of this request (instead of the table's) and the RateLimit
-  // fields. Default-initialised so ProxyError{kind, message, 0, {}} stays complete.
-  unsigned retry_after_s = 0;
-  std::string headers{};  // extra response header lines, each "Name: value\r\n"
+  std::string message;               // human-readable detail for the JSON body
+  unsigned respond_status = 0;       // route_respond only
+  std::string respond_code;          // route_respond only
+  std::vector<ErrorHeader> headers;  // empty for most errors (an empty vector allocates nothing)
 };
 
 }  // namespace smart_router

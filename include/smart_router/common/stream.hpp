@@ -31,7 +31,7 @@ class Stream {
 
   boost::asio::ip::tcp::socket& socket() { return socket_; }
   // The reactor behind the socket, looked up once (for async_receive_drained).
-  boost::asio::detail::reactor& reactor() {
+  ReceiveReactor& reactor() {
     if (reactor_ == nullptr) reactor_ = &reactor_of(socket_);
     return *reactor_;
   }
@@ -65,7 +65,7 @@ class Stream {
  private:
   boost::asio::ip::tcp::socket socket_;
   std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
-  boost::asio::detail::reactor* reactor_ = nullptr;
+  ReceiveReactor* reactor_ = nullptr;
 };
 
 }  // namespace smart_router

@@ -159,7 +159,10 @@ struct HealthCheck {
 struct OutlierDetection {
   std::uint32_t consecutive_failures = 5;
   std::uint32_t ejection_ms = 30000;
-  std::uint32_t max_ejection_percent = 50;
+  std::uint32_t max_ejection_percent = 50;  // of the pool, rounded down (50% of 1 is 0)
+  // Below this share of non-ejected endpoints (among those passing active checks) the pool
+  // ignores ejections and uses every endpoint (Envoy's healthy panic threshold). 0 = never.
+  std::uint32_t panic_threshold_percent = 50;
 };
 
 struct Retries {
@@ -177,6 +180,16 @@ struct UpstreamTls {
   std::string sni;
 };
 
+// Requests in flight to one pool, router-wide, shared out among the tier classes by their
+// shed_at_percent (premium keeps a reserve), with a deadline-aware queue behind the limit.
+struct PoolConcurrency {
+  std::uint32_t limit = 0;  // 0: no pool limit and no queue
+  bool adaptive = false;    // the limit follows the pool's latency, min_limit..limit
+  std::uint32_t min_limit = 8;
+  std::uint32_t tolerance_percent = 150;  // latency may reach this % of the no-queue latency
+  std::uint32_t queue_length = 1000;      // waiting requests at most; 0: refuse at once
+};
+
 enum class LoadBalancing { round_robin, least_request, random };
 
 struct Pool {
@@ -190,6 +203,7 @@ struct Pool {
   OutlierDetection outlier_detection;
   Retries retries;
   UpstreamTls tls;
+  PoolConcurrency concurrency;
   SourceMark mark;
 };
 

@@ -2,7 +2,6 @@
 // Restarted on reload with the new pools; endpoint state survives because Endpoint objects do.
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <memory>
 #include <vector>
@@ -26,10 +25,4 @@ class ActiveChecker {
   observability::Metrics& metrics_;
   std::shared_ptr<bool> running_;  // the current generation of probe loops runs while true
 };
-
-// One HTTP probe: GET path, answer status among expected. Bounded by timeout_ms.
-boost::asio::awaitable<bool> probe_http(std::shared_ptr<upstream::Endpoint> ep,
-                                        const config::HealthCheck& hc, std::uint32_t connect_ms,
-                                        upstream::UpstreamTlsParams tls);
-
 }  // namespace smart_router::health

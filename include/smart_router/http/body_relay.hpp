@@ -24,22 +24,39 @@ struct RelayResult {
   bool ok() const { return !read_error && !write_error; }
 };
 
-// Writes `head` and then the body the parser still has to deliver, framed as `framing`.
-// If the source buffer already holds body bytes, the first piece goes out with the head in one
-// write. `idle` bounds every read and write (the watch closes both sides when it passes).
-// `window` is where the parser puts body bytes (buffer_body's, or ResponseHeadParser's).
+// Where a body comes from: a socket, the bytes read from it but not yet parsed, the parser, and
+// the parser's body window (buffer_body's, or ResponseHeadParser's).
 template <bool isRequest>
-boost::asio::awaitable<RelayResult> relay_body(Stream& src, boost::beast::flat_buffer& src_buffer,
-                                               boost::beast::http::basic_parser<isRequest>& parser,
-                                               boost::beast::http::buffer_body::value_type& window,
-                                               Stream& dst, BodyFraming framing,
-                                               std::string_view head, char* buffer,
-                                               std::size_t buffer_size, DeadlineWatch& watch,
-                                               std::chrono::milliseconds idle);
+struct BodySource {
+  Stream& stream;
+  boost::beast::flat_buffer& buffer;
+  boost::beast::http::basic_parser<isRequest>& parser;
+  boost::beast::http::buffer_body::value_type& window;
+};
+
+// Where it goes: `head` first (with the first piece of body when that is here), then the body
+// framed as `framing`.
+struct BodySink {
+  Stream& stream;
+  BodyFraming framing;
+  std::string_view head;
+};
+
+// The buffer a relay moves bytes through, and the bound on every wait: the watch closes both
+// sides when `idle` passes without progress.
+struct RelayBuffer {
+  char* data;
+  std::size_t size;
+  DeadlineWatch& watch;
+  std::chrono::milliseconds idle;
+};
+
+// Writes the sink's head and then the body the parser still has to deliver.
+template <bool isRequest>
+boost::asio::awaitable<RelayResult> relay_body(BodySource<isRequest> from, BodySink to,
+                                               RelayBuffer via);
 
 // Copies raw bytes one way until either side closes (websocket tunnel half).
-boost::asio::awaitable<void> pump_bytes(Stream& from, Stream& to, char* buffer,
-                                        std::size_t buffer_size, DeadlineWatch& watch,
-                                        std::chrono::milliseconds idle);
+boost::asio::awaitable<void> pump_bytes(Stream& from, Stream& to, RelayBuffer via);
 
 }  // namespace smart_router::http

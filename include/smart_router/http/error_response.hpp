@@ -1,10 +1,12 @@
 // The router's own error answers: {"error": CODE, "message": ..., "request_id": ...}.
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
 #include "smart_router/common/error.hpp"
+#include "smart_router/http/local_answer.hpp"
 
 namespace smart_router::http {
 
@@ -21,8 +23,28 @@ ErrorStatus error_status(ErrorKind kind);
 // Status code an error answers with (route_respond uses the route's own status).
 unsigned status_of(const ProxyError& err);
 
-// Full HTTP/1.1 response bytes (head and JSON body). `keep_alive` false adds Connection: close.
-std::string render_error(const ProxyError& err, std::string_view request_id, bool keep_alive);
+// The code an error is recorded and answered with ("route_respond" for a route's refusal).
+std::string_view recorded_code(const ProxyError& err);
+
+// An error as the router's answer: the contract's JSON body, Retry-After from the table (unless
+// the error brings its own) and the error's headers. Keeps what the answer points into.
+class ErrorAnswer {
+ public:
+  static constexpr std::size_t kMaxHeaders = 8;  // Retry-After + a rate limiter's few
+
+  ErrorAnswer(const ProxyError& err, std::string_view request_id);
+  ErrorAnswer(const ErrorAnswer&) = delete;  // the answer points into this object
+  ErrorAnswer& operator=(const ErrorAnswer&) = delete;
+
+  LocalAnswer answer() const;
+
+ private:
+  unsigned status_;
+  std::string body_;
+  std::array<HeaderLine, kMaxHeaders> headers_;
+  std::size_t header_count_ = 0;
+  std::string retry_after_;
+};
 
 // Reason phrase for a status code ("Not Found"); "Unknown" when not standard.
 std::string_view reason_phrase(unsigned status);

@@ -16,16 +16,11 @@ namespace bhttp = boost::beast::http;
 
 bool iequals(std::string_view a, std::string_view b);
 
-// Headers that describe one connection and never cross a proxy (RFC 9110 7.6.1).
-bool is_hop_by_hop(std::string_view name);
-
 // What the Connection header(s) of a message say.
 struct ConnectionInfo {
   bool close = false;
   bool keep_alive = false;
   bool upgrade = false;
-  // Does a Connection header name this field (so it must be dropped)?
-  bool names(const bhttp::fields& fields, std::string_view field) const;
 };
 ConnectionInfo parse_connection(const bhttp::fields& fields);
 
@@ -57,9 +52,5 @@ struct ClientResponseHead {
 };
 void render_client_response(unsigned status, std::string_view reason, const FlatFields& fields,
                             const ClientResponseHead& info, std::string& out);
-
-// An X-Request-Id we keep as is: 1..128 visible ASCII characters without separators that would
-// break a log line or a header. Anything else is replaced by a generated id.
-bool is_acceptable_request_id(std::string_view id);
 
 }  // namespace smart_router::http

@@ -10,14 +10,17 @@
 #include "smart_router/observability/access_log.hpp"
 #include "smart_router/observability/metrics.hpp"
 #include "smart_router/overload/admission.hpp"
+#include "smart_router/overload/pool_admission.hpp"
+#include "smart_router/ratelimit/rate_limit_state.hpp"
 #include "smart_router/upstream/connection_pool.hpp"
 
 namespace smart_router::http {
 
 struct RouterContext {
   SnapshotStore snapshots;
-  overload::Admission admission;
-  ratelimit::RateLimitState rate_limits;  // buckets kept across reloads
+  overload::Admission admission;                    // router-wide max_in_flight
+  overload::PoolAdmissionRegistry pool_admissions;  // per pool limit and queue
+  ratelimit::RateLimitState rate_limits;            // buckets kept across reloads
   observability::Metrics metrics;
   std::atomic<std::shared_ptr<observability::AccessLog>> access_log;
   std::atomic<bool> draining{false};
@@ -51,19 +54,24 @@ struct WorkerResources {
   observability::RequestCounterCache request_counters;
   BufferPool buffers;
 
-  // The current snapshot; re-read only when the store's generation moved.
-  const std::shared_ptr<const RouterSnapshot>& snapshot() {
+  // Picks up a newly published snapshot, if the store's generation moved (one relaxed load
+  // when it did not). A new snapshot starts the worker's caches afresh: the request counters
+  // and the idle upstream connections (those to endpoints a reload removed would never be
+  // taken again; a reload is rare enough to drop them all). Call it where a request or a
+  // connection starts, never in the middle of one.
+  const std::shared_ptr<const RouterSnapshot>& refresh_snapshot() {
     const auto gen = ctx.snapshots.generation();
     if (gen != generation_) {
       snapshot_ = ctx.snapshots.load();
       generation_ = gen;
       request_counters.clear();
-      // Idle connections to endpoints a reload removed would never be taken again; a reload
-      // is rare enough to simply start the idle pool afresh.
       connections.clear();
     }
     return snapshot_;
   }
+
+  // The snapshot of the last refresh.
+  const std::shared_ptr<const RouterSnapshot>& snapshot() const { return snapshot_; }
 
  private:
   std::shared_ptr<const RouterSnapshot> snapshot_;

@@ -13,6 +13,8 @@
 #include "smart_router/config/config.hpp"
 #include "smart_router/config/loader.hpp"
 #include "smart_router/observability/metrics.hpp"
+#include "smart_router/overload/pool_admission.hpp"
+#include "smart_router/overload/priority_levels.hpp"
 #include "smart_router/ratelimit/rate_limit_state.hpp"
 #include "smart_router/routing/route_table.hpp"
 #include "smart_router/tier/tier_classifier.hpp"
@@ -36,6 +38,8 @@ struct PoolRuntime {
   std::shared_ptr<upstream::UpstreamPool> pool;
   observability::TierMetrics* tier_metrics = nullptr;  // tier label = pool name
   prometheus::Counter* retries = nullptr;
+  // The pool's concurrency limit and queue (router-wide; kept across reloads).
+  std::shared_ptr<overload::PoolAdmission> admission;
   // Per endpoint (same order as pool->endpoints()), per outcome.
   std::vector<std::array<prometheus::Counter*, static_cast<std::size_t>(AttemptOutcome::kCount)>>
       outcomes;
@@ -46,9 +50,12 @@ struct PoolRuntime {
 struct ClassRuntime {
   const config::TierClass* cls = nullptr;
   const PoolRuntime* pool = nullptr;
-  std::int64_t shed_limit = 0;  // admission limit from shed_at_percent
+  const overload::ClassLevels* levels = nullptr;  // its shares of every limit
   prometheus::Counter* shed = nullptr;
   prometheus::Counter* budget_exceeded = nullptr;
+  prometheus::Histogram* duration = nullptr;  // tier = the class's pool, user_tier = the class
+  prometheus::Counter* slo_requests = nullptr;
+  prometheus::Counter* slo_good_requests = nullptr;
   ratelimit::ClassLimits rate_limits;  // rate_limits.classes.<name>; inactive when absent
 };
 
@@ -56,9 +63,10 @@ struct RouterSnapshot {
   std::shared_ptr<const config::Config> config;
   std::unique_ptr<tier::TierClassifier> classifier;
   std::unique_ptr<routing::RouteTable> routes;
-  std::vector<PoolRuntime> pools;               // config order
-  std::vector<ClassRuntime> classes;            // config order
-  std::vector<const PoolRuntime*> route_pools;  // per route: its `pool:` action, else nullptr
+  std::vector<PoolRuntime> pools;                   // config order
+  std::vector<ClassRuntime> classes;                // config order
+  std::vector<overload::ClassLevels> class_levels;  // per class, config order
+  std::vector<const PoolRuntime*> route_pools;      // per route: its `pool:` action, else nullptr
   std::shared_ptr<boost::asio::ssl::context> server_tls;  // server.tls, or null for plain HTTP
   std::uint64_t generation = 0;
 
@@ -67,12 +75,15 @@ struct RouterSnapshot {
   std::vector<const PoolRuntime*> reachable_pools() const;
 };
 
-// Compiles `cfg`. Rate-limit buckets come from `rate_limits`, which keeps them across reloads.
-// Throws std::invalid_argument when it cannot be served (the validator catches nearly everything
-// before this point; e.g. a JWT key file that vanished).
+// Compiles `cfg`. Throws std::invalid_argument when it cannot be served (the validator catches
+// nearly everything before this point; e.g. a JWT key file that vanished). Pools take their
+// admission state from `admissions` (configured with the new limits), and classes their
+// rate-limit buckets from `rate_limits` (which keeps them across reloads); fresh ones when null.
 std::shared_ptr<const RouterSnapshot> build_snapshot(
     config::Config cfg, upstream::EndpointRegistry& endpoints, observability::Metrics& metrics,
-    ratelimit::RateLimitState& rate_limits, const config::EnvLookup& env, std::uint64_t generation);
+    const config::EnvLookup& env, std::uint64_t generation,
+    overload::PoolAdmissionRegistry* admissions = nullptr,
+    ratelimit::RateLimitState* rate_limits = nullptr);
 
 // The published snapshot. Workers poll generation() (one relaxed load) and reload on change.
 class SnapshotStore {

@@ -20,6 +20,7 @@ struct AccessRecord {
   std::string_view target;
   unsigned status = 0;
   double duration_ms = 0;
+  double queue_ms = 0;         // of duration_ms, spent waiting for a slot of the pool
   std::string_view tier;       // infrastructure tier (pool of the class)
   std::string_view user_tier;  // class
   std::string_view route;

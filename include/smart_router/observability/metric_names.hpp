@@ -16,10 +16,20 @@ inline constexpr const char* kRetriesTotal = "smart_router_retries_total";
 inline constexpr const char* kConfigReloadsTotal = "smart_router_config_reloads_total";
 inline constexpr const char* kActiveConnections = "smart_router_active_connections";
 inline constexpr const char* kInFlightRequests = "smart_router_in_flight_requests";
+// The contract's additions for rate limits and queued admission.
 inline constexpr const char* kRateLimitedTotal = "smart_router_rate_limited_total";
+inline constexpr const char* kQueueDepth = "smart_router_queue_depth";
+inline constexpr const char* kQueueWaitSeconds = "smart_router_queue_wait_seconds";
+inline constexpr const char* kPoolConcurrencyLimit = "smart_router_pool_concurrency_limit";
 // Beyond the contract.
+inline constexpr const char* kOverloadRejectionsTotal = "smart_router_overload_rejections_total";
+inline constexpr const char* kSloRequestsTotal = "smart_router_slo_requests_total";
+inline constexpr const char* kSloGoodRequestsTotal = "smart_router_slo_good_requests_total";
 inline constexpr const char* kUpstreamEjected = "smart_router_upstream_ejected";
+inline constexpr const char* kUpstreamEjectionsTotal = "smart_router_upstream_ejections_total";
+inline constexpr const char* kPoolPanic = "smart_router_pool_panic";
 inline constexpr const char* kBuildInfo = "smart_router_build_info";
 inline constexpr const char* kConfigGeneration = "smart_router_config_generation";
+inline constexpr const char* kTierDowngradesTotal = "smart_router_tier_downgrades_total";
 
 }  // namespace smart_router::observability::metric_names

@@ -24,7 +24,6 @@ namespace smart_router::observability {
 // Per infrastructure tier (= pool name: "shared", "premium").
 struct TierMetrics {
   WindowedQuantiles duration_summary;  // http_request_duration_seconds (a summary)
-  prometheus::Histogram* duration_histogram = nullptr;
   prometheus::Gauge* response_time_ms = nullptr;
   prometheus::Gauge* in_flight = nullptr;
   RollingMean rolling_ms;  // microseconds; feeds response_time_ms at scrape time
@@ -38,14 +37,31 @@ class Metrics {
   prometheus::Counter& requests(const std::string& tier, const std::string& user_tier,
                                 const std::string& route, unsigned status);
   prometheus::Counter& budget_exceeded(const std::string& tier, const std::string& user_tier);
+  // smart_router_request_duration_seconds{tier,user_tier}
+  prometheus::Histogram& duration(const std::string& tier, const std::string& user_tier);
+  // The SLO per class: every answer, and those both not 5xx and within latency_budget_ms.
+  prometheus::Counter& slo_requests(const std::string& tier, const std::string& user_tier);
+  prometheus::Counter& slo_good_requests(const std::string& tier, const std::string& user_tier);
+  // Queued admission per pool.
+  prometheus::Gauge& queue_depth(const std::string& pool);
+  prometheus::Gauge& pool_concurrency_limit(const std::string& pool);
+  prometheus::Histogram& queue_wait(const std::string& pool, const std::string& user_tier);
+  prometheus::Counter& overload_rejections(const std::string& pool, const std::string& user_tier,
+                                           const std::string& reason);
   prometheus::Counter& shed(const std::string& user_tier);
   // scope: "class" | "client" | "fleet"
   prometheus::Counter& rate_limited(const std::string& user_tier, std::string_view scope);
+  // A tier claim served as the default class. `claimed`: a class name or "unknown" (never the
+  // client's text: labels stay bounded); `reason`: "untrusted" or "unknown_tier".
+  prometheus::Counter& tier_downgrades(const std::string& claimed, const std::string& reason);
   prometheus::Counter& retries(const std::string& pool);
   prometheus::Counter& upstream_requests(const std::string& pool, const std::string& endpoint,
                                          const std::string& outcome);
   prometheus::Gauge& upstream_healthy(const std::string& pool, const std::string& endpoint);
   prometheus::Gauge& upstream_ejected(const std::string& pool, const std::string& endpoint);
+  prometheus::Counter& upstream_ejections(const std::string& pool, const std::string& endpoint,
+                                          const std::string& reason);
+  prometheus::Gauge& pool_panic(const std::string& pool);
   prometheus::Counter& config_reloads(bool success);
   prometheus::Gauge& active_connections() { return *active_connections_; }
   prometheus::Gauge& config_generation() { return *config_generation_; }
@@ -61,12 +77,21 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>* response_time_ms_;
   prometheus::Family<prometheus::Gauge>* upstream_healthy_;
   prometheus::Family<prometheus::Gauge>* upstream_ejected_;
+  prometheus::Family<prometheus::Counter>* upstream_ejections_;
+  prometheus::Family<prometheus::Gauge>* pool_panic_;
   prometheus::Family<prometheus::Counter>* upstream_requests_;
   prometheus::Family<prometheus::Counter>* shed_;
   prometheus::Family<prometheus::Counter>* rate_limited_;
+  prometheus::Family<prometheus::Counter>* tier_downgrades_;
   prometheus::Family<prometheus::Counter>* budget_exceeded_;
   prometheus::Family<prometheus::Counter>* retries_;
   prometheus::Family<prometheus::Counter>* config_reloads_;
+  prometheus::Family<prometheus::Counter>* slo_requests_;
+  prometheus::Family<prometheus::Counter>* slo_good_requests_;
+  prometheus::Family<prometheus::Gauge>* queue_depth_;
+  prometheus::Family<prometheus::Gauge>* pool_concurrency_limit_;
+  prometheus::Family<prometheus::Histogram>* queue_wait_;
+  prometheus::Family<prometheus::Counter>* overload_rejections_;
   prometheus::Family<prometheus::Gauge>* in_flight_;
   prometheus::Gauge* active_connections_;
   prometheus::Gauge* config_generation_;

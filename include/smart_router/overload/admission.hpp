@@ -1,54 +1,57 @@
-// Priority shedding: one router-wide count of requests in flight. A class is admitted while
-// that count is below its shed_at_percent of overload.max_in_flight, so under pressure LITE
-// (70%) goes first, then PRO (85%), and premium classes (100%) last.
+// Priority shedding against the router-wide overload.max_in_flight. A class is admitted while
+// the requests in flight of its own and lower priorities are below its shed_at_percent of
+// max_in_flight, and every higher level's share also holds (PriorityLevels). So under pressure
+// LITE (70%) goes first, then PRO (85%), premium classes (100%) last, and a premium request in
+// flight never takes a LITE slot.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
+
+#include "smart_router/overload/priority_levels.hpp"
 
 namespace smart_router::overload {
 
 class Admission {
  public:
-  // Limit for a class: max_in_flight * shed_at_percent / 100 (at least 1).
-  static std::int64_t class_limit(std::uint32_t max_in_flight, std::uint32_t shed_at_percent);
-
   // True and counted when admitted; the caller releases through AdmissionGuard.
-  bool try_admit(std::int64_t limit) {
-    const auto before = in_flight_.fetch_add(1, std::memory_order_relaxed);
-    if (before < limit) return true;
-    in_flight_.fetch_sub(1, std::memory_order_relaxed);
-    return false;
+  bool try_admit(const ClassLevels& levels, std::int64_t max_in_flight) {
+    return try_count(counters_, levels, max_in_flight);
   }
-  void release() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
-  std::int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+  void release(std::size_t slot) { counters_.add(slot, -1); }
+  std::int64_t in_flight() const { return counters_.total(); }
 
  private:
-  std::atomic<std::int64_t> in_flight_{0};
+  PriorityCounters counters_;
 };
 
 // RAII: gives the admission slot back when the request ends, however it ends.
 class AdmissionGuard {
  public:
   AdmissionGuard() = default;
-  explicit AdmissionGuard(Admission& a) : admission_(&a) {}
-  AdmissionGuard(AdmissionGuard&& o) noexcept : admission_(o.admission_) { o.admission_ = nullptr; }
+  AdmissionGuard(Admission& a, std::size_t slot) : admission_(&a), slot_(slot) {}
+  AdmissionGuard(AdmissionGuard&& o) noexcept : admission_(o.admission_), slot_(o.slot_) {
+    o.admission_ = nullptr;
+  }
   AdmissionGuard& operator=(AdmissionGuard&& o) noexcept {
     if (this != &o) {
       reset();
       admission_ = o.admission_;
+      slot_ = o.slot_;
       o.admission_ = nullptr;
     }
     return *this;
   }
+  AdmissionGuard(const AdmissionGuard&) = delete;
+  AdmissionGuard& operator=(const AdmissionGuard&) = delete;
   ~AdmissionGuard() { reset(); }
   void reset() {
-    if (admission_ != nullptr) admission_->release();
+    if (admission_ != nullptr) admission_->release(slot_);
     admission_ = nullptr;
   }
 
  private:
   Admission* admission_ = nullptr;
+  std::size_t slot_ = 0;
 };
 
 }  // namespace smart_router::overload

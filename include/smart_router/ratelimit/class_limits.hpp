@@ -8,7 +8,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "smart_router/common/error.hpp"
 #include "smart_router/ratelimit/client_key.hpp"
 #include "smart_router/ratelimit/limiter.hpp"
 
@@ -24,8 +26,8 @@ struct Policy {
 struct Refusal {
   Scope scope = Scope::class_wide;
   Decision decision;
-  std::string headers;  // "RateLimit-Policy: ...\r\nRateLimit: ...\r\n"
-  std::string message;  // for the JSON body
+  std::vector<ErrorHeader> headers;  // Retry-After, RateLimit-Policy, RateLimit
+  std::string message;               // for the JSON body
 };
 
 struct ClassLimits {
@@ -42,11 +44,11 @@ struct ClassLimits {
   std::optional<Refusal> check(const RequestFacts& facts, Nanos now) const;
 };
 
-// The two header lines of draft-ietf-httpapi-ratelimit-headers-11 (May 2026), structured
+// The two header fields of draft-ietf-httpapi-ratelimit-headers-11 (May 2026), structured
 // fields: `RateLimit-Policy: "NAME";q=BURST;w=WINDOW` (the bucket holds q requests and refills
 // completely in w seconds) and `RateLimit: "NAME";r=REMAINING;t=SECONDS`. A refused request's t
 // is its Retry-After (the draft: Retry-After is never earlier than the window's end); an
 // allowed one's is the time until the bucket is full again.
-std::string render_rate_limit_headers(std::string_view policy, const Decision& d);
+std::vector<ErrorHeader> rate_limit_headers(std::string_view policy, const Decision& d);
 
 }  // namespace smart_router::ratelimit

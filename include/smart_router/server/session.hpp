@@ -9,7 +9,7 @@
 
 #include "smart_router/common/deadline_watch.hpp"
 #include "smart_router/common/stream.hpp"
-#include "smart_router/http/exchange.hpp"
+#include "smart_router/http/request.hpp"
 
 namespace smart_router::server {
 

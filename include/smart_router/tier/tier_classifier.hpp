@@ -13,6 +13,10 @@
 #include "smart_router/config/config.hpp"
 #include "smart_router/config/loader.hpp"
 
+namespace smart_router::observability {
+class Metrics;
+}
+
 namespace smart_router::tier {
 
 enum class TierOutcome {
@@ -24,8 +28,9 @@ enum class TierOutcome {
 struct TierDecision {
   TierOutcome outcome = TierOutcome::ok;
   std::size_t class_index = 0;  // index into Tiers::classes (valid when outcome == ok)
-  bool downgraded = false;      // a claim was present but not honoured
-  std::string jwt_subject;      // "sub" of the verified JWT (jwt mode), else "": rate-limit key
+  // A claim was present but not honoured (counted in smart_router_tier_downgrades_total).
+  bool downgraded = false;
+  std::string jwt_subject;  // "sub" of the verified JWT (jwt mode), else "": rate-limit key
 };
 
 // What the classifier needs from the request (values of the configured header names).
@@ -38,13 +43,17 @@ struct TierInputs {
 class TierClassifier {
  public:
   // Throws std::invalid_argument with a readable message on a bad CIDR, key file or secret.
-  // `env` reads the JWT secret variable (hs256_secret_env).
-  TierClassifier(const config::Tiers& tiers, const config::EnvLookup& env);
+  // `env` reads the JWT secret variable (hs256_secret_env). `metrics`, when given, counts
+  // every downgrade.
+  TierClassifier(const config::Tiers& tiers, const config::EnvLookup& env,
+                 observability::Metrics* metrics = nullptr);
   ~TierClassifier();
   TierClassifier(const TierClassifier&) = delete;
   TierClassifier& operator=(const TierClassifier&) = delete;
 
   TierDecision classify(const TierInputs& in) const;
+  // Whether a peer's hints about its request (X-Request-Budget-Ms) are believed.
+  bool trusts_peer(const boost::asio::ip::address& peer) const;
 
   // Index of a class by case-insensitive name, or nullopt.
   std::optional<std::size_t> find_class(std::string_view name) const;

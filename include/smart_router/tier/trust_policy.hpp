@@ -49,6 +49,12 @@ class TrustPolicy {
   // Never throws. Does not allocate in header and trusted_peers modes.
   Claim evaluate(const TierInputs& in) const noexcept;
 
+  // Whether the peer's own hints (X-Request-Budget-Ms) are believed: every peer in header mode
+  // (it is believed about its tier already), else only peers in trusted_cidrs.
+  bool trusts_peer(const boost::asio::ip::address& peer) const noexcept {
+    return mode_ == config::TrustMode::header || trusted_.contains(peer);
+  }
+
  private:
   config::TrustMode mode_;
   CidrSet trusted_;

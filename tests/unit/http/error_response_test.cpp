@@ -16,7 +16,6 @@ using smart_router::ErrorKind;
 using smart_router::ProxyError;
 using smart_router::http::error_status;
 using smart_router::http::reason_phrase;
-using smart_router::http::render_error;
 using smart_router::http::status_of;
 
 struct Expected {
@@ -43,6 +42,14 @@ const std::vector<Expected>& contract_table() {
       {ErrorKind::upstream_timeout, 504, "upstream_timeout", false},
   };
   return table;
+}
+
+// The bytes of an error answer, as the client receives them.
+std::string render_error(const ProxyError& err, std::string_view request_id, bool keep_alive) {
+  const smart_router::http::ErrorAnswer answer(err, request_id);
+  std::string out;
+  smart_router::http::render_local_answer(answer.answer(), request_id, keep_alive, out);
+  return out;
 }
 
 ProxyError error_of(ErrorKind kind, std::string message = {}) {
@@ -186,10 +193,14 @@ TEST(RenderError, RouteRespondUsesTheRoutesStatusAndCode) {
 
 TEST(RenderError, RateLimitedCarriesItsRetryAfterAndExtraHeaders) {
   ProxyError e = error_of(ErrorKind::rate_limited, "rate limit of tier LITE exceeded");
-  e.retry_after_s = 7;
-  e.headers = "RateLimit-Policy: \"LITE-class\";q=5;w=1\r\nRateLimit: \"LITE-class\";r=0;t=7\r\n";
+  e.headers = {{"Retry-After", "7"},
+               {"RateLimit-Policy", "\"LITE-class\";q=5;w=1"},
+               {"RateLimit", "\"LITE-class\";r=0;t=7"}};
   for (const bool keep_alive : {true, false}) {
-    const Parsed p = parse(render_error(e, "rid-9", keep_alive));
+    const std::string bytes = render_error(e, "rid-9", keep_alive);
+    EXPECT_EQ(bytes.find("Retry-After"), bytes.rfind("Retry-After"))
+        << "its own replaces the table's";
+    const Parsed p = parse(bytes);
     EXPECT_EQ(p.msg.result_int(), 429u);
     EXPECT_EQ(p.msg.reason(), "Too Many Requests");
     EXPECT_EQ(p.msg[bhttp::field::retry_after], "7");

@@ -10,8 +10,6 @@
 #include <unordered_set>
 #include <vector>
 
-#include "smart_router/http/header_rules.hpp"
-
 namespace {
 
 // One fresh id (the router writes into a reused string; a new one per call is as good here).
@@ -93,6 +91,25 @@ TEST(RequestId, AcceptedAsAClientId) {
     const std::string id = generate_request_id();
     EXPECT_TRUE(is_acceptable_request_id(id)) << id;
   }
+}
+
+TEST(IsAcceptableRequestId, AcceptsCommonIdShapes) {
+  EXPECT_TRUE(is_acceptable_request_id("f47ac10b-58cc-4372-a567-0e02b2c3d479"));
+  EXPECT_TRUE(is_acceptable_request_id("a"));
+  EXPECT_TRUE(is_acceptable_request_id("req_01HZX.trace:span/1+a=="));
+  EXPECT_TRUE(is_acceptable_request_id(std::string(128, 'x')));
+}
+
+TEST(IsAcceptableRequestId, RejectsEmptyAndTooLong) {
+  EXPECT_FALSE(is_acceptable_request_id(""));
+  EXPECT_FALSE(is_acceptable_request_id(std::string(129, 'x')));
+}
+
+TEST(IsAcceptableRequestId, RejectsCharactersThatBreakHeadersOrLogLines) {
+  for (const std::string& bad :
+       std::vector<std::string>{"a b", "a\tb", "a\r\nX-Evil: 1", "a\nb", "a\"b", "a\\b", "a,b",
+                                "a;b", "<script>", "a\x7f", "caf\xc3\xa9", std::string("a\0b", 3)})
+    EXPECT_FALSE(is_acceptable_request_id(bad)) << bad;
 }
 
 }  // namespace

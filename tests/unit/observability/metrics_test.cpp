@@ -66,7 +66,7 @@ std::int64_t steady_seconds() {
 void populate(Metrics& m) {
   auto& t = m.tier("shared");
   t.duration_summary.observe(0.020, steady_seconds());
-  t.duration_histogram->Observe(0.020);
+  m.duration("shared", "LITE").Observe(0.020);
   t.in_flight->Increment();
   m.requests("shared", "LITE", "by-tier", 200).Increment();
   m.budget_exceeded("shared", "LITE").Increment();
@@ -179,13 +179,14 @@ TEST(Metrics, SummaryHasTheContractsQuantiles) {
 
 TEST(Metrics, HistogramCountsObservations) {
   Metrics m;
-  auto& t = m.tier("shared");
-  t.duration_histogram->Observe(0.004);
-  t.duration_histogram->Observe(0.2);
-  t.duration_histogram->Observe(3.0);
+  auto& h = m.duration("shared", "LITE");
+  h.Observe(0.004);
+  h.Observe(0.2);
+  h.Observe(3.0);
   const std::string text = m.serialize();
-  const std::string inf = find_sample(text, names::kRequestDurationSeconds,
-                                      {"tier=\"shared\"", "le=\"+Inf\""}, "_bucket");
+  const std::string inf =
+      find_sample(text, names::kRequestDurationSeconds,
+                  {"tier=\"shared\"", "user_tier=\"LITE\"", "le=\"+Inf\""}, "_bucket");
   ASSERT_NE(inf, "") << text;
   EXPECT_EQ(value_of(inf), 3.0);
   const std::string count =

@@ -11,63 +11,49 @@ namespace {
 
 using smart_router::overload::Admission;
 using smart_router::overload::AdmissionGuard;
+using smart_router::overload::build_class_levels;
+using smart_router::overload::ClassLevels;
+using smart_router::overload::PrioritySlots;
+using smart_router::overload::share_of;
 
-TEST(ClassLimit, PercentOfMaxInFlight) {
-  EXPECT_EQ(Admission::class_limit(100, 70), 70);
-  EXPECT_EQ(Admission::class_limit(100, 85), 85);
-  EXPECT_EQ(Admission::class_limit(100, 100), 100);
-  EXPECT_EQ(Admission::class_limit(1000, 85), 850);
-  EXPECT_EQ(Admission::class_limit(4096, 100), 4096);
-  EXPECT_EQ(Admission::class_limit(4096, 50), 2048);
+// One class with all of the limit: the plain counting the guards are tested with.
+const ClassLevels& one_class() {
+  static const ClassLevels kOne{0, {{0, 100}}};
+  return kOne;
 }
 
-TEST(ClassLimit, FractionalSharesRoundToANeighbour) {
-  // 70% of 4096 is 2867.2 and 85% is 3481.6: whether the class is shed at 2867 or 2868 in
-  // flight is a rounding choice, but it is one of the two.
-  for (auto [max, pct] :
-       {std::pair<std::uint32_t, std::uint32_t>{4096, 70}, {4096, 85}, {3, 50}, {999, 33}}) {
-    const double exact = static_cast<double>(max) * pct / 100.0;
-    const auto limit = Admission::class_limit(max, pct);
-    EXPECT_GE(static_cast<double>(limit), exact - 1.0) << max << " " << pct;
-    EXPECT_LE(static_cast<double>(limit), exact + 1.0) << max << " " << pct;
-  }
-}
-
-TEST(ClassLimit, AtLeastOne) {
-  EXPECT_EQ(Admission::class_limit(1, 70), 1);
-  EXPECT_EQ(Admission::class_limit(1, 1), 1);
-  EXPECT_EQ(Admission::class_limit(10, 0), 1);
-}
-
-TEST(ClassLimit, NoOverflowForLargeValues) {
-  EXPECT_EQ(Admission::class_limit(4'000'000'000U, 100), 4'000'000'000LL);
-  EXPECT_EQ(Admission::class_limit(4'000'000'000U, 70), 2'800'000'000LL);
+TEST(ShareOf, PercentOfTheLimitAtLeastOne) {
+  EXPECT_EQ(share_of(100, 70), 70);
+  EXPECT_EQ(share_of(4096, 50), 2048);
+  EXPECT_EQ(share_of(1, 70), 1);
+  EXPECT_EQ(share_of(10, 0), 1);
+  EXPECT_EQ(share_of(4'000'000'000LL, 70), 2'800'000'000LL);
 }
 
 TEST(Admission, AdmitsUpToTheLimitThenRefuses) {
   Admission a;
-  for (int i = 0; i < 5; ++i) EXPECT_TRUE(a.try_admit(5)) << i;
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(a.try_admit(one_class(), 5)) << i;
   EXPECT_EQ(a.in_flight(), 5);
-  EXPECT_FALSE(a.try_admit(5));
-  EXPECT_FALSE(a.try_admit(5));
+  EXPECT_FALSE(a.try_admit(one_class(), 5));
+  EXPECT_FALSE(a.try_admit(one_class(), 5));
   EXPECT_EQ(a.in_flight(), 5);  // refusals are not counted
-  a.release();
+  a.release(0);
   EXPECT_EQ(a.in_flight(), 4);
-  EXPECT_TRUE(a.try_admit(5));
-  EXPECT_FALSE(a.try_admit(5));
+  EXPECT_TRUE(a.try_admit(one_class(), 5));
+  EXPECT_FALSE(a.try_admit(one_class(), 5));
 }
 
 TEST(Admission, LimitOfOne) {
   Admission a;
-  EXPECT_TRUE(a.try_admit(1));
-  EXPECT_FALSE(a.try_admit(1));
+  EXPECT_TRUE(a.try_admit(one_class(), 1));
+  EXPECT_FALSE(a.try_admit(one_class(), 1));
 }
 
 TEST(AdmissionGuard, ReleasesOnDestruction) {
   Admission a;
   {
-    ASSERT_TRUE(a.try_admit(10));
-    AdmissionGuard g(a);
+    ASSERT_TRUE(a.try_admit(one_class(), 10));
+    AdmissionGuard g(a, 0);
     EXPECT_EQ(a.in_flight(), 1);
   }
   EXPECT_EQ(a.in_flight(), 0);
@@ -75,17 +61,17 @@ TEST(AdmissionGuard, ReleasesOnDestruction) {
 
 TEST(AdmissionGuard, DefaultGuardReleasesNothing) {
   Admission a;
-  ASSERT_TRUE(a.try_admit(10));
+  ASSERT_TRUE(a.try_admit(one_class(), 10));
   { AdmissionGuard g; }
   EXPECT_EQ(a.in_flight(), 1);
 }
 
 TEST(AdmissionGuard, ResetReleasesOnce) {
   Admission a;
-  ASSERT_TRUE(a.try_admit(10));
-  ASSERT_TRUE(a.try_admit(10));
+  ASSERT_TRUE(a.try_admit(one_class(), 10));
+  ASSERT_TRUE(a.try_admit(one_class(), 10));
   {
-    AdmissionGuard g(a);
+    AdmissionGuard g(a, 0);
     g.reset();
     EXPECT_EQ(a.in_flight(), 1);
     g.reset();
@@ -96,12 +82,12 @@ TEST(AdmissionGuard, ResetReleasesOnce) {
 
 TEST(AdmissionGuard, MovedGuardReleasesOnce) {
   Admission a;
-  ASSERT_TRUE(a.try_admit(10));
-  ASSERT_TRUE(a.try_admit(10));  // a second slot, so a double release shows as 0
+  ASSERT_TRUE(a.try_admit(one_class(), 10));
+  ASSERT_TRUE(a.try_admit(one_class(), 10));  // a second slot, so a double release shows as 0
   {
     AdmissionGuard outer;
     {
-      AdmissionGuard g(a);
+      AdmissionGuard g(a, 0);
       AdmissionGuard moved(std::move(g));
       EXPECT_EQ(a.in_flight(), 2);
       outer = std::move(moved);
@@ -114,10 +100,10 @@ TEST(AdmissionGuard, MovedGuardReleasesOnce) {
 
 TEST(AdmissionGuard, MoveAssignOverAHeldSlotReleasesTheOldOne) {
   Admission a;
-  ASSERT_TRUE(a.try_admit(10));
-  ASSERT_TRUE(a.try_admit(10));
-  AdmissionGuard first(a);
-  AdmissionGuard second(a);
+  ASSERT_TRUE(a.try_admit(one_class(), 10));
+  ASSERT_TRUE(a.try_admit(one_class(), 10));
+  AdmissionGuard first(a, 0);
+  AdmissionGuard second(a, 0);
   first = std::move(second);
   EXPECT_EQ(a.in_flight(), 1);
   first.reset();
@@ -126,8 +112,8 @@ TEST(AdmissionGuard, MoveAssignOverAHeldSlotReleasesTheOldOne) {
 
 TEST(AdmissionGuard, SelfMoveAssignKeepsTheSlot) {
   Admission a;
-  ASSERT_TRUE(a.try_admit(10));
-  AdmissionGuard g(a);
+  ASSERT_TRUE(a.try_admit(one_class(), 10));
+  AdmissionGuard g(a, 0);
   AdmissionGuard& alias = g;
   g = std::move(alias);
   EXPECT_EQ(a.in_flight(), 1);
@@ -136,48 +122,40 @@ TEST(AdmissionGuard, SelfMoveAssignKeepsTheSlot) {
 }
 
 TEST(Admission, LiteIsShedBeforeProBeforeElite) {
-  // The contract's classes on one router-wide counter: LITE 70%, PRO 85%, ELITE 100%.
-  constexpr std::uint32_t kMax = 100;
-  const auto lite = Admission::class_limit(kMax, 70);
-  const auto pro = Admission::class_limit(kMax, 85);
-  const auto elite = Admission::class_limit(kMax, 100);
+  // The contract's classes against max_in_flight 100: LITE 70%, PRO 85%, ELITE 100%.
+  const std::vector<int> prio{0, 1, 2};
+  const PrioritySlots slots(prio);
+  const auto levels = build_class_levels(slots, prio, {70, 85, 100});
+  const auto& lite = levels[0];
+  const auto& pro = levels[1];
+  const auto& elite = levels[2];
   Admission a;
   std::vector<AdmissionGuard> held;
-  auto fill_to = [&](std::int64_t n) {
-    while (a.in_flight() < n) {
-      ASSERT_TRUE(a.try_admit(elite));
-      held.emplace_back(a);
-    }
+  auto admit = [&](const ClassLevels& l) {
+    if (!a.try_admit(l, 100)) return false;
+    held.emplace_back(a, l.slot);
+    return true;
   };
-
-  fill_to(69);
-  EXPECT_TRUE(a.try_admit(lite));  // the 70th request still fits LITE
-  held.emplace_back(a);
-  EXPECT_FALSE(a.try_admit(lite));  // 70 in flight: LITE is shed
-  EXPECT_TRUE(a.try_admit(pro));
-  held.emplace_back(a);
-  EXPECT_TRUE(a.try_admit(elite));
-  held.emplace_back(a);
-
-  fill_to(85);
-  EXPECT_FALSE(a.try_admit(lite));
-  EXPECT_FALSE(a.try_admit(pro));  // 85 in flight: PRO is shed too
-  EXPECT_TRUE(a.try_admit(elite));
-  held.emplace_back(a);
-
-  fill_to(100);
-  EXPECT_FALSE(a.try_admit(elite));  // 100 in flight: everyone is shed
+  for (int i = 0; i < 70; ++i) ASSERT_TRUE(admit(lite));
+  EXPECT_FALSE(admit(lite));  // LITE holds its 70%
+  for (int i = 0; i < 15; ++i) ASSERT_TRUE(admit(pro));
+  EXPECT_FALSE(admit(pro));  // LITE and PRO together: 85%
+  for (int i = 0; i < 15; ++i) ASSERT_TRUE(admit(elite));
+  EXPECT_FALSE(admit(elite));  // 100 in flight: everyone is shed
   EXPECT_EQ(a.in_flight(), 100);
-
-  // Draining back below 85% admits PRO again, but not LITE until below 70%.
-  while (a.in_flight() > 84) held.pop_back();
-  EXPECT_FALSE(a.try_admit(lite));
-  EXPECT_TRUE(a.try_admit(pro));
-  held.emplace_back(a);
   held.clear();
   EXPECT_EQ(a.in_flight(), 0);
-  EXPECT_TRUE(a.try_admit(lite));
-  a.release();
+}
+
+TEST(Admission, PremiumInFlightDoesNotShrinkLitesShare) {
+  const std::vector<int> prio{0, 2};
+  const PrioritySlots slots(prio);
+  const auto levels = build_class_levels(slots, prio, {70, 100});
+  Admission a;
+  for (int i = 0; i < 16; ++i) ASSERT_TRUE(a.try_admit(levels[1], 64));
+  int lite = 0;
+  while (a.try_admit(levels[0], 64)) ++lite;
+  EXPECT_EQ(lite, 44);  // 70% of 64; one global count gave LITE only 28
 }
 
 TEST(Admission, ConcurrentAdmitsNeverExceedTheLimit) {
@@ -190,7 +168,7 @@ TEST(Admission, ConcurrentAdmitsNeverExceedTheLimit) {
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&] {
       for (int i = 0; i < kAttempts; ++i)
-        if (a.try_admit(kLimit)) admitted.fetch_add(1);
+        if (a.try_admit(one_class(), kLimit)) admitted.fetch_add(1);
     });
   for (auto& th : threads) th.join();
   // Nothing is released, so exactly the limit gets in, however the threads interleave.
@@ -205,8 +183,8 @@ TEST(Admission, ConcurrentAdmitAndReleaseBalance) {
   for (int t = 0; t < 8; ++t)
     threads.emplace_back([&] {
       for (int i = 0; i < 5000; ++i) {
-        if (!a.try_admit(16)) continue;
-        AdmissionGuard g(a);
+        if (!a.try_admit(one_class(), 16)) continue;
+        AdmissionGuard g(a, 0);
         auto now = a.in_flight();
         auto seen = peak.load();
         while (now > seen && !peak.compare_exchange_weak(seen, now)) {

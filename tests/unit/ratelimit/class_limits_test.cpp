@@ -9,6 +9,7 @@
 namespace {
 
 using namespace smart_router::ratelimit;
+using smart_router::ErrorHeader;
 namespace config = smart_router::config;
 namespace ip = boost::asio::ip;
 
@@ -50,7 +51,9 @@ TEST_F(Fixture, ClassLimitRefusesWithHeadersAndCounts) {
   EXPECT_EQ(refused->scope, Scope::class_wide);
   EXPECT_EQ(refused->decision.retry_after_s, 1u);
   EXPECT_EQ(refused->headers,
-            "RateLimit-Policy: \"LITE-class\";q=5;w=1\r\nRateLimit: \"LITE-class\";r=0;t=1\r\n");
+            (std::vector<ErrorHeader>{{"Retry-After", "1"},
+                                      {"RateLimit-Policy", "\"LITE-class\";q=5;w=1"},
+                                      {"RateLimit", "\"LITE-class\";r=0;t=1"}}));
   EXPECT_EQ(metrics.rate_limited("LITE", "class").Value(), 1);
   EXPECT_EQ(metrics.rate_limited("LITE", "client").Value(), 0);
 }
@@ -62,7 +65,8 @@ TEST_F(Fixture, ClientLimitIsPerClient) {
   const auto refused = l.check(from("127.0.0.1"), kStart);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->scope, Scope::client);
-  EXPECT_NE(refused->headers.find("\"LITE-client\";q=2;w=2"), std::string::npos);
+  ASSERT_EQ(refused->headers.size(), 3u);
+  EXPECT_EQ(refused->headers[1].value, "\"LITE-client\";q=2;w=2");
   EXPECT_FALSE(l.check(from("127.0.0.2"), kStart)) << "another client has its own bucket";
   EXPECT_EQ(metrics.rate_limited("LITE", "client").Value(), 1);
 }
@@ -92,8 +96,9 @@ TEST(RateLimitHeaders, AllowedRequestsTellRemainingAndTimeToFull) {
   d.window_s = 2;
   d.remaining = 7;
   d.reset_s = 2;
-  EXPECT_EQ(render_rate_limit_headers("PRO-client", d),
-            "RateLimit-Policy: \"PRO-client\";q=20;w=2\r\nRateLimit: \"PRO-client\";r=7;t=2\r\n");
+  EXPECT_EQ(rate_limit_headers("PRO-client", d),
+            (std::vector<ErrorHeader>{{"RateLimit-Policy", "\"PRO-client\";q=20;w=2"},
+                                      {"RateLimit", "\"PRO-client\";r=7;t=2"}}));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "jwt_test_support.hpp"
+#include "smart_router/observability/metrics.hpp"
 
 // Counts heap allocations made on this thread while `g_counting` is set (the test binary
 // replaces the global operator new; everything else behaves as usual).
@@ -266,6 +267,53 @@ TEST(TierClassifier, JwtSubjectOnlyFromAVerifiedToken) {
   const std::string numeric = sign("HS256", kSecret, {{"sub", 42}});
   EXPECT_EQ(c.classify(in(std::nullopt, "192.0.2.1", numeric)).jwt_subject, "");
   EXPECT_EQ(make(contract_tiers()).classify(in("PRO")).jwt_subject, "") << "header mode";
+}
+
+// ---- smart_router_tier_downgrades_total -------------------------------------------------------
+
+double downgrades(smart_router::observability::Metrics& m, const char* claimed,
+                  const char* reason) {
+  return m.tier_downgrades(claimed, reason).Value();
+}
+
+TEST(TierClassifier, CountsUntrustedClaimsByTheClassClaimed) {
+  smart_router::observability::Metrics m;
+  const TierClassifier c(peers_tiers(FallbackPolicy::use_default), env_with({}), &m);
+  c.classify(in("ELITE", "203.0.113.9"));
+  c.classify(in("elite", "203.0.113.9"));
+  c.classify(in("VOID", "203.0.113.9"));
+  c.classify(in("ELITE", "10.0.0.7"));          // trusted: honoured, not counted
+  c.classify(in("LITE", "203.0.113.9"));        // the default needs no proof
+  c.classify(in(std::nullopt, "203.0.113.9"));  // no claim
+  EXPECT_EQ(downgrades(m, "ELITE", "untrusted"), 2);
+  EXPECT_EQ(downgrades(m, "VOID", "untrusted"), 1);
+  EXPECT_EQ(downgrades(m, "LITE", "untrusted"), 0);
+  EXPECT_EQ(downgrades(m, "unknown", "untrusted"), 0);
+  EXPECT_EQ(downgrades(m, "unknown", "unknown_tier"), 0);
+}
+
+// A value that names no class never becomes a label of its own.
+TEST(TierClassifier, CountsClaimsOfNoClassAsUnknown) {
+  smart_router::observability::Metrics m;
+  const TierClassifier c(peers_tiers(FallbackPolicy::use_default), env_with({}), &m);
+  c.classify(in("GOLD", "203.0.113.9"));  // untrusted and unknown
+  c.classify(in("GOLD", "10.0.0.7"));     // trusted, names no class
+  c.classify(in("PLATINUM", "10.0.0.7"));
+  EXPECT_EQ(downgrades(m, "unknown", "untrusted"), 1);
+  EXPECT_EQ(downgrades(m, "unknown", "unknown_tier"), 2);
+  EXPECT_EQ(m.serialize().find("GOLD"), std::string::npos);
+  EXPECT_EQ(m.serialize().find("PLATINUM"), std::string::npos);
+}
+
+TEST(TierClassifier, RefusedClaimsAreNotDowngrades) {
+  smart_router::observability::Metrics m;
+  Tiers t = peers_tiers(FallbackPolicy::reject);
+  t.on_unknown = FallbackPolicy::reject;
+  const TierClassifier c(t, env_with({}), &m);
+  EXPECT_EQ(c.classify(in("ELITE", "203.0.113.9")).outcome, TierOutcome::unauthorized);
+  EXPECT_EQ(c.classify(in("GOLD", "10.0.0.7")).outcome, TierOutcome::unknown_tier);
+  EXPECT_EQ(downgrades(m, "ELITE", "untrusted"), 0);
+  EXPECT_EQ(downgrades(m, "unknown", "unknown_tier"), 0);
 }
 
 TEST(TierClassifier, JwtSecretMissingThrows) {

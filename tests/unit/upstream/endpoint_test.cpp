@@ -56,11 +56,11 @@ TEST(Endpoint, EjectionLastsUntilItsEnd) {
 
 TEST(Endpoint, ConsecutiveFailuresCountAndReset) {
   Endpoint ep("shared", "127.0.0.1:9001");
-  EXPECT_EQ(ep.note_failure(), 1u);
-  EXPECT_EQ(ep.note_failure(), 2u);
-  EXPECT_EQ(ep.note_failure(), 3u);
+  EXPECT_EQ(ep.note_failure(smart_router::upstream::EndpointFailure::reset), 1u);
+  EXPECT_EQ(ep.note_failure(smart_router::upstream::EndpointFailure::reset), 2u);
+  EXPECT_EQ(ep.note_failure(smart_router::upstream::EndpointFailure::reset), 3u);
   ep.note_success();
-  EXPECT_EQ(ep.note_failure(), 1u);
+  EXPECT_EQ(ep.note_failure(smart_router::upstream::EndpointFailure::reset), 1u);
 }
 
 TEST(Endpoint, ResolvedAddresses) {

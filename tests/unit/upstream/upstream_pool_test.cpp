@@ -14,10 +14,12 @@ using smart_router::config::LoadBalancing;
 using smart_router::config::Pool;
 using smart_router::upstream::ActiveHealth;
 using smart_router::upstream::Endpoint;
+using smart_router::upstream::EndpointFailure;
 using smart_router::upstream::EndpointRegistry;
 using smart_router::upstream::UpstreamPool;
 
 constexpr std::int64_t kNow = 1'000'000;
+constexpr auto kFail = EndpointFailure::connect_failure;
 
 Pool pool_config(std::uint32_t consecutive_failures = 3, std::uint32_t ejection_ms = 1000,
                  std::uint32_t max_ejection_percent = 100) {
@@ -37,16 +39,23 @@ std::vector<std::shared_ptr<Endpoint>> endpoints(int n) {
   return eps;
 }
 
+// The endpoint pick() chose, or nullptr.
+Endpoint* pick_ep(const UpstreamPool& pool, std::span<Endpoint* const> exclude,
+                  std::int64_t now_ms) {
+  const auto i = pool.pick(exclude, now_ms);
+  return i ? pool.endpoints()[*i].get() : nullptr;
+}
+
 // How often each endpoint is picked in `rounds` picks.
 std::map<Endpoint*, int> pick_counts(const UpstreamPool& pool, std::span<Endpoint* const> exclude,
                                      std::int64_t now_ms, int rounds = 60) {
   std::map<Endpoint*, int> counts;
-  for (int i = 0; i < rounds; ++i) ++counts[pool.pick(exclude, now_ms)];
+  for (int i = 0; i < rounds; ++i) ++counts[pick_ep(pool, exclude, now_ms)];
   return counts;
 }
 
 void fail_times(const UpstreamPool& pool, Endpoint& ep, int n, std::int64_t now_ms) {
-  for (int i = 0; i < n; ++i) pool.report_failure(ep, now_ms);
+  for (int i = 0; i < n; ++i) pool.report_failure(ep, kFail, now_ms);
 }
 
 std::size_t ejected_count(const std::vector<std::shared_ptr<Endpoint>>& eps, std::int64_t now) {
@@ -96,16 +105,16 @@ TEST(UpstreamPoolPick, NullptrWhenNothingIsLeft) {
   const auto eps = endpoints(3);
   const UpstreamPool pool(pool_config(), eps);
   Endpoint* const all[] = {eps[0].get(), eps[1].get(), eps[2].get()};
-  EXPECT_EQ(pool.pick(all, kNow), nullptr);
+  EXPECT_EQ(pick_ep(pool, all, kNow), nullptr);
 
   eps[0]->set_active_health(ActiveHealth::unhealthy);
   eps[1]->eject_until(kNow + 1);
   Endpoint* const last[] = {eps[2].get()};
-  EXPECT_EQ(pool.pick(last, kNow), nullptr);
-  EXPECT_EQ(pool.pick({}, kNow), eps[2].get());
+  EXPECT_EQ(pick_ep(pool, last, kNow), nullptr);
+  EXPECT_EQ(pick_ep(pool, {}, kNow), eps[2].get());
 
   const UpstreamPool empty(pool_config(), {});
-  EXPECT_EQ(empty.pick({}, kNow), nullptr);
+  EXPECT_EQ(pick_ep(empty, {}, kNow), nullptr);
 }
 
 TEST(UpstreamPoolPick, ManyEndpoints) {
@@ -114,7 +123,7 @@ TEST(UpstreamPoolPick, ManyEndpoints) {
   for (std::size_t i = 0; i + 1 < eps.size(); ++i)
     eps[i]->set_active_health(ActiveHealth::unhealthy);
   const UpstreamPool pool(pool_config(), eps);
-  EXPECT_EQ(pool.pick({}, kNow), eps.back().get());
+  EXPECT_EQ(pick_ep(pool, {}, kNow), eps.back().get());
   eps[50]->set_active_health(ActiveHealth::healthy);
   EXPECT_EQ(pick_counts(pool, {}, kNow, 20).size(), 2u);
 }
@@ -122,13 +131,13 @@ TEST(UpstreamPoolPick, ManyEndpoints) {
 TEST(OutlierDetection, ConsecutiveFailuresEject) {
   const auto eps = endpoints(2);
   const UpstreamPool pool(pool_config(3, 1000, 100), eps);
-  EXPECT_FALSE(pool.report_failure(*eps[0], kNow));
-  EXPECT_FALSE(pool.report_failure(*eps[0], kNow));
+  EXPECT_FALSE(pool.report_failure(*eps[0], kFail, kNow));
+  EXPECT_FALSE(pool.report_failure(*eps[0], kFail, kNow));
   EXPECT_FALSE(eps[0]->ejected(kNow));
-  EXPECT_TRUE(pool.report_failure(*eps[0], kNow));
+  EXPECT_TRUE(pool.report_failure(*eps[0], kFail, kNow));
   EXPECT_TRUE(eps[0]->ejected(kNow));
   EXPECT_EQ(pick_counts(pool, {}, kNow).size(), 1u);
-  EXPECT_EQ(pool.pick({}, kNow), eps[1].get());
+  EXPECT_EQ(pick_ep(pool, {}, kNow), eps[1].get());
 }
 
 TEST(OutlierDetection, EjectionExpiresAfterEjectionMs) {
@@ -148,7 +157,7 @@ TEST(OutlierDetection, AfterAnEjectionCountingStartsAfresh) {
   const auto later = kNow + 1000;
   ASSERT_FALSE(eps[0]->ejected(later));
   // One failure after coming back is not three in a row.
-  EXPECT_FALSE(pool.report_failure(*eps[0], later));
+  EXPECT_FALSE(pool.report_failure(*eps[0], kFail, later));
   EXPECT_FALSE(eps[0]->ejected(later));
 }
 
@@ -159,7 +168,7 @@ TEST(OutlierDetection, SuccessResetsTheCount) {
   pool.report_success(*eps[0]);
   fail_times(pool, *eps[0], 2, kNow);
   EXPECT_FALSE(eps[0]->ejected(kNow));
-  EXPECT_TRUE(pool.report_failure(*eps[0], kNow));
+  EXPECT_TRUE(pool.report_failure(*eps[0], kFail, kNow));
   EXPECT_TRUE(eps[0]->ejected(kNow));
 }
 
@@ -195,17 +204,17 @@ TEST(OutlierDetection, HalfOfTwoIsOne) {
   const UpstreamPool pool(pool_config(2, 1000, 50), eps);
   fail_times(pool, *eps[0], 2, kNow);
   EXPECT_TRUE(eps[0]->ejected(kNow));
-  EXPECT_FALSE(pool.report_failure(*eps[1], kNow));
-  EXPECT_FALSE(pool.report_failure(*eps[1], kNow));
+  EXPECT_FALSE(pool.report_failure(*eps[1], kFail, kNow));
+  EXPECT_FALSE(pool.report_failure(*eps[1], kFail, kNow));
   EXPECT_FALSE(eps[1]->ejected(kNow));
-  EXPECT_NE(pool.pick({}, kNow), nullptr);
+  EXPECT_NE(pick_ep(pool, {}, kNow), nullptr);
 }
 
 TEST(OutlierDetection, CapNeverRoundsUpPastThePercent) {
   // 50% of 3 is 1.5: ejecting 2 of 3 (67%) would exceed it.
   const auto eps = endpoints(3);
   const UpstreamPool pool(pool_config(1, 1000, 50), eps);
-  for (const auto& ep : eps) pool.report_failure(*ep, kNow);
+  for (const auto& ep : eps) pool.report_failure(*ep, kFail, kNow);
   EXPECT_EQ(ejected_count(eps, kNow), 1u);
 }
 
@@ -229,36 +238,128 @@ TEST(OutlierDetection, ExpiredEjectionsDoNotCountTowardTheCap) {
 TEST(OutlierDetection, FailureWhileEjectedDoesNotExtendTheEjection) {
   const auto eps = endpoints(2);
   const UpstreamPool pool(pool_config(1, 1000, 100), eps);
-  EXPECT_TRUE(pool.report_failure(*eps[0], kNow));
+  EXPECT_TRUE(pool.report_failure(*eps[0], kFail, kNow));
   // A request that was already in flight fails later.
-  EXPECT_FALSE(pool.report_failure(*eps[0], kNow + 900));
+  EXPECT_FALSE(pool.report_failure(*eps[0], kFail, kNow + 900));
   EXPECT_FALSE(eps[0]->ejected(kNow + 1000));
 }
 
-TEST(HealthyCount, WithActiveChecksOnlyPassedAndNotEjected) {
+TEST(OutlierDetection, ALoneEndpointIsNeverEjected) {
+  // max_ejection_percent rounds down: 50% of one endpoint is none.
+  const auto eps = endpoints(1);
+  const UpstreamPool pool(pool_config(2, 1000, 50), eps);
+  fail_times(pool, *eps[0], 10, kNow);
+  EXPECT_FALSE(eps[0]->ejected(kNow));
+  EXPECT_EQ(pick_ep(pool, {}, kNow), eps[0].get());
+}
+
+TEST(OutlierDetection, NoEjectionWhenEveryPeerFailsAlike) {
+  // An overloaded pool fails everywhere: halving its capacity would not help.
+  const auto eps = endpoints(2);
+  const UpstreamPool pool(pool_config(3, 1000, 50), eps);
+  fail_times(pool, *eps[1], 3, kNow);  // eps[0] has no failures yet: eps[1] is the outlier
+  ASSERT_TRUE(eps[1]->ejected(kNow));
+  const auto later = kNow + 1000;
+  for (int i = 0; i < 5; ++i) {
+    pool.report_failure(*eps[0], kFail, later);
+    pool.report_failure(*eps[1], kFail, later);
+  }
+  EXPECT_EQ(ejected_count(eps, later), 0u);
+}
+
+TEST(OutlierDetection, AFailingEndpointIsEjectedWhileItsPeerSucceeds) {
+  const auto eps = endpoints(2);
+  const UpstreamPool pool(pool_config(3, 1000, 50), eps);
+  for (int i = 0; i < 3; ++i) {
+    pool.report_success(*eps[0]);
+    pool.report_failure(*eps[1], EndpointFailure::reset, kNow);
+  }
+  EXPECT_TRUE(eps[1]->ejected(kNow));
+  EXPECT_EQ(eps[1]->ejections(), 1u);
+  EXPECT_EQ(pick_counts(pool, {}, kNow).size(), 1u);
+}
+
+TEST(Panic, BelowTheThresholdEjectionsAreIgnored) {
+  const auto eps = endpoints(4);
+  const UpstreamPool pool(pool_config(1, 1000, 100), eps);
+  eps[0]->eject_until(kNow + 1000);
+  eps[1]->eject_until(kNow + 1000);
+  EXPECT_FALSE(pool.in_panic(kNow));  // 2 of 4 left: 50% is not below 50%
+  EXPECT_EQ(pick_counts(pool, {}, kNow).size(), 2u);
+  eps[2]->eject_until(kNow + 1000);
+  EXPECT_TRUE(pool.in_panic(kNow));  // 1 of 4 left
+  EXPECT_EQ(pick_counts(pool, {}, kNow).size(), 4u);
+  EXPECT_FALSE(pool.in_panic(kNow + 1000));
+}
+
+TEST(Panic, AWholePoolEjectedStillServes) {
+  const auto eps = endpoints(2);
+  const UpstreamPool pool(pool_config(1, 1000, 100), eps);
+  for (const auto& ep : eps) ep->eject_until(kNow + 1000);
+  EXPECT_TRUE(pool.in_panic(kNow));
+  EXPECT_EQ(pick_counts(pool, {}, kNow).size(), 2u);
+}
+
+TEST(Panic, ActivelyUnhealthyEndpointsAreNeverPicked) {
+  // Active checks are the router's own probes: panic ignores ejections, not failed checks.
+  const auto eps = endpoints(3);
+  const UpstreamPool pool(pool_config(1, 1000, 100), eps);
+  eps[0]->set_active_health(ActiveHealth::unhealthy);
+  eps[1]->eject_until(kNow + 1000);
+  eps[2]->eject_until(kNow + 1000);
+  const auto counts = pick_counts(pool, {}, kNow);
+  EXPECT_EQ(counts.count(eps[0].get()), 0u);
+  EXPECT_EQ(counts.size(), 2u);
+  eps[1]->set_active_health(ActiveHealth::unhealthy);
+  eps[2]->set_active_health(ActiveHealth::unhealthy);
+  EXPECT_EQ(pick_ep(pool, {}, kNow), nullptr);
+}
+
+TEST(Panic, ThresholdZeroNeverPanics) {
+  const auto eps = endpoints(2);
+  auto cfg = pool_config(1, 1000, 100);
+  cfg.outlier_detection.panic_threshold_percent = 0;
+  const UpstreamPool pool(cfg, eps);
+  for (const auto& ep : eps) ep->eject_until(kNow + 1000);
+  EXPECT_FALSE(pool.in_panic(kNow));
+  EXPECT_EQ(pick_ep(pool, {}, kNow), nullptr);
+}
+
+TEST(EjectionLog, EachEndIsAnnouncedOnce) {
+  const auto eps = endpoints(2);
+  const UpstreamPool pool(pool_config(1, 1000, 50), eps);
+  ASSERT_TRUE(pool.report_failure(*eps[0], kFail, kNow));
+  EXPECT_EQ(pool.announce_ended_ejections(kNow + 999), 0u);
+  EXPECT_EQ(pool.announce_ended_ejections(kNow + 1000), 1u);
+  EXPECT_EQ(pool.announce_ended_ejections(kNow + 2000), 0u);
+}
+
+TEST(HealthyCount, WithActiveChecksThoseThatPassedEjectedOrNot) {
   const auto eps = endpoints(4);
   auto cfg = pool_config();
   cfg.health_check.enabled = true;
   const UpstreamPool pool(cfg, eps);
-  EXPECT_EQ(pool.healthy_count(kNow), 0u);  // nothing checked yet
+  EXPECT_EQ(pool.healthy_count(), 0u);  // nothing checked yet
   eps[0]->set_active_health(ActiveHealth::healthy);
   eps[1]->set_active_health(ActiveHealth::healthy);
   eps[2]->set_active_health(ActiveHealth::unhealthy);
-  EXPECT_EQ(pool.healthy_count(kNow), 2u);
+  EXPECT_EQ(pool.healthy_count(), 2u);
   eps[1]->eject_until(kNow + 10);
-  EXPECT_EQ(pool.healthy_count(kNow), 1u);
-  EXPECT_EQ(pool.healthy_count(kNow + 10), 2u);
+  EXPECT_EQ(pool.healthy_count(), 2u);  // an ejection follows traffic, not the checks
+  EXPECT_EQ(pool.ejected_count(kNow), 1u);
+  EXPECT_EQ(pool.routable_count(kNow), 2u);  // eps[0] and the never-probed eps[3]
+  EXPECT_EQ(pool.ejected_count(kNow + 10), 0u);
 }
 
-TEST(HealthyCount, WithoutActiveChecksEveryNonEjectedEndpoint) {
+TEST(HealthyCount, WithoutActiveChecksEveryEndpoint) {
   const auto eps = endpoints(3);
   auto cfg = pool_config();
   cfg.health_check.enabled = false;
   const UpstreamPool pool(cfg, eps);
-  EXPECT_EQ(pool.healthy_count(kNow), 3u);
+  EXPECT_EQ(pool.healthy_count(), 3u);
   eps[2]->eject_until(kNow + 10);
-  EXPECT_EQ(pool.healthy_count(kNow), 2u);
-  EXPECT_EQ(pool.healthy_count(kNow + 10), 3u);
+  EXPECT_EQ(pool.healthy_count(), 3u);
+  EXPECT_EQ(pool.routable_count(kNow), 2u);
 }
 
 TEST(UpstreamPoolTls, PlainPoolHasNoTlsContext) {

@@ -1,0 +1,54 @@
+// How one attempt on an upstream endpoint ended, and whether another attempt follows it. Pure
+// logic: the forwarder's loop (and, later, a hedging caller) asks; nothing here does I/O.
+#pragma once
+
+#include <boost/beast/http/verb.hpp>
+#include <boost/system/error_code.hpp>
+#include <cstdint>
+
+#include "smart_router/config/config.hpp"
+#include "smart_router/http/router_snapshot.hpp"
+
+namespace smart_router::http {
+
+// Each end is its own value, so a caller can tell our deadline from the upstream failing.
+enum class AttemptEnd : std::uint8_t {
+  answered,         // the answer's head is here, to be relayed (any status)
+  upstream_503,     // it answered 503 and a retry was allowed: that answer was dropped
+  connect_failure,  // nothing was sent
+  reset,            // the upstream closed or reset before answering
+  deadline,         // OUR deadline (the class's timeout_ms) passed first
+  bad_response,     // the answer's head could not be parsed
+  client_gone,      // the client failed while its body was being sent
+  body_too_large,   // the client's body passed max_body_bytes while streaming
+};
+
+struct AttemptResult {
+  AttemptEnd end = AttemptEnd::reset;
+  unsigned status = 0;              // answered: the upstream's status
+  bool body_sent = false;           // some of the client's body went out: it cannot be replayed
+  boost::system::error_code error;  // connect_failure: why
+};
+
+// A pool's retry conditions applied to one request.
+struct RetryRules {
+  bool on_connect_failure = true;
+  bool on_reset = true;
+  bool on_503 = true;
+  // The request may be sent twice: no body (nothing to replay) and, unless idempotent_only is
+  // off, an idempotent method.
+  bool resend_ok = false;
+};
+
+bool is_idempotent(boost::beast::http::verb v);
+
+RetryRules retry_rules(const config::Retries& cfg, boost::beast::http::verb method, bool has_body);
+
+// Whether another attempt (on another endpoint) follows one that ended as `r`.
+bool should_retry(const AttemptResult& r, std::uint32_t tries_left, const RetryRules& rules);
+
+// The outcome label of smart_router_upstream_requests_total; nullopt when the attempt says
+// nothing about the endpoint (the client failed).
+std::optional<AttemptOutcome> outcome_of(const AttemptResult& r);
+
+}  // namespace smart_router::http

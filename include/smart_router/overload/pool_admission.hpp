@@ -1,0 +1,141 @@
+// Admission to one upstream pool, router-wide (every worker shares it): a concurrency limit
+// (static, or adaptive from the pool's latency) shared out by priority (PriorityLevels: each
+// class may hold its shed_at_percent, premium keeps a reserve), and a bounded, deadline-aware
+// priority queue for requests that find their share full.
+//
+// When nothing waits, admission is a few atomics and no lock. A request that must wait is
+// refused at once (503) when its deadline cannot be met: the queue is full, or the wait it can
+// expect plus the pool's latency passes its deadline. Otherwise it waits, highest priority
+// first and earliest deadline first within a priority, until a slot is handed to it or it can
+// no longer make its deadline. A freed slot goes to the best waiter directly (no thundering
+// herd), on the waiter's own worker thread.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "smart_router/overload/adaptive_limit.hpp"
+#include "smart_router/overload/priority_levels.hpp"
+
+namespace smart_router::overload {
+
+struct PoolAdmissionSettings {
+  std::int64_t limit = 0;  // 0: no pool limit (and no queue)
+  bool adaptive = false;   // the limit moves between adaptive.min_limit and `limit`
+  AdaptiveSettings adaptive_settings;
+  std::int64_t queue_length = 1000;  // waiting requests at most; 0: refuse at once
+};
+
+enum class AdmitResult : std::uint8_t {
+  admitted,    // holds a slot: release it when the request ends
+  queue_full,  // refused at once: too many waiting
+  deadline,    // refused at once: the expected wait plus latency passes the deadline
+  timed_out,   // waited, and can no longer make the deadline
+};
+const char* admit_result_name(AdmitResult r);
+
+class PoolAdmission {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit PoolAdmission(std::string pool);
+
+  const std::string& pool() const { return pool_; }
+  // On every (re)load; keeps the counts of requests in flight and waiting.
+  void configure(const PoolAdmissionSettings& s);
+  bool limited() const { return limited_.load(std::memory_order_relaxed); }
+  std::int64_t limit() const;
+  std::int64_t in_flight() const { return counters_.total(); }
+  std::int64_t waiting() const { return waiting_.load(std::memory_order_relaxed); }
+
+  // The fast path: counts the request when it fits and nobody waits. False: call wait().
+  bool try_acquire(const ClassLevels& levels);
+  // The slow path: a slot by `deadline`, or why not. `ex` is the caller's worker.
+  boost::asio::awaitable<AdmitResult> wait(const ClassLevels& levels, Clock::time_point deadline,
+                                           boost::asio::any_io_executor ex);
+  // The request that held a slot of `slot` ended. Hands the slot on to the best waiter.
+  void release(std::size_t slot);
+
+  // An answered attempt's latency: feeds the latency estimate and the adaptive limit.
+  void record_latency(std::chrono::microseconds rtt, Clock::time_point now);
+  // The expected latency of an attempt (mean of recent answers), 0 before any.
+  std::chrono::microseconds expected_latency() const;
+
+ private:
+  struct Waiter;
+  struct WaiterOrder {
+    bool operator()(const std::shared_ptr<Waiter>& a, const std::shared_ptr<Waiter>& b) const;
+  };
+  void grant_waiters();                                            // under mutex_
+  Clock::duration expected_wait(const ClassLevels& levels) const;  // under mutex_
+
+  std::string pool_;
+  std::atomic<bool> limited_{false};
+  std::atomic<std::int64_t> static_limit_{0};
+  std::atomic<std::int64_t> queue_length_{0};
+  // The adaptive limit in use (null: the static limit). A raw pointer for the hot path; the
+  // objects live as long as this (a reload that changes the settings adds one; reloads are rare).
+  std::atomic<AdaptiveLimit*> adaptive_{nullptr};
+  std::vector<std::unique_ptr<AdaptiveLimit>> adaptive_owned_;  // under mutex_
+  AdaptiveSettings adaptive_settings_;                          // of the last one, under mutex_
+  PriorityCounters counters_;
+  std::atomic<std::int64_t> waiting_{0};
+  std::atomic<std::int64_t> latency_us_{0};  // smoothed mean
+
+  std::mutex mutex_;
+  std::set<std::shared_ptr<Waiter>, WaiterOrder> queue_;
+  std::array<std::int64_t, kMaxPriorityLevels> waiting_at_{};  // per slot, under mutex_
+  std::uint64_t next_seq_ = 0;
+};
+
+// RAII: a slot of a pool, given back when the request ends however it ends.
+class PoolSlot {
+ public:
+  PoolSlot() = default;
+  PoolSlot(PoolAdmission& a, std::size_t slot) : admission_(&a), slot_(slot) {}
+  PoolSlot(PoolSlot&& o) noexcept : admission_(o.admission_), slot_(o.slot_) {
+    o.admission_ = nullptr;
+  }
+  PoolSlot& operator=(PoolSlot&& o) noexcept {
+    if (this != &o) {
+      reset();
+      admission_ = o.admission_;
+      slot_ = o.slot_;
+      o.admission_ = nullptr;
+    }
+    return *this;
+  }
+  PoolSlot(const PoolSlot&) = delete;
+  PoolSlot& operator=(const PoolSlot&) = delete;
+  ~PoolSlot() { reset(); }
+  void reset() {
+    if (admission_ != nullptr) admission_->release(slot_);
+    admission_ = nullptr;
+  }
+  bool held() const { return admission_ != nullptr; }
+
+ private:
+  PoolAdmission* admission_ = nullptr;
+  std::size_t slot_ = 0;
+};
+
+// One PoolAdmission per pool name for the life of the process, so a reload keeps the counts.
+class PoolAdmissionRegistry {
+ public:
+  std::shared_ptr<PoolAdmission> get(const std::string& pool);
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<PoolAdmission>> pools_;
+};
+
+}  // namespace smart_router::overload

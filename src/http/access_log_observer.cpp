@@ -1,0 +1,37 @@
+// One JSON line per request (logging.access_log).
+#include <boost/beast/http/verb.hpp>
+
+#include "smart_router/http/request_observers.hpp"
+
+namespace smart_router::http {
+
+void AccessLogObserver::on_finish(const FinishedRequest& f) {
+  if (f.req.outcome.admin) return;  // probes and scrapes would drown the requests
+  auto log = f.req.worker.ctx.access_log.load();
+  if (!log || !log->enabled()) return;
+  const Request& req = f.req;
+  const auto& head = req.down.request().get();
+  const auto method = head.method_string();
+  const auto raw_target = head.target();
+  observability::AccessRecord r;
+  r.request_id = req.request_id;
+  r.client_ip = req.down.connection().client_ip;
+  r.method = {method.data(), method.size()};
+  r.target = req.decided.target.empty() ? std::string_view(raw_target.data(), raw_target.size())
+                                        : req.decided.target;
+  r.status = req.outcome.status;
+  r.duration_ms = f.seconds * 1000.0;
+  r.queue_ms = std::chrono::duration<double, std::milli>(req.outcome.queue_wait).count();
+  r.tier = f.cls.cls->pool;
+  r.user_tier = f.cls.cls->name;
+  r.route = f.route;
+  r.upstream = req.outcome.last_endpoint != nullptr
+                   ? std::string_view(req.outcome.last_endpoint->address())
+                   : "";
+  r.attempts = req.outcome.attempts;
+  r.bytes_sent = req.down.bytes_sent();
+  r.error = req.outcome.error_code;
+  log->write(r);
+}
+
+}  // namespace smart_router::http

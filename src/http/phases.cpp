@@ -1,0 +1,206 @@
+#include "smart_router/http/phases.hpp"
+
+#include <charconv>
+
+#include "smart_router/http/header_rules.hpp"
+#include "smart_router/http/path_normalizer.hpp"
+#include "smart_router/http/request_id.hpp"
+
+namespace smart_router::http {
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+std::string_view sv(boost::beast::string_view s) {
+  return {s.data(), s.size()};
+}
+
+std::optional<std::string_view> find_header(const bhttp::fields& f, std::string_view name) {
+  auto it = f.find(boost::beast::string_view(name.data(), name.size()));
+  if (it == f.end()) return std::nullopt;
+  return sv(it->value());
+}
+
+std::optional<std::string_view> header_lookup(const void* ctx, std::string_view name) {
+  return find_header(*static_cast<const bhttp::fields*>(ctx), name);
+}
+
+// An ejection ends by time, not by an event, so smart_router_upstream_ejected is read off the
+// endpoints when scraped (the one place that sets it).
+// The pools' queue depth and concurrency limit are read off their admission the same way.
+void refresh_scraped_gauges(const Request& req, std::int64_t now_ms) {
+  auto& metrics = req.worker.ctx.metrics;
+  for (const auto* p : req.snap.reachable_pools()) {
+    for (const auto& ep : p->pool->endpoints())
+      metrics.upstream_ejected(p->pool->name(), ep->address()).Set(ep->ejected(now_ms) ? 1 : 0);
+    metrics.pool_panic(p->pool->name()).Set(p->pool->in_panic(now_ms) ? 1 : 0);
+  }
+  for (const auto& p : req.snap.pools) {
+    const auto& a = *p.admission;
+    metrics.queue_depth(a.pool()).Set(static_cast<double>(a.waiting()));
+    metrics.pool_concurrency_limit(a.pool()).Set(a.limited() ? static_cast<double>(a.limit()) : 0);
+  }
+}
+
+// The class's timeout_ms, tightened by an X-Request-Budget-Ms from a trusted peer (a router or
+// gateway in front that has already spent part of the caller's budget). It never loosens it.
+Clock::time_point request_deadline(const Request& req) {
+  auto budget = std::chrono::milliseconds(req.decided.cls->cls->timeout_ms);
+  if (auto hint = find_header(req.down.request().get(), "x-request-budget-ms");
+      hint && req.snap.classifier->trusts_peer(req.down.connection().peer)) {
+    std::uint32_t ms = 0;
+    const auto* end = hint->data() + hint->size();
+    if (auto [p, ec] = std::from_chars(hint->data(), end, ms); ec == std::errc() && p == end)
+      budget = std::min(budget, std::chrono::milliseconds(ms));
+  }
+  return req.started + budget;
+}
+
+ProxyError overloaded(const Request& req, const char* reason, std::string message) {
+  req.decided.cls->shed->Increment();
+  req.worker.ctx.metrics
+      .overload_rejections(req.decided.pool->pool->name(), req.decided.cls->cls->name, reason)
+      .Increment();
+  return ProxyError{ErrorKind::overloaded, std::move(message), 0, {}, {}};
+}
+
+// The class's rate limits (ratelimit/): the 429 to answer, with Retry-After and the RateLimit
+// fields, or nullopt.
+std::optional<ProxyError> rate_limit(const Request& req) {
+  const auto& limits = req.decided.cls->rate_limits;
+  if (!limits.active()) return std::nullopt;
+  const auto& head = req.down.request().get();
+  const ratelimit::RequestFacts facts{req.decided.jwt_subject, req.down.connection().peer,
+                                      &header_lookup, static_cast<const bhttp::fields*>(&head)};
+  auto refused = limits.check(facts, req.started.time_since_epoch());
+  if (!refused) return std::nullopt;
+  return ProxyError{
+      ErrorKind::rate_limited, std::move(refused->message), 0, {}, std::move(refused->headers)};
+}
+
+}  // namespace
+
+std::optional<ProxyError> begin(Request& req) {
+  const auto& head = req.down.request().get();
+  auto id = find_header(head, "x-request-id");
+  if (id && is_acceptable_request_id(*id))
+    req.request_id.assign(*id);
+  else
+    generate_request_id(req.request_id);
+  req.down.set_http10(head.version() < 11);
+  req.down.set_keep_alive(head.keep_alive() && !req.worker.ctx.draining.load());
+  auto expect = find_header(head, "expect");
+  auto& d = req.decided;
+  d.expects_continue = expect && iequals(*expect, "100-continue");
+  TargetView view;
+  auto refused = normalize_target(sv(head.target()), d.normalized, view);
+  if (!refused.empty()) return ProxyError{ErrorKind::bad_request, std::move(refused), 0, {}, {}};
+  d.path = view.path;
+  d.target = view.target;
+  return std::nullopt;
+}
+
+std::optional<admin::AdminAnswer> admin(const Request& req) {
+  const auto path = req.decided.path;
+  const bool on_this_listener =
+      req.down.connection().admin_only || req.snap.config->admin.listen.empty();
+  if (!on_this_listener || !admin::is_admin_path(path)) return std::nullopt;
+  const auto method = req.down.request().get().method();
+  if (method != bhttp::verb::get && method != bhttp::verb::head) return std::nullopt;
+  const auto now = upstream::steady_now_ms();
+  if (path == "/metrics") refresh_scraped_gauges(req, now);
+  std::vector<admin::PoolStatus> pools;
+  for (const auto* p : req.snap.reachable_pools())
+    pools.push_back({p->pool->name(), p->pool->healthy_count(), p->pool->endpoints().size(),
+                     p->pool->ejected_count(now), p->pool->in_panic(now)});
+  return admin::answer_admin(path, req.worker.ctx.draining.load(), pools, req.worker.ctx.metrics);
+}
+
+std::optional<ProxyError> classify_tier(Request& req) {
+  const auto& head = req.down.request().get();
+  const auto& tiers = req.snap.config->tiers;
+  tier::TierInputs in;
+  in.tier_header = find_header(head, tiers.header);
+  if (tiers.trust.mode == config::TrustMode::jwt)
+    in.jwt_header = find_header(head, tiers.trust.jwt.header);
+  in.peer = req.down.connection().peer;
+  auto d = req.snap.classifier->classify(in);
+  if (d.outcome == tier::TierOutcome::unknown_tier)
+    return ProxyError{ErrorKind::unknown_tier, "unknown tier in " + tiers.header, 0, {}, {}};
+  if (d.outcome == tier::TierOutcome::unauthorized)
+    return ProxyError{ErrorKind::unauthorized, "the tier claim could not be verified", 0, {}, {}};
+  req.decided.cls = &req.snap.classes[d.class_index];
+  req.decided.jwt_subject = std::move(d.jwt_subject);
+  return std::nullopt;
+}
+
+std::optional<ProxyError> match_route(Request& req) {
+  const auto& head = req.down.request().get();
+  auto& d = req.decided;
+  routing::RequestView view;
+  view.method = sv(head.method_string());
+  view.path = d.path;
+  view.tier = d.cls->cls->name;
+  view.header = &header_lookup;
+  view.header_ctx = static_cast<const bhttp::fields*>(&head);
+  const auto decision = req.snap.routes->match(view);
+  if (!decision) return ProxyError{ErrorKind::no_route, {}, 0, {}, {}};
+  d.route = decision->route;
+  switch (d.route->action) {
+    case config::RouteActionKind::respond:
+      return ProxyError{ErrorKind::route_respond,
+                        "refused by route " + d.route->name,
+                        d.route->respond.status,
+                        d.route->respond.error,
+                        {}};
+    case config::RouteActionKind::pool:
+      d.pool = req.snap.route_pools[decision->route_index];
+      break;
+    case config::RouteActionKind::tier_pool:
+      d.pool = d.cls->pool;
+      break;
+  }
+  return std::nullopt;
+}
+
+AdmitVerdict admit(Request& req) {
+  // First: a limited request costs no more than this and never holds a slot.
+  if (auto limited = rate_limit(req)) return {std::move(limited), false};
+  auto& ctx = req.worker.ctx;
+  auto& d = req.decided;
+  d.deadline = request_deadline(req);
+  const auto& levels = *d.cls->levels;
+  if (!ctx.admission.try_admit(levels, req.snap.config->overload.max_in_flight))
+    return {
+        overloaded(req, "router_limit", "the router is at overload.max_in_flight for this tier"),
+        false};
+  req.admission = overload::AdmissionGuard(ctx.admission, levels.slot);
+  auto& pool = *d.pool->admission;
+  if (!pool.limited()) return {};
+  if (!pool.try_acquire(levels)) return {std::nullopt, true};
+  req.pool_slot = overload::PoolSlot(pool, levels.slot);
+  return {};
+}
+
+boost::asio::awaitable<std::optional<ProxyError>> wait_for_pool(Request& req) {
+  auto& d = req.decided;
+  auto& pool = *d.pool->admission;
+  const auto& levels = *d.cls->levels;
+  const auto queued_at = Clock::now();
+  const auto result =
+      co_await pool.wait(levels, d.deadline, req.down.connection().stream.get_executor());
+  req.outcome.queue_wait = Clock::now() - queued_at;
+  req.worker.ctx.metrics.queue_wait(pool.pool(), d.cls->cls->name)
+      .Observe(std::chrono::duration<double>(req.outcome.queue_wait).count());
+  if (result == overload::AdmitResult::admitted) {
+    req.pool_slot = overload::PoolSlot(pool, levels.slot);
+    co_return std::nullopt;
+  }
+  const std::string why = overload::admit_result_name(result);
+  co_return overloaded(req, why.c_str(),
+                       "pool " + pool.pool() +
+                           " is at its concurrency limit and the request could not be served " +
+                           "before its deadline (" + why + ")");
+}
+
+}  // namespace smart_router::http

@@ -1,0 +1,60 @@
+#include "smart_router/http/retry_policy.hpp"
+
+namespace smart_router::http {
+namespace bhttp = boost::beast::http;
+
+bool is_idempotent(bhttp::verb v) {
+  return v == bhttp::verb::get || v == bhttp::verb::head || v == bhttp::verb::options ||
+         v == bhttp::verb::trace || v == bhttp::verb::put || v == bhttp::verb::delete_;
+}
+
+RetryRules retry_rules(const config::Retries& cfg, bhttp::verb method, bool has_body) {
+  RetryRules r;
+  r.on_connect_failure = cfg.on_connect_failure;
+  r.on_reset = cfg.on_reset;
+  r.on_503 = cfg.on_503;
+  r.resend_ok = !has_body && (!cfg.idempotent_only || is_idempotent(method));
+  return r;
+}
+
+bool should_retry(const AttemptResult& r, std::uint32_t tries_left, const RetryRules& rules) {
+  if (tries_left == 0) return false;
+  switch (r.end) {
+    case AttemptEnd::connect_failure:
+      return rules.on_connect_failure;  // nothing was sent: always safe
+    case AttemptEnd::reset:
+      return rules.on_reset && rules.resend_ok && !r.body_sent;
+    case AttemptEnd::upstream_503:
+      return rules.on_503 && rules.resend_ok;
+    case AttemptEnd::answered:
+    case AttemptEnd::deadline:  // no time is left for another
+    case AttemptEnd::bad_response:
+    case AttemptEnd::client_gone:
+    case AttemptEnd::body_too_large:
+      break;
+  }
+  return false;
+}
+
+std::optional<AttemptOutcome> outcome_of(const AttemptResult& r) {
+  switch (r.end) {
+    case AttemptEnd::answered:
+      return r.status >= 500 ? AttemptOutcome::http_5xx : AttemptOutcome::success;
+    case AttemptEnd::upstream_503:
+      return AttemptOutcome::http_5xx;
+    case AttemptEnd::connect_failure:
+      return AttemptOutcome::connect_failure;
+    case AttemptEnd::deadline:
+      return AttemptOutcome::timeout;
+    case AttemptEnd::bad_response:
+      return AttemptOutcome::bad_response;
+    case AttemptEnd::reset:
+      return AttemptOutcome::reset;
+    case AttemptEnd::client_gone:
+    case AttemptEnd::body_too_large:
+      break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace smart_router::http

@@ -1,0 +1,166 @@
+#include "smart_router/overload/pool_admission.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace smart_router::overload {
+namespace net = boost::asio;
+
+namespace {
+constexpr auto kToken = net::as_tuple(net::use_awaitable);
+}  // namespace
+
+struct PoolAdmission::Waiter {
+  const ClassLevels* levels = nullptr;  // the request's snapshot keeps it alive
+  Clock::time_point deadline;
+  std::uint64_t seq = 0;
+  bool granted = false;  // under mutex_
+  std::shared_ptr<net::steady_timer> timer;
+};
+
+bool PoolAdmission::WaiterOrder::operator()(const std::shared_ptr<Waiter>& a,
+                                            const std::shared_ptr<Waiter>& b) const {
+  if (a->levels->slot != b->levels->slot) return a->levels->slot > b->levels->slot;
+  if (a->deadline != b->deadline) return a->deadline < b->deadline;
+  return a->seq < b->seq;
+}
+
+const char* admit_result_name(AdmitResult r) {
+  switch (r) {
+    case AdmitResult::admitted:
+      return "admitted";
+    case AdmitResult::queue_full:
+      return "queue_full";
+    case AdmitResult::deadline:
+      return "deadline";
+    case AdmitResult::timed_out:
+      break;
+  }
+  return "queue_timeout";
+}
+
+PoolAdmission::PoolAdmission(std::string pool) : pool_(std::move(pool)) {}
+
+void PoolAdmission::configure(const PoolAdmissionSettings& s) {
+  std::lock_guard lock(mutex_);
+  static_limit_.store(s.limit, std::memory_order_relaxed);
+  queue_length_.store(s.queue_length, std::memory_order_relaxed);
+  if (!s.adaptive || s.limit == 0) {
+    adaptive_.store(nullptr);
+  } else {
+    auto wanted = s.adaptive_settings;
+    wanted.max_limit = s.limit;
+    const auto& had = adaptive_settings_;
+    const bool same = adaptive_.load() != nullptr && had.min_limit == wanted.min_limit &&
+                      had.max_limit == wanted.max_limit && had.tolerance == wanted.tolerance &&
+                      had.window_ms == wanted.window_ms &&
+                      had.window_samples == wanted.window_samples;
+    if (!same) {
+      adaptive_owned_.push_back(std::make_unique<AdaptiveLimit>(wanted, s.limit, Clock::now()));
+      adaptive_.store(adaptive_owned_.back().get());
+      adaptive_settings_ = wanted;
+    }
+  }
+  limited_.store(s.limit > 0, std::memory_order_relaxed);
+  grant_waiters();  // a higher limit may free waiters now
+}
+
+std::int64_t PoolAdmission::limit() const {
+  if (const auto* a = adaptive_.load(std::memory_order_acquire)) return a->limit();
+  return static_limit_.load(std::memory_order_relaxed);
+}
+
+bool PoolAdmission::try_acquire(const ClassLevels& levels) {
+  if (waiting_.load(std::memory_order_seq_cst) > 0) return false;  // no overtaking
+  return try_count(counters_, levels, limit());
+}
+
+void PoolAdmission::release(std::size_t slot) {
+  counters_.add(slot, -1);
+  std::atomic_thread_fence(std::memory_order_seq_cst);  // pairs with wait()'s waiting_ increment
+  if (waiting_.load(std::memory_order_seq_cst) == 0) return;
+  std::lock_guard lock(mutex_);
+  grant_waiters();
+}
+
+void PoolAdmission::grant_waiters() {
+  const auto lim = limit();
+  for (auto it = queue_.begin(); it != queue_.end();) {
+    const auto& w = *it;
+    // Lower priorities are held by every check a higher one is: the first that does not fit
+    // ends the round.
+    if (!try_count(counters_, *w->levels, lim)) break;
+    w->granted = true;
+    --waiting_at_[w->levels->slot];
+    waiting_.fetch_sub(1, std::memory_order_seq_cst);
+    // The timer belongs to the waiter's worker thread: cancel it there.
+    net::post(w->timer->get_executor(), [timer = w->timer] { timer->cancel(); });
+    it = queue_.erase(it);
+  }
+}
+
+PoolAdmission::Clock::duration PoolAdmission::expected_wait(const ClassLevels& levels) const {
+  const auto latency = expected_latency();
+  std::int64_t ahead = 0;
+  for (std::size_t s = levels.slot; s < kMaxPriorityLevels; ++s) ahead += waiting_at_[s];
+  const auto own_share = levels.checks.empty() ? 100U : levels.checks.front().share_percent;
+  const auto slots = share_of(limit(), own_share);
+  // Slots turn over once per latency: the request ahead of us in line k is served after k/slots
+  // latencies.
+  return latency * (ahead + 1) / slots;
+}
+
+net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
+                                                Clock::time_point deadline,
+                                                net::any_io_executor ex) {
+  auto w = std::make_shared<Waiter>();
+  w->levels = &levels;
+  w->deadline = deadline;
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = Clock::now();
+    const auto latency = expected_latency();
+    if (static_cast<std::int64_t>(queue_.size()) >= queue_length_.load(std::memory_order_relaxed))
+      co_return AdmitResult::queue_full;
+    if (now + expected_wait(levels) + latency > deadline) co_return AdmitResult::deadline;
+    w->seq = next_seq_++;
+    w->timer = std::make_shared<net::steady_timer>(ex);
+    // Admitted later than this, the answer could not come before the deadline.
+    w->timer->expires_at(deadline - latency);
+    queue_.insert(w);
+    ++waiting_at_[levels.slot];
+    waiting_.fetch_add(1, std::memory_order_seq_cst);
+    grant_waiters();
+    if (w->granted) co_return AdmitResult::admitted;
+  }
+  co_await w->timer->async_wait(kToken);
+  std::lock_guard lock(mutex_);
+  if (w->granted) co_return AdmitResult::admitted;
+  queue_.erase(w);
+  --waiting_at_[levels.slot];
+  waiting_.fetch_sub(1, std::memory_order_seq_cst);
+  co_return AdmitResult::timed_out;
+}
+
+void PoolAdmission::record_latency(std::chrono::microseconds rtt, Clock::time_point now) {
+  // A racy smoothed mean: a lost update among concurrent samples is harmless here.
+  const auto old = latency_us_.load(std::memory_order_relaxed);
+  latency_us_.store(old == 0 ? rtt.count() : old + (rtt.count() - old) / 16,
+                    std::memory_order_relaxed);
+  if (auto* a = adaptive_.load(std::memory_order_acquire)) a->record(rtt, counters_.total(), now);
+}
+
+std::chrono::microseconds PoolAdmission::expected_latency() const {
+  return std::chrono::microseconds(latency_us_.load(std::memory_order_relaxed));
+}
+
+std::shared_ptr<PoolAdmission> PoolAdmissionRegistry::get(const std::string& pool) {
+  std::lock_guard lock(mutex_);
+  auto& p = pools_[pool];
+  if (!p) p = std::make_shared<PoolAdmission>(pool);
+  return p;
+}
+
+}  // namespace smart_router::overload

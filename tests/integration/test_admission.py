@@ -1,0 +1,127 @@
+"""Per-pool concurrency limits with a premium reserve, the deadline-aware queue behind them,
+and the adaptive limit, against the real binary and mock upstreams."""
+
+import threading
+
+from checks import assert_router_error, echo
+from clients import Holder
+from harness import make_config, poll_until
+
+LITE = [("X-User-Tier", "LITE")]
+ELITE = [("X-User-Tier", "ELITE")]
+
+
+def one_pool(stack, concurrency):
+    """Every class on one pool (`shared`, one mock) with the given concurrency settings."""
+    shared, prem = stack.mock("shared-1"), stack.mock("premium-1")
+    cfg = make_config([shared.address], [prem.address],
+                      {"pools": {"shared": {"concurrency": concurrency}}}, health=False)
+    for cls in cfg["tiers"]["classes"].values():
+        cls["pool"] = "shared"
+    return stack.router(cfg), shared
+
+
+def hold(router, n, tier, delay_ms, prefix="hold"):
+    holders = [Holder(router, f"/{prefix}/{i}?delay_ms={delay_ms}", tier) for i in range(n)]
+    for h in holders:
+        h.start()
+    return holders
+
+
+def join(holders):
+    for h in holders:
+        h.join(timeout=20)
+        assert h.error is None, h.error
+    return [h.response for h in holders]
+
+
+def in_flight_at(mock, n):
+    poll_until(lambda: mock.stats()["requests"] >= n, timeout=10, what=f"{n} requests upstream")
+
+
+def test_premium_is_served_while_lite_holds_its_share(stack):
+    router, up = one_pool(stack, {"limit": 10})
+    lite = hold(router, 7, "LITE", 900)  # 70% of 10: LITE's whole share
+    in_flight_at(up, 7)
+    assert router.metric("smart_router_pool_concurrency_limit", pool="shared") == 10
+    e = echo(router.get("/elite-now", ELITE))  # the premium reserve
+    assert e["path"] == "/elite-now"
+    assert all(h.response is None for h in lite), "ELITE must not wait for LITE's requests"
+    assert [r.status for r in join(lite)] == [200] * 7
+
+
+def test_queue_time_counts_against_the_deadline(stack):
+    router, up = one_pool(stack, {"limit": 10})
+    lite = hold(router, 7, "LITE", 700)
+    in_flight_at(up, 7)
+    r = router.get("/queued", LITE)  # waits for a LITE slot, then goes out
+    e = echo(r)
+    budget = int(e["headers"]["x-request-budget-ms"])
+    join(lite)
+    # It waited for one of the 700 ms requests to end: what is left of LITE's 1000 ms is less.
+    assert budget < 1000 - 300, budget
+    rec = [x for x in router.access_log() if x.get("target") == "/queued"]
+    assert rec and rec[0]["queue_ms"] > 0, rec
+    count = router.metric("smart_router_queue_wait_seconds_count", pool="shared", user_tier="LITE")
+    assert count == 1, count
+
+
+def test_a_request_that_cannot_make_its_deadline_is_refused_at_once(stack):
+    router, up = one_pool(stack, {"limit": 2})
+    # Teach the pool its latency: answers take 400 ms (ELITE's deadline is 500 ms).
+    join(hold(router, 2, "ELITE", 400, "teach"))
+    held = hold(router, 2, "ELITE", 400)
+    in_flight_at(up, 4)
+    r = router.get("/late", ELITE)
+    assert_router_error(r, 503, "overloaded", retry_after=True)
+    assert all(h.response is None for h in held), "refused at once, not after waiting"
+    assert up.stats()["requests"] == 4, "a refused request never reaches the upstream"
+    assert router.metric("smart_router_overload_rejections_total", pool="shared",
+                         user_tier="ELITE", reason="deadline") == 1
+    join(held)
+
+
+def test_a_full_queue_refuses_at_once(stack):
+    router, up = one_pool(stack, {"limit": 1, "queue_length": 0})
+    held = hold(router, 1, "ELITE", 300)
+    in_flight_at(up, 1)
+    assert_router_error(router.get("/full", ELITE), 503, "overloaded", retry_after=True)
+    assert router.metric("smart_router_overload_rejections_total", pool="shared",
+                         user_tier="ELITE", reason="queue_full") == 1
+    join(held)
+    assert echo(router.get("/free-again", ELITE))["path"] == "/free-again"
+
+
+def load(router, threads, delay_ms, stop, errors):
+    def run(i):
+        n = 0
+        while not stop.is_set() and n < 2000:
+            r = router.get(f"/load/{i}/{n}?delay_ms={delay_ms[0]}", ELITE, timeout=5)
+            if r.status != 200:
+                errors.append(r.status)
+            n += 1
+    workers = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(threads)]
+    for w in workers:
+        w.start()
+    return workers
+
+
+def test_the_adaptive_limit_falls_when_the_upstream_slows_and_recovers_after(stack):
+    router, up = one_pool(stack, {"limit": 64, "adaptive": True, "min_limit": 4,
+                                  "queue_length": 1000})
+    limit = lambda: router.metric("smart_router_pool_concurrency_limit", pool="shared")  # noqa: E731
+    delay, stop, errors = [10], threading.Event(), []
+    workers = load(router, 24, delay, stop, errors)  # enough to use half the limit
+    try:
+        poll_until(lambda: up.stats()["requests"] > 200, timeout=20, what="a baseline")
+        start = limit()
+        delay[0] = 60  # the upstream slows down six-fold
+        low = poll_until(lambda: limit() < start and limit(), timeout=10,
+                         what=f"the limit below {start} after the slowdown")
+        delay[0] = 10
+        poll_until(lambda: limit() > low, timeout=10, what=f"the limit back above {low}")
+    finally:
+        stop.set()
+        for w in workers:
+            w.join(timeout=10)
+    assert not errors, errors[:10]

@@ -1,0 +1,113 @@
+#include "smart_router/overload/adaptive_limit.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using smart_router::overload::AdaptiveLimit;
+using smart_router::overload::AdaptiveSettings;
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+using Clock = AdaptiveLimit::Clock;
+
+AdaptiveSettings settings() {
+  AdaptiveSettings s;
+  s.min_limit = 4;
+  s.max_limit = 256;
+  return s;
+}
+
+// Answers of a probe: `rtt` each, sent at min_limit.
+void probe(AdaptiveLimit& a, Clock::time_point t, microseconds rtt) {
+  for (int i = 0; i < 16; ++i) a.record(rtt, 4, t);
+}
+
+// `windows` windows of answers of `rtt`, with `in_flight` requests out.
+Clock::time_point feed(AdaptiveLimit& a, Clock::time_point t, int windows, microseconds rtt,
+                       std::int64_t in_flight) {
+  for (int w = 0; w < windows; ++w) {
+    t += milliseconds(26);
+    for (int i = 0; i < 20; ++i) a.record(rtt, in_flight, t);
+  }
+  return t;
+}
+
+TEST(AdaptiveLimit, StartsWithAProbeAtMinLimit) {
+  const auto t = Clock::now();
+  AdaptiveLimit a(settings(), 100, t);
+  EXPECT_TRUE(a.probing());
+  EXPECT_EQ(a.limit(), 4);
+  probe(a, t, microseconds(20000));
+  EXPECT_FALSE(a.probing());
+  EXPECT_EQ(a.limit(), 100);
+  EXPECT_DOUBLE_EQ(a.min_rtt_us(), 20000);
+}
+
+TEST(AdaptiveLimit, StaysWithinItsBounds) {
+  const auto t = Clock::now();
+  AdaptiveLimit big(settings(), 1000, t);
+  probe(big, t, microseconds(1000));
+  EXPECT_EQ(big.limit(), 256);
+  AdaptiveLimit small(settings(), 1, t);
+  probe(small, t, microseconds(1000));
+  EXPECT_EQ(small.limit(), 4);
+}
+
+TEST(AdaptiveLimit, GrowsWhileLatencyHoldsAndTheLimitIsUsed) {
+  auto t = Clock::now();
+  AdaptiveLimit a(settings(), 16, t);
+  probe(a, t, microseconds(20000));
+  feed(a, t, 10, microseconds(20000), 16);
+  EXPECT_GT(a.limit(), 16);
+}
+
+TEST(AdaptiveLimit, DoesNotGrowAnUnusedLimit) {
+  auto t = Clock::now();
+  AdaptiveLimit a(settings(), 64, t);
+  probe(a, t, microseconds(20000));
+  feed(a, t, 10, microseconds(20000), 5);
+  EXPECT_EQ(a.limit(), 64);
+}
+
+TEST(AdaptiveLimit, FallsWhenTheUpstreamQueuesAndRecoversAfter) {
+  auto t = Clock::now();
+  AdaptiveLimit a(settings(), 128, t);
+  probe(a, t, microseconds(20000));
+  t = feed(a, t, 1, microseconds(60000), 128);  // requests queue upstream: 3x min_rtt
+  const auto low = a.limit();
+  EXPECT_LT(low, 128);
+  t = feed(a, t, 10, microseconds(20000), low);  // the queue is gone
+  EXPECT_GT(a.limit(), low);
+}
+
+TEST(AdaptiveLimit, ASlowerServiceIsRelearnedByAProbe) {
+  // The upstream's own service time quadruples: cuts cannot bring the latency back, so after a
+  // few windows the limit probes again and takes the new latency as its baseline.
+  auto t = Clock::now();
+  AdaptiveLimit a(settings(), 128, t);
+  probe(a, t, microseconds(20000));
+  t = feed(a, t, 3, microseconds(80000), 128);
+  ASSERT_TRUE(a.probing());
+  EXPECT_EQ(a.limit(), 4);
+  probe(a, t, microseconds(80000));
+  EXPECT_FALSE(a.probing());
+  EXPECT_DOUBLE_EQ(a.min_rtt_us(), 80000);
+  const auto resumed = a.limit();
+  EXPECT_EQ(resumed, 128);  // from where the cuts began: the gradient finds the knee from there
+  feed(a, t, 1, microseconds(160000), resumed);  // still queueing at 128: cut, no re-probe
+  EXPECT_LT(a.limit(), 128);
+  EXPECT_FALSE(a.probing());
+}
+
+TEST(AdaptiveLimit, ProbesAgainAfterTheInterval) {
+  auto t = Clock::now();
+  AdaptiveSettings s = settings();
+  s.probe_interval_ms = 1000;
+  AdaptiveLimit a(s, 64, t);
+  probe(a, t, microseconds(20000));
+  t = feed(a, t, 20, microseconds(20000), 64);
+  t = feed(a, t, 30, microseconds(20000), 64);
+  EXPECT_TRUE(a.probing());
+}
+
+}  // namespace
