@@ -40,6 +40,8 @@ struct RequestDecisions {
   std::string_view target;  // normalised path + query
   std::string normalized;   // backs path/target when normalising changed the target
   bool expects_continue = false;
+  std::string_view
+      budget_hint;  // X-Request-Budget-Ms as sent ("" if not); admit believes it or not
   // classify_tier, match_route
   const ClassRuntime* cls = nullptr;
   std::string jwt_subject;  // `sub` of a JWT the classifier verified: a rate-limit key

@@ -24,34 +24,7 @@ class Admission {
   PriorityCounters counters_;
 };
 
-// RAII: gives the admission slot back when the request ends, however it ends.
-class AdmissionGuard {
- public:
-  AdmissionGuard() = default;
-  AdmissionGuard(Admission& a, std::size_t slot) : admission_(&a), slot_(slot) {}
-  AdmissionGuard(AdmissionGuard&& o) noexcept : admission_(o.admission_), slot_(o.slot_) {
-    o.admission_ = nullptr;
-  }
-  AdmissionGuard& operator=(AdmissionGuard&& o) noexcept {
-    if (this != &o) {
-      reset();
-      admission_ = o.admission_;
-      slot_ = o.slot_;
-      o.admission_ = nullptr;
-    }
-    return *this;
-  }
-  AdmissionGuard(const AdmissionGuard&) = delete;
-  AdmissionGuard& operator=(const AdmissionGuard&) = delete;
-  ~AdmissionGuard() { reset(); }
-  void reset() {
-    if (admission_ != nullptr) admission_->release(slot_);
-    admission_ = nullptr;
-  }
-
- private:
-  Admission* admission_ = nullptr;
-  std::size_t slot_ = 0;
-};
+// Gives the admission slot back when the request ends, however it ends.
+using AdmissionGuard = CountedSlot<Admission>;
 
 }  // namespace smart_router::overload

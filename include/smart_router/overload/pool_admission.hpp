@@ -97,36 +97,8 @@ class PoolAdmission {
   std::uint64_t next_seq_ = 0;
 };
 
-// RAII: a slot of a pool, given back when the request ends however it ends.
-class PoolSlot {
- public:
-  PoolSlot() = default;
-  PoolSlot(PoolAdmission& a, std::size_t slot) : admission_(&a), slot_(slot) {}
-  PoolSlot(PoolSlot&& o) noexcept : admission_(o.admission_), slot_(o.slot_) {
-    o.admission_ = nullptr;
-  }
-  PoolSlot& operator=(PoolSlot&& o) noexcept {
-    if (this != &o) {
-      reset();
-      admission_ = o.admission_;
-      slot_ = o.slot_;
-      o.admission_ = nullptr;
-    }
-    return *this;
-  }
-  PoolSlot(const PoolSlot&) = delete;
-  PoolSlot& operator=(const PoolSlot&) = delete;
-  ~PoolSlot() { reset(); }
-  void reset() {
-    if (admission_ != nullptr) admission_->release(slot_);
-    admission_ = nullptr;
-  }
-  bool held() const { return admission_ != nullptr; }
-
- private:
-  PoolAdmission* admission_ = nullptr;
-  std::size_t slot_ = 0;
-};
+// A slot of a pool, given back when the request ends however it ends.
+using PoolSlot = CountedSlot<PoolAdmission>;
 
 // One PoolAdmission per pool name for the life of the process, so a reload keeps the counts.
 class PoolAdmissionRegistry {

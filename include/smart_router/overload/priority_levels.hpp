@@ -71,4 +71,37 @@ bool fits(const PriorityCounters& counters, const ClassLevels& levels, std::int6
 // A share of a limit, at least 1 so that a tiny limit still admits someone.
 std::int64_t share_of(std::int64_t limit, std::uint32_t share_percent);
 
+// RAII: one request counted in a slot of `Limiter` (anything with release(slot): the
+// router-wide Admission, a PoolAdmission), given back when the request ends however it ends.
+template <typename Limiter>
+class CountedSlot {
+ public:
+  CountedSlot() = default;
+  CountedSlot(Limiter& l, std::size_t slot) : limiter_(&l), slot_(slot) {}
+  CountedSlot(CountedSlot&& o) noexcept : limiter_(o.limiter_), slot_(o.slot_) {
+    o.limiter_ = nullptr;
+  }
+  CountedSlot& operator=(CountedSlot&& o) noexcept {
+    if (this != &o) {
+      reset();
+      limiter_ = o.limiter_;
+      slot_ = o.slot_;
+      o.limiter_ = nullptr;
+    }
+    return *this;
+  }
+  CountedSlot(const CountedSlot&) = delete;
+  CountedSlot& operator=(const CountedSlot&) = delete;
+  ~CountedSlot() { reset(); }
+  void reset() {
+    if (limiter_ != nullptr) limiter_->release(slot_);
+    limiter_ = nullptr;
+  }
+  bool held() const { return limiter_ != nullptr; }
+
+ private:
+  Limiter* limiter_ = nullptr;
+  std::size_t slot_ = 0;
+};
+
 }  // namespace smart_router::overload

@@ -220,10 +220,10 @@ TEST_F(Phases, AdmitShedsALowerClassFirst) {
   ASSERT_TRUE(v.refused);
   EXPECT_EQ(v.refused->kind, ErrorKind::overloaded);
   EXPECT_EQ(ctx.admission.in_flight(), 1);  // the refused request holds nothing
-  auto& elite = routed("GET /api/x HTTP/1.1\r\nX-User-Tier: ELITE");
-  EXPECT_FALSE(http::admit(elite).refused);  // premium's reserve
+  const auto& elite_levels = *snap->classes[1].levels;
+  EXPECT_TRUE(ctx.admission.try_admit(elite_levels, 2));  // premium's reserve
   EXPECT_EQ(ctx.admission.in_flight(), 2);
-  elite.admission.reset();
+  ctx.admission.release(elite_levels.slot);
   ctx.admission.release(lite_levels.slot);
 }
 
