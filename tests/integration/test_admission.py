@@ -35,6 +35,14 @@ def join(holders):
     return [h.response for h in holders]
 
 
+def recorded(router, prefix, n):
+    """Waits until n requests whose target starts with prefix are in the access log: a request
+    is logged after its slot is given back, which is a moment after its answer was written."""
+    poll_until(lambda: sum(1 for x in router.access_log()
+                           if x.get("target", "").startswith(prefix)) >= n,
+               timeout=10, what=f"{n} requests {prefix}* recorded")
+
+
 def in_flight_at(mock, n):
     poll_until(lambda: mock.stats()["requests"] >= n, timeout=10, what=f"{n} requests upstream")
 
@@ -70,6 +78,7 @@ def test_a_request_that_cannot_make_its_deadline_is_refused_at_once(stack):
     router, up = one_pool(stack, {"limit": 2})
     # Teach the pool its latency: answers take 400 ms (ELITE's deadline is 500 ms).
     join(hold(router, 2, "ELITE", 400, "teach"))
+    recorded(router, "/teach/", 2)
     held = hold(router, 2, "ELITE", 400)
     in_flight_at(up, 4)
     r = router.get("/late", ELITE)
@@ -89,6 +98,7 @@ def test_a_full_queue_refuses_at_once(stack):
     assert router.metric("smart_router_overload_rejections_total", pool="shared",
                          user_tier="ELITE", reason="queue_full") == 1
     join(held)
+    recorded(router, "/hold/", 1)
     assert echo(router.get("/free-again", ELITE))["path"] == "/free-again"
 
 

@@ -212,6 +212,11 @@ def test_503_overloaded_sheds_by_priority(stack):
 
         r = router.get("/probe", [("X-User-Tier", "ELITE")])
         assert echo(r)["upstream"] == "premium-1", "ELITE must pass with 1 of 2 in flight"
+        # The probe's slot is given back just after its answer is written, and the request is
+        # logged after that: a request sent at once could still find the slot held.
+        poll_until(lambda: any(x.get("target") == "/probe" and x.get("user_tier") == "ELITE"
+                               for x in router.access_log()),
+                   timeout=3, what="the ELITE probe recorded (its slot given back)")
 
         elite_hold = Holder(router, "/hold?delay_ms=3000", "ELITE")
         elite_hold.start()
