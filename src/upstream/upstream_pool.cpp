@@ -150,10 +150,6 @@ std::size_t UpstreamPool::ejected_count(std::int64_t now_ms) const {
   return n;
 }
 
-std::size_t UpstreamPool::routable_count(std::int64_t now_ms) const {
-  return counts(now_ms).routable;
-}
-
 std::shared_ptr<Endpoint> EndpointRegistry::get(const std::string& pool,
                                                 const std::string& address) {
   std::lock_guard lock(mutex_);

@@ -97,7 +97,6 @@ class CountedSlot {
     if (limiter_ != nullptr) limiter_->release(slot_);
     limiter_ = nullptr;
   }
-  bool held() const { return limiter_ != nullptr; }
 
  private:
   Limiter* limiter_ = nullptr;

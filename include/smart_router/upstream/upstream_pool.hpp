@@ -45,8 +45,6 @@ class UpstreamPool {
   // Endpoints usable by the active checks' view (passing, or never probed with checks off):
   // what /ready reports as healthy. Ejections do not count here (see README, "/ready").
   std::size_t healthy_count() const;
-  // Of those, the ones not ejected right now.
-  std::size_t routable_count(std::int64_t now_ms) const;
   // Endpoints ejected right now.
   std::size_t ejected_count(std::int64_t now_ms) const;
   // Whether the pool ignores ejections right now (see pick).

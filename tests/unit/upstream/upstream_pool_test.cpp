@@ -347,7 +347,6 @@ TEST(HealthyCount, WithActiveChecksThoseThatPassedEjectedOrNot) {
   eps[1]->eject_until(kNow + 10);
   EXPECT_EQ(pool.healthy_count(), 2u);  // an ejection follows traffic, not the checks
   EXPECT_EQ(pool.ejected_count(kNow), 1u);
-  EXPECT_EQ(pool.routable_count(kNow), 2u);  // eps[0] and the never-probed eps[3]
   EXPECT_EQ(pool.ejected_count(kNow + 10), 0u);
 }
 
@@ -359,7 +358,7 @@ TEST(HealthyCount, WithoutActiveChecksEveryEndpoint) {
   EXPECT_EQ(pool.healthy_count(), 3u);
   eps[2]->eject_until(kNow + 10);
   EXPECT_EQ(pool.healthy_count(), 3u);
-  EXPECT_EQ(pool.routable_count(kNow), 2u);
+  EXPECT_EQ(pool.ejected_count(kNow), 1u);
 }
 
 TEST(UpstreamPoolTls, PlainPoolHasNoTlsContext) {

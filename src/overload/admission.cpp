@@ -1,1 +1,0 @@
-// Admission is header-only (priority_levels.cpp holds the counting).
