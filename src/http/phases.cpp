@@ -82,11 +82,13 @@ NamedHeaders scan_named_headers(const bhttp::fields& f) {
   return h;
 }
 
-ProxyError overloaded(const Request& req, const char* reason, std::string message) {
+const PoolClassMetrics& admission_metrics(const Request& req) {
+  return req.decided.pool->per_class[req.decided.cls->index];
+}
+
+ProxyError overloaded(const Request& req, Refusal why, std::string message) {
   req.decided.cls->shed->Increment();
-  req.worker.ctx.metrics
-      .overload_rejections(req.decided.pool->pool->name(), req.decided.cls->cls->name, reason)
-      .Increment();
+  admission_metrics(req).refusals[static_cast<std::size_t>(why)]->Increment();
   return ProxyError{ErrorKind::overloaded, std::move(message), 0, {}, {}};
 }
 
@@ -197,9 +199,9 @@ AdmitVerdict admit(Request& req) {
   d.deadline = request_deadline(req);
   const auto& levels = *d.cls->levels;
   if (!ctx.admission.try_admit(levels, req.snap.config->overload.max_in_flight))
-    return {
-        overloaded(req, "router_limit", "the router is at overload.max_in_flight for this tier"),
-        false};
+    return {overloaded(req, Refusal::router_limit,
+                       "the router is at overload.max_in_flight for this tier"),
+            false};
   req.admission = overload::AdmissionGuard(ctx.admission, levels.slot);
   auto& pool = *d.pool->admission;
   if (!pool.limited()) return {};
@@ -216,17 +218,17 @@ boost::asio::awaitable<std::optional<ProxyError>> wait_for_pool(Request& req) {
   const auto result =
       co_await pool.wait(levels, d.deadline, req.down.connection().stream.get_executor());
   req.outcome.queue_wait = Clock::now() - queued_at;
-  req.worker.ctx.metrics.queue_wait(pool.pool(), d.cls->cls->name)
-      .Observe(std::chrono::duration<double>(req.outcome.queue_wait).count());
+  admission_metrics(req).queue_wait->Observe(
+      std::chrono::duration<double>(req.outcome.queue_wait).count());
   if (result == overload::AdmitResult::admitted) {
     req.pool_slot = overload::PoolSlot(pool, levels.slot);
     co_return std::nullopt;
   }
-  const std::string why = overload::admit_result_name(result);
-  co_return overloaded(req, why.c_str(),
+  const Refusal why = refusal_of(result);
+  co_return overloaded(req, why,
                        "pool " + pool.pool() +
                            " is at its concurrency limit and the request could not be served " +
-                           "before its deadline (" + why + ")");
+                           "before its deadline (" + refusal_name(why) + ")");
 }
 
 }  // namespace smart_router::http

@@ -17,6 +17,25 @@ prometheus::Counter& PoolRuntime::outcome(const upstream::Endpoint& ep, AttemptO
   return *outcomes.front()[static_cast<std::size_t>(o)];  // unreachable: ep comes from the pool
 }
 
+const std::string& refusal_name(Refusal r) {
+  static const std::array<std::string, static_cast<std::size_t>(Refusal::kCount)> kNames = {
+      "router_limit", "queue_full", "deadline", "queue_timeout"};
+  return kNames[static_cast<std::size_t>(r)];
+}
+
+Refusal refusal_of(overload::AdmitResult r) {
+  switch (r) {
+    case overload::AdmitResult::queue_full:
+      return Refusal::queue_full;
+    case overload::AdmitResult::deadline:
+      return Refusal::deadline;
+    case overload::AdmitResult::timed_out:
+    case overload::AdmitResult::admitted:
+      break;
+  }
+  return Refusal::queue_timeout;
+}
+
 const PoolRuntime* RouterSnapshot::find_pool(const std::string& name) const {
   for (const auto& p : pools)
     if (p.pool->name() == name) return &p;
@@ -68,8 +87,8 @@ std::shared_ptr<boost::asio::ssl::context> server_tls_context(const config::Serv
 
 // A pool with its endpoints (shared across snapshots through the registry) and the handles of
 // its metrics.
-PoolRuntime compile_pool(const config::Pool& p, upstream::EndpointRegistry& endpoints,
-                         observability::Metrics& metrics,
+PoolRuntime compile_pool(const config::Pool& p, const std::vector<config::TierClass>& classes,
+                         upstream::EndpointRegistry& endpoints, observability::Metrics& metrics,
                          overload::PoolAdmissionRegistry* admissions) {
   std::vector<std::shared_ptr<upstream::Endpoint>> eps;
   for (const auto& address : p.endpoints) eps.push_back(endpoints.get(p.name, address));
@@ -79,6 +98,13 @@ PoolRuntime compile_pool(const config::Pool& p, upstream::EndpointRegistry& endp
   rt.retries = &metrics.retries(p.name);
   rt.admission = admissions != nullptr ? admissions->get(p.name)
                                        : std::make_shared<overload::PoolAdmission>(p.name);
+  for (const auto& cls : classes) {
+    auto& m = rt.per_class.emplace_back();
+    m.queue_wait = &metrics.queue_wait(p.name, cls.name);
+    for (std::size_t r = 0; r < m.refusals.size(); ++r)
+      m.refusals[r] =
+          &metrics.overload_rejections(p.name, cls.name, refusal_name(static_cast<Refusal>(r)));
+  }
   for (const auto& ep : rt.pool->endpoints()) {
     auto& row = rt.outcomes.emplace_back();
     for (std::size_t o = 0; o < row.size(); ++o)
@@ -92,6 +118,7 @@ ClassRuntime compile_class(const config::TierClass& cls, const overload::ClassLe
                            const RouterSnapshot& snap, observability::Metrics& metrics) {
   ClassRuntime rt;
   rt.cls = &cls;
+  rt.index = static_cast<std::size_t>(&cls - snap.config->tiers.classes.data());
   rt.levels = &levels;
   rt.pool = snap.find_pool(cls.pool);
   if (rt.pool == nullptr)
@@ -139,7 +166,7 @@ std::shared_ptr<const RouterSnapshot> build_snapshot(
   if (c.server.tls) snap->server_tls = server_tls_context(*c.server.tls);
   snap->pools.reserve(c.pools.size());  // ClassRuntime and route_pools point into it
   for (const auto& p : c.pools)
-    snap->pools.push_back(compile_pool(p, endpoints, metrics, admissions));
+    snap->pools.push_back(compile_pool(p, c.tiers.classes, endpoints, metrics, admissions));
   snap->class_levels = class_levels(c.tiers.classes);
   for (std::size_t i = 0; i < c.tiers.classes.size(); ++i)
     snap->classes.push_back(

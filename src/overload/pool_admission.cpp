@@ -27,20 +27,6 @@ bool PoolAdmission::WaiterOrder::operator()(const std::shared_ptr<Waiter>& a,
   return a->seq < b->seq;
 }
 
-const char* admit_result_name(AdmitResult r) {
-  switch (r) {
-    case AdmitResult::admitted:
-      return "admitted";
-    case AdmitResult::queue_full:
-      return "queue_full";
-    case AdmitResult::deadline:
-      return "deadline";
-    case AdmitResult::timed_out:
-      break;
-  }
-  return "queue_timeout";
-}
-
 PoolAdmission::PoolAdmission(std::string pool) : pool_(std::move(pool)) {}
 
 void PoolAdmission::configure(const PoolAdmissionSettings& s) {

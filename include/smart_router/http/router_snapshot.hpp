@@ -34,12 +34,26 @@ enum class AttemptOutcome : std::uint8_t {
 };
 const std::string& outcome_name(AttemptOutcome o);
 
+// Why a request was refused 503 overloaded (label `reason` of
+// smart_router_overload_rejections_total).
+enum class Refusal : std::uint8_t { router_limit, queue_full, deadline, queue_timeout, kCount };
+const std::string& refusal_name(Refusal r);
+Refusal refusal_of(overload::AdmitResult r);  // a result other than `admitted`
+
+// Per pool and tier class: the admission metrics, cached so that a refusal or a queued request
+// looks nothing up.
+struct PoolClassMetrics {
+  prometheus::Histogram* queue_wait = nullptr;
+  std::array<prometheus::Counter*, static_cast<std::size_t>(Refusal::kCount)> refusals{};
+};
+
 struct PoolRuntime {
   std::shared_ptr<upstream::UpstreamPool> pool;
   observability::TierMetrics* tier_metrics = nullptr;  // tier label = pool name
   prometheus::Counter* retries = nullptr;
   // The pool's concurrency limit and queue (router-wide; kept across reloads).
   std::shared_ptr<overload::PoolAdmission> admission;
+  std::vector<PoolClassMetrics> per_class;  // by tier class, config order
   // Per endpoint (same order as pool->endpoints()), per outcome.
   std::vector<std::array<prometheus::Counter*, static_cast<std::size_t>(AttemptOutcome::kCount)>>
       outcomes;
@@ -49,6 +63,7 @@ struct PoolRuntime {
 
 struct ClassRuntime {
   const config::TierClass* cls = nullptr;
+  std::size_t index = 0;  // in RouterSnapshot::classes (and PoolRuntime::per_class)
   const PoolRuntime* pool = nullptr;
   const overload::ClassLevels* levels = nullptr;  // its shares of every limit
   prometheus::Counter* shed = nullptr;

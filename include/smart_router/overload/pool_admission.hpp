@@ -42,7 +42,6 @@ enum class AdmitResult : std::uint8_t {
   deadline,    // refused at once: the expected wait plus latency passes the deadline
   timed_out,   // waited, and can no longer make the deadline
 };
-const char* admit_result_name(AdmitResult r);
 
 class PoolAdmission {
  public:

@@ -136,6 +136,19 @@ TEST_F(RouterSnapshotTest, ClassLevelsComeFromPriorityAndShedAtPercent) {
   EXPECT_GT(lite.checks.size(), snap->classes[2].levels->checks.size());
 }
 
+// A refusal or a queued request looks no metric up: each pool caches them per class.
+TEST_F(RouterSnapshotTest, PoolsCacheTheirAdmissionMetricsPerClass) {
+  const auto snap = build(contract_yaml(kContractRoutes));
+  for (const auto& pool : snap->pools) {
+    ASSERT_EQ(pool.per_class.size(), snap->classes.size());
+    for (const auto& m : pool.per_class) {
+      EXPECT_NE(m.queue_wait, nullptr);
+      for (const auto* c : m.refusals) EXPECT_NE(c, nullptr);
+    }
+  }
+  for (std::size_t i = 0; i < snap->classes.size(); ++i) EXPECT_EQ(snap->classes[i].index, i);
+}
+
 TEST_F(RouterSnapshotTest, RoutesCompileWithTheirPools) {
   const auto snap = build(contract_yaml(kContractRoutes));
   EXPECT_EQ(names(snap->route_pools), (std::vector<std::string>{"premium", "-", "-"}));
