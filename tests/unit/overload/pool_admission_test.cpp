@@ -62,9 +62,20 @@ void run_until(net::io_context& ioc, Pred done) {
   }
 }
 
-TEST(PoolAdmission, FastPathUpToEachShare) {
-  const Classes k;
-  PoolAdmission pool("shared");
+// One pool and the worker its waiters run on.
+class PoolAdmissionTest : public testing::Test {
+ protected:
+  // Runs the worker until `w` has its answer (bounded).
+  void run(Waiting& w) {
+    run_until(ioc, [&] { return w.result.has_value(); });
+  }
+
+  Classes k;
+  net::io_context ioc;
+  PoolAdmission pool{"shared"};
+};
+
+TEST_F(PoolAdmissionTest, FastPathUpToEachShare) {
   pool.configure(limit_of(10));
   int lite = 0;
   for (int i = 0; i < 20; ++i) lite += pool.try_acquire(k.lite()) ? 1 : 0;
@@ -75,10 +86,7 @@ TEST(PoolAdmission, FastPathUpToEachShare) {
   EXPECT_EQ(pool.in_flight(), 10);
 }
 
-TEST(PoolAdmission, AReleasedSlotGoesToTheWaiter) {
-  const Classes k;
-  net::io_context ioc;
-  PoolAdmission pool("shared");
+TEST_F(PoolAdmissionTest, AReleasedSlotGoesToTheWaiter) {
   pool.configure(limit_of(1));
   ASSERT_TRUE(pool.try_acquire(k.elite()));
   Waiting w;
@@ -86,17 +94,14 @@ TEST(PoolAdmission, AReleasedSlotGoesToTheWaiter) {
   EXPECT_FALSE(w.result);
   EXPECT_EQ(pool.waiting(), 1);
   pool.release(k.elite().slot);
-  run_until(ioc, [&] { return w.result.has_value(); });
+  run(w);
   ASSERT_TRUE(w.result);
   EXPECT_EQ(*w.result, AdmitResult::admitted);
   EXPECT_EQ(pool.in_flight(), 1);
   EXPECT_EQ(pool.waiting(), 0);
 }
 
-TEST(PoolAdmission, PremiumWaitersGoFirst) {
-  const Classes k;
-  net::io_context ioc;
-  PoolAdmission pool("shared");
+TEST_F(PoolAdmissionTest, PremiumWaitersGoFirst) {
   pool.configure(limit_of(2));
   ASSERT_TRUE(pool.try_acquire(k.elite()));
   ASSERT_TRUE(pool.try_acquire(k.elite()));
@@ -106,32 +111,26 @@ TEST(PoolAdmission, PremiumWaitersGoFirst) {
   start_waiting(ioc, pool, k.lite(), deadline, lite);  // first in line, lower priority
   start_waiting(ioc, pool, k.elite(), deadline, elite);
   pool.release(k.elite().slot);
-  run_until(ioc, [&] { return elite.result.has_value(); });
+  run(elite);
   EXPECT_EQ(elite.result, AdmitResult::admitted);
   EXPECT_FALSE(lite.result);
   pool.release(k.elite().slot);
-  run_until(ioc, [&] { return lite.result.has_value(); });
+  run(lite);
   EXPECT_EQ(lite.result, AdmitResult::admitted);
 }
 
-TEST(PoolAdmission, NobodyOvertakesAWaiter) {
-  const Classes k;
-  net::io_context ioc;
-  PoolAdmission pool("shared");
+TEST_F(PoolAdmissionTest, NobodyOvertakesAWaiter) {
   pool.configure(limit_of(1));
   ASSERT_TRUE(pool.try_acquire(k.elite()));
   Waiting w;
   start_waiting(ioc, pool, k.elite(), Clock::now() + std::chrono::seconds(5), w);
   EXPECT_FALSE(pool.try_acquire(k.elite()));  // the fast path defers to the queue
   pool.release(k.elite().slot);
-  run_until(ioc, [&] { return w.result.has_value(); });
+  run(w);
   EXPECT_EQ(w.result, AdmitResult::admitted);
 }
 
-TEST(PoolAdmission, AFullQueueRefusesAtOnce) {
-  const Classes k;
-  net::io_context ioc;
-  PoolAdmission pool("shared");
+TEST_F(PoolAdmissionTest, AFullQueueRefusesAtOnce) {
   pool.configure(limit_of(1, 1));
   ASSERT_TRUE(pool.try_acquire(k.elite()));
   Waiting first;
@@ -142,13 +141,10 @@ TEST(PoolAdmission, AFullQueueRefusesAtOnce) {
   EXPECT_EQ(second.result, AdmitResult::queue_full);
   EXPECT_FALSE(first.result);
   pool.release(k.elite().slot);
-  run_until(ioc, [&] { return first.result.has_value(); });
+  run(first);
 }
 
-TEST(PoolAdmission, ADeadlineThatCannotBeMetIsRefusedAtOnce) {
-  const Classes k;
-  net::io_context ioc;
-  PoolAdmission pool("shared");
+TEST_F(PoolAdmissionTest, ADeadlineThatCannotBeMetIsRefusedAtOnce) {
   pool.configure(limit_of(1));
   pool.record_latency(std::chrono::microseconds(200'000), Clock::now());  // answers take 200 ms
   ASSERT_TRUE(pool.try_acquire(k.elite()));
@@ -158,30 +154,24 @@ TEST(PoolAdmission, ADeadlineThatCannotBeMetIsRefusedAtOnce) {
   EXPECT_EQ(pool.waiting(), 0);
 }
 
-TEST(PoolAdmission, AWaiterGivesUpWhenItCanNoLongerMakeItsDeadline) {
-  const Classes k;
-  net::io_context ioc;
-  PoolAdmission pool("shared");
+TEST_F(PoolAdmissionTest, AWaiterGivesUpWhenItCanNoLongerMakeItsDeadline) {
   pool.configure(limit_of(1));
   ASSERT_TRUE(pool.try_acquire(k.elite()));
   Waiting w;
   start_waiting(ioc, pool, k.elite(), Clock::now() + milliseconds(100), w);
-  run_until(ioc, [&] { return w.result.has_value(); });
+  run(w);
   EXPECT_EQ(w.result, AdmitResult::timed_out);
   EXPECT_EQ(pool.waiting(), 0);
   EXPECT_EQ(pool.in_flight(), 1);
 }
 
-TEST(PoolAdmission, ARaisedLimitFreesWaiters) {
-  const Classes k;
-  net::io_context ioc;
-  PoolAdmission pool("shared");
+TEST_F(PoolAdmissionTest, ARaisedLimitFreesWaiters) {
   pool.configure(limit_of(1));
   ASSERT_TRUE(pool.try_acquire(k.elite()));
   Waiting w;
   start_waiting(ioc, pool, k.elite(), Clock::now() + std::chrono::seconds(5), w);
   pool.configure(limit_of(2));
-  run_until(ioc, [&] { return w.result.has_value(); });
+  run(w);
   EXPECT_EQ(w.result, AdmitResult::admitted);
 }
 
