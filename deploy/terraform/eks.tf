@@ -1,7 +1,7 @@
 # EKS cluster with three kinds of managed node groups:
 #   shared  — label node-type=shared; shared-api pods.
 #   premium — label node-type=premium, taint premium-only=true:NoSchedule; one group per AZ (see
-#             var.eks_node_group_premium). Only pods that tolerate the taint (premium-api) land
+#             var.eks_node_groups). Only pods that tolerate the taint (premium-api) land
 #             here, and premium-api selects node-type=premium, so the premium tier neither shares
 #             nodes nor gets crowded out by the 95%.
 #   router  — label node-type=router, taint router-only=true:NoSchedule; smart-router alone, so a
@@ -113,13 +113,24 @@ resource "aws_iam_role_policy_attachment" "eks_node" {
   policy_arn = each.value
 }
 
-# Launch templates carry what a managed node group cannot set by itself: our extra security group
+# Launch templates carry what a managed node group cannot set by itself: our extra security groups
 # (a launch template with security groups replaces the default, so the EKS cluster security group
-# is listed again), IMDSv2 only with a hop limit of 1, and an encrypted gp3 root volume.
-resource "aws_launch_template" "eks_shared" {
-  name_prefix            = "${local.name}-eks-shared-"
-  description            = "EKS node group shared (node-type=shared)"
-  vpc_security_group_ids = [aws_eks_cluster.main.vpc_config[0].cluster_security_group_id, aws_security_group.eks_nodes.id, aws_security_group.eks_nodes_tier["shared"].id]
+# is listed again; each tier's nodes also carry the tier's identity group, the only source its
+# Aurora and Redis accept), IMDSv2 only with a hop limit of 1, and an encrypted gp3 root volume.
+locals {
+  node_roles = {
+    shared  = { tier = "shared", what = "node-type=shared", tier_sgs = [aws_security_group.eks_nodes_tier["shared"].id] }
+    premium = { tier = "premium", what = "node-type=premium, tainted premium-only", tier_sgs = [aws_security_group.eks_nodes_tier["premium"].id] }
+    router  = { tier = "platform", what = "node-type=router, tainted router-only", tier_sgs = [] }
+  }
+}
+
+resource "aws_launch_template" "eks_node" {
+  for_each = local.node_roles
+
+  name_prefix            = "${local.name}-eks-${each.key}-"
+  description            = "EKS node group ${each.key} (${each.value.what})"
+  vpc_security_group_ids = concat([aws_eks_cluster.main.vpc_config[0].cluster_security_group_id, aws_security_group.eks_nodes.id], each.value.tier_sgs)
   update_default_version = true
 
   # Hop limit 1: pods on the pod network cannot reach IMDS, so they cannot borrow the node role.
@@ -134,7 +145,7 @@ resource "aws_launch_template" "eks_shared" {
   block_device_mappings {
     device_name = "/dev/xvda"
     ebs {
-      volume_size           = var.eks_node_group_shared.disk_size_gib
+      volume_size           = var.eks_node_groups[each.key].disk_size_gib
       volume_type           = "gp3"
       encrypted             = true
       delete_on_termination = true
@@ -143,63 +154,7 @@ resource "aws_launch_template" "eks_shared" {
 
   tag_specifications {
     resource_type = "instance"
-    tags          = { Name = "${local.name}-eks-shared", Tier = "shared" }
-  }
-}
-
-resource "aws_launch_template" "eks_premium" {
-  name_prefix            = "${local.name}-eks-premium-"
-  description            = "EKS node group premium (node-type=premium, tainted premium-only)"
-  vpc_security_group_ids = [aws_eks_cluster.main.vpc_config[0].cluster_security_group_id, aws_security_group.eks_nodes.id, aws_security_group.eks_nodes_tier["premium"].id]
-  update_default_version = true
-
-  metadata_options {
-    http_endpoint               = "enabled"
-    http_tokens                 = "required"
-    http_put_response_hop_limit = 1
-  }
-
-  block_device_mappings {
-    device_name = "/dev/xvda"
-    ebs {
-      volume_size           = var.eks_node_group_premium.disk_size_gib
-      volume_type           = "gp3"
-      encrypted             = true
-      delete_on_termination = true
-    }
-  }
-
-  tag_specifications {
-    resource_type = "instance"
-    tags          = { Name = "${local.name}-eks-premium", Tier = "premium" }
-  }
-}
-
-resource "aws_launch_template" "eks_router" {
-  name_prefix            = "${local.name}-eks-router-"
-  description            = "EKS node group router (node-type=router, tainted router-only)"
-  vpc_security_group_ids = [aws_eks_cluster.main.vpc_config[0].cluster_security_group_id, aws_security_group.eks_nodes.id]
-  update_default_version = true
-
-  metadata_options {
-    http_endpoint               = "enabled"
-    http_tokens                 = "required"
-    http_put_response_hop_limit = 1
-  }
-
-  block_device_mappings {
-    device_name = "/dev/xvda"
-    ebs {
-      volume_size           = var.eks_node_group_router.disk_size_gib
-      volume_type           = "gp3"
-      encrypted             = true
-      delete_on_termination = true
-    }
-  }
-
-  tag_specifications {
-    resource_type = "instance"
-    tags          = { Name = "${local.name}-eks-router", Tier = "platform" }
+    tags          = { Name = "${local.name}-eks-${each.key}", Tier = each.value.tier }
   }
 }
 
@@ -210,12 +165,12 @@ resource "aws_eks_node_group" "shared" {
   subnet_ids      = aws_subnet.private[*].id
   ami_type        = "AL2023_x86_64_STANDARD"
   capacity_type   = "ON_DEMAND"
-  instance_types  = var.eks_node_group_shared.instance_types
+  instance_types  = var.eks_node_groups["shared"].instance_types
 
   scaling_config {
-    min_size     = var.eks_node_group_shared.min_size
-    desired_size = var.eks_node_group_shared.desired_size
-    max_size     = var.eks_node_group_shared.max_size
+    min_size     = var.eks_node_groups["shared"].min_size
+    desired_size = var.eks_node_groups["shared"].desired_size
+    max_size     = var.eks_node_groups["shared"].max_size
   }
 
   update_config {
@@ -223,8 +178,8 @@ resource "aws_eks_node_group" "shared" {
   }
 
   launch_template {
-    id      = aws_launch_template.eks_shared.id
-    version = aws_launch_template.eks_shared.latest_version
+    id      = aws_launch_template.eks_node["shared"].id
+    version = aws_launch_template.eks_node["shared"].latest_version
   }
 
   labels = {
@@ -242,7 +197,7 @@ resource "aws_eks_node_group" "shared" {
 
 # One premium group per AZ: premium-api's zone spread is a hard constraint, and the autoscaler
 # can only add a node in the zone a pending pod needs through a group of that zone. The totals
-# of var.eks_node_group_premium are split evenly.
+# of var.eks_node_groups["premium"] are split evenly.
 resource "aws_eks_node_group" "premium" {
   count = var.az_count
 
@@ -252,12 +207,12 @@ resource "aws_eks_node_group" "premium" {
   subnet_ids      = [aws_subnet.private[count.index].id]
   ami_type        = "AL2023_x86_64_STANDARD"
   capacity_type   = "ON_DEMAND"
-  instance_types  = var.eks_node_group_premium.instance_types
+  instance_types  = var.eks_node_groups["premium"].instance_types
 
   scaling_config {
-    min_size     = ceil(var.eks_node_group_premium.min_size / var.az_count)
-    desired_size = ceil(var.eks_node_group_premium.desired_size / var.az_count)
-    max_size     = ceil(var.eks_node_group_premium.max_size / var.az_count)
+    min_size     = ceil(var.eks_node_groups["premium"].min_size / var.az_count)
+    desired_size = ceil(var.eks_node_groups["premium"].desired_size / var.az_count)
+    max_size     = ceil(var.eks_node_groups["premium"].max_size / var.az_count)
   }
 
   update_config {
@@ -265,8 +220,8 @@ resource "aws_eks_node_group" "premium" {
   }
 
   launch_template {
-    id      = aws_launch_template.eks_premium.id
-    version = aws_launch_template.eks_premium.latest_version
+    id      = aws_launch_template.eks_node["premium"].id
+    version = aws_launch_template.eks_node["premium"].latest_version
   }
 
   labels = {
@@ -284,8 +239,8 @@ resource "aws_eks_node_group" "premium" {
   lifecycle {
     ignore_changes = [scaling_config[0].desired_size]
     precondition {
-      condition     = var.eks_node_group_premium.min_size % var.az_count == 0 && var.eks_node_group_premium.max_size % var.az_count == 0
-      error_message = "Invalid value: eks_node_group_premium min_size and max_size must be multiples of az_count (one premium node group per AZ)."
+      condition     = var.eks_node_groups["premium"].min_size % var.az_count == 0 && var.eks_node_groups["premium"].max_size % var.az_count == 0
+      error_message = "Invalid value: eks_node_groups.premium min_size and max_size must be multiples of az_count (one premium node group per AZ)."
     }
   }
 
@@ -299,12 +254,12 @@ resource "aws_eks_node_group" "router" {
   subnet_ids      = aws_subnet.private[*].id
   ami_type        = "AL2023_x86_64_STANDARD"
   capacity_type   = "ON_DEMAND"
-  instance_types  = var.eks_node_group_router.instance_types
+  instance_types  = var.eks_node_groups["router"].instance_types
 
   scaling_config {
-    min_size     = var.eks_node_group_router.min_size
-    desired_size = var.eks_node_group_router.desired_size
-    max_size     = var.eks_node_group_router.max_size
+    min_size     = var.eks_node_groups["router"].min_size
+    desired_size = var.eks_node_groups["router"].desired_size
+    max_size     = var.eks_node_groups["router"].max_size
   }
 
   update_config {
@@ -312,8 +267,8 @@ resource "aws_eks_node_group" "router" {
   }
 
   launch_template {
-    id      = aws_launch_template.eks_router.id
-    version = aws_launch_template.eks_router.latest_version
+    id      = aws_launch_template.eks_node["router"].id
+    version = aws_launch_template.eks_node["router"].latest_version
   }
 
   labels = {

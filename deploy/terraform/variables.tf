@@ -273,97 +273,55 @@ variable "eks_public_access_cidrs" {
   }
 }
 
-variable "eks_node_group_shared" {
-  description = "Managed node group for the shared tier (label node-type=shared): shared-api and smart-router pods. Sizes must hold deploy/k8s HPA maxima (checked by deploy/config/check-scaling.sh)."
-  type = object({
+variable "eks_node_groups" {
+  description = "Managed node groups by role. shared (label node-type=shared): shared-api. premium (node-type=premium, taint premium-only=true:NoSchedule): premium-api only, one node group per AZ (its zone spread is required, and the cluster autoscaler can add a node in a given zone only through a group of that zone), so its sizes are totals split evenly over the az_count groups and must be multiples of az_count. router (node-type=router, taint router-only=true:NoSchedule): smart-router alone, so a shared-api surge can neither take its CPU nor leave it pending. Sizes must hold the HPA maxima during a blue-green rollout (checked by deploy/config/check-scaling.sh against deploy/config/scaling-config.yaml)."
+  type = map(object({
     instance_types = list(string)
     min_size       = number
     desired_size   = number
     max_size       = number
     disk_size_gib  = number
-  })
+  }))
   default = {
-    instance_types = ["m6i.xlarge"]
-    min_size       = 3
-    desired_size   = 3
-    max_size       = 18
-    disk_size_gib  = 50
+    shared = {
+      instance_types = ["m6i.xlarge"]
+      min_size       = 3
+      desired_size   = 3
+      max_size       = 18
+      disk_size_gib  = 50
+    }
+    premium = {
+      instance_types = ["m6i.2xlarge"]
+      min_size       = 3
+      desired_size   = 3
+      max_size       = 9
+      disk_size_gib  = 50
+    }
+    router = {
+      instance_types = ["m6i.large"]
+      min_size       = 3
+      desired_size   = 3
+      max_size       = 6
+      disk_size_gib  = 30
+    }
   }
 
   validation {
-    condition     = var.eks_node_group_shared.min_size >= 1 && var.eks_node_group_shared.min_size <= var.eks_node_group_shared.desired_size && var.eks_node_group_shared.desired_size <= var.eks_node_group_shared.max_size && var.eks_node_group_shared.max_size <= 100
-    error_message = "Invalid value: eks_node_group_shared needs 1 <= min_size <= desired_size <= max_size <= 100."
+    condition     = length(var.eks_node_groups) == 3 && alltrue([for k in ["shared", "premium", "router"] : contains(keys(var.eks_node_groups), k)])
+    error_message = "Invalid value: eks_node_groups must have exactly the keys shared, premium and router."
+  }
+  validation {
+    condition     = alltrue([for g in values(var.eks_node_groups) : g.min_size >= 1 && g.min_size <= g.desired_size && g.desired_size <= g.max_size && g.max_size <= 100])
+    error_message = "Invalid value: every eks_node_groups entry needs 1 <= min_size <= desired_size <= max_size <= 100."
   }
   validation {
     # ami_type is AL2023_x86_64_STANDARD: Graviton (e.g. m7g, c6gn) and burstable (t*) types are refused.
-    condition     = length(var.eks_node_group_shared.instance_types) > 0 && alltrue([for t in var.eks_node_group_shared.instance_types : can(regex("^[a-z]+[0-9]+[a-fh-z]*\\.[0-9]*[a-z]+$", t)) && !startswith(t, "t")])
-    error_message = "Invalid value: eks_node_group_shared.instance_types must be non-empty, x86_64 (no Graviton '<family>g' types) and not burstable (t*)."
+    condition     = alltrue([for g in values(var.eks_node_groups) : length(g.instance_types) > 0 && alltrue([for t in g.instance_types : can(regex("^[a-z]+[0-9]+[a-fh-z]*\\.[0-9]*[a-z]+$", t)) && !startswith(t, "t")])])
+    error_message = "Invalid value: every eks_node_groups entry needs instance_types, x86_64 (no Graviton '<family>g' types) and not burstable (t*)."
   }
   validation {
-    condition     = var.eks_node_group_shared.disk_size_gib >= 20 && var.eks_node_group_shared.disk_size_gib <= 1000
-    error_message = "Invalid value: eks_node_group_shared.disk_size_gib must be 20-1000."
-  }
-}
-
-variable "eks_node_group_premium" {
-  description = "Managed node groups for the premium tier (label node-type=premium, taint premium-only=true:NoSchedule): premium-api pods only. One node group per AZ (premium-api's zone spread is required, and the cluster autoscaler can only add a node in a given zone through a group of that zone); the sizes here are totals, split evenly over the az_count groups, so each must be a multiple of az_count. Sizes must hold the premium HPA maximum (checked by deploy/config/check-scaling.sh)."
-  type = object({
-    instance_types = list(string)
-    min_size       = number
-    desired_size   = number
-    max_size       = number
-    disk_size_gib  = number
-  })
-  default = {
-    instance_types = ["m6i.2xlarge"]
-    min_size       = 3
-    desired_size   = 3
-    max_size       = 9
-    disk_size_gib  = 50
-  }
-
-  validation {
-    condition     = var.eks_node_group_premium.min_size >= 1 && var.eks_node_group_premium.min_size <= var.eks_node_group_premium.desired_size && var.eks_node_group_premium.desired_size <= var.eks_node_group_premium.max_size && var.eks_node_group_premium.max_size <= 100
-    error_message = "Invalid value: eks_node_group_premium needs 1 <= min_size <= desired_size <= max_size <= 100."
-  }
-  validation {
-    condition     = length(var.eks_node_group_premium.instance_types) > 0 && alltrue([for t in var.eks_node_group_premium.instance_types : can(regex("^[a-z]+[0-9]+[a-fh-z]*\\.[0-9]*[a-z]+$", t)) && !startswith(t, "t")])
-    error_message = "Invalid value: eks_node_group_premium.instance_types must be non-empty, x86_64 (no Graviton '<family>g' types) and not burstable (t*)."
-  }
-  validation {
-    condition     = var.eks_node_group_premium.disk_size_gib >= 20 && var.eks_node_group_premium.disk_size_gib <= 1000
-    error_message = "Invalid value: eks_node_group_premium.disk_size_gib must be 20-1000."
-  }
-}
-
-variable "eks_node_group_router" {
-  description = "Managed node group of smart-router alone (label node-type=router, taint router-only=true:NoSchedule). The router serves both tiers: on its own nodes a shared-api surge can neither take its CPU nor leave it pending, and the taint keeps every other pod off. Sizes must hold the router's HPA maximum (checked by deploy/config/check-scaling.sh)."
-  type = object({
-    instance_types = list(string)
-    min_size       = number
-    desired_size   = number
-    max_size       = number
-    disk_size_gib  = number
-  })
-  default = {
-    instance_types = ["m6i.large"]
-    min_size       = 3
-    desired_size   = 3
-    max_size       = 6
-    disk_size_gib  = 30
-  }
-
-  validation {
-    condition     = var.eks_node_group_router.min_size >= 1 && var.eks_node_group_router.min_size <= var.eks_node_group_router.desired_size && var.eks_node_group_router.desired_size <= var.eks_node_group_router.max_size && var.eks_node_group_router.max_size <= 100
-    error_message = "Invalid value: eks_node_group_router needs 1 <= min_size <= desired_size <= max_size <= 100."
-  }
-  validation {
-    condition     = length(var.eks_node_group_router.instance_types) > 0 && alltrue([for t in var.eks_node_group_router.instance_types : can(regex("^[a-z]+[0-9]+[a-fh-z]*\\.[0-9]*[a-z]+$", t)) && !startswith(t, "t")])
-    error_message = "Invalid value: eks_node_group_router.instance_types must be non-empty, x86_64 (no Graviton '<family>g' types) and not burstable (t*)."
-  }
-  validation {
-    condition     = var.eks_node_group_router.disk_size_gib >= 20 && var.eks_node_group_router.disk_size_gib <= 1000
-    error_message = "Invalid value: eks_node_group_router.disk_size_gib must be 20-1000."
+    condition     = alltrue([for g in values(var.eks_node_groups) : g.disk_size_gib >= 20 && g.disk_size_gib <= 1000])
+    error_message = "Invalid value: every eks_node_groups entry needs disk_size_gib 20-1000."
   }
 }
 

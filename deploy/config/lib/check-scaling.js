@@ -293,13 +293,16 @@ async function checkTerraform(cfg, o, r, routerDoc) {
 
   // node groups
   for (const [g, gc] of Object.entries(cfg.node_groups)) {
-    const d = needVar(`eks_node_group_${g}`); if (!d) continue;
-    const f = vfile(`eks_node_group_${g}`);
-    r.same(f, `var.eks_node_group_${g}.instance_types`, gc.instance_types, d.instance_types);
-    r.same(f, `var.eks_node_group_${g}.min_size`, gc.min, d.min_size);
-    r.same(f, `var.eks_node_group_${g}.desired_size`, gc.desired, d.desired_size);
-    r.same(f, `var.eks_node_group_${g}.max_size`, gc.max, d.max_size);
-    r.same(f, `var.eks_node_group_${g}.disk_size_gib`, gc.disk_gib, d.disk_size_gib);
+    const groups = needVar('eks_node_groups'); if (!groups) continue;
+    const d = groups[g];
+    const f = vfile('eks_node_groups');
+    if (!d) { r.fail('MISSING', `${r.rel(f)}: var.eks_node_groups has no default entry "${g}"`); continue; }
+    const v = `var.eks_node_groups["${g}"]`;
+    r.same(f, `${v}.instance_types`, gc.instance_types, d.instance_types);
+    r.same(f, `${v}.min_size`, gc.min, d.min_size);
+    r.same(f, `${v}.desired_size`, gc.desired, d.desired_size);
+    r.same(f, `${v}.max_size`, gc.max, d.max_size);
+    r.same(f, `${v}.disk_size_gib`, gc.disk_gib, d.disk_size_gib);
     const ng = res.get(`aws_eks_node_group.${g}`);
     if (!ng) { r.fail('MISSING', `${r.rel(o.terraform)}: no aws_eks_node_group.${g}`); continue; }
     r.same(ng.file, `aws_eks_node_group.${g} labels`, gc.labels || {}, ng.body.labels || {});
