@@ -13,7 +13,9 @@
 //    references (declared here or listed as external in README.md), NetworkPolicy and PDB
 //    selectors, RBAC bindings, APIService backends, in-cluster DNS names of Services.
 // 4. Project rules: the smart-router Deployment (config mount, drain timing, probes, scrape
-//    annotations), metric and label names against the router contract, alert-rules ConfigMaps
+//    annotations, the admin endpoints on their own port and off every Service), the metric and
+//    label names of every PromQL query (selectors and bare names) against the metrics read from
+//    the router's source (router-metrics.mjs) and the recorded series, alert-rules ConfigMaps
 //    byte-identical to deploy/monitoring/rules/, adapter rules serving the HPAs' metrics.
 // 5. Extraction for the other tools (scripts/validate-deploy.sh): OUT/router.yaml and
 //    OUT/router.env (smart-router --check-config), OUT/prometheus/ (promtool check config),
