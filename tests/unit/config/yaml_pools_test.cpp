@@ -91,9 +91,9 @@ TEST(YamlPoolsTest, RetryBudgetUnknownKey) {
       "pools:\n"
       "  a: {endpoints: [\"h:1\"], retry_budget: {percentage: 5}}\n",  // key col 42
       "f.yaml");
-  EXPECT_TRUE(HasError(p.errors, 2, 42,
-                       "unknown key \"percentage\" in pools.a.retry_budget (expected one of: "
-                       "percent, min_concurrent)"));
+  EXPECT_TRUE(
+      HasError(p.errors, 2, 42,
+               "unknown key \"percentage\" in pools.a.retry_budget (did you mean \"percent\"?)"));
 }
 
 TEST(YamlPoolsTest, HealthCheckCanBeJustDisabled) {
