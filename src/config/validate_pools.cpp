@@ -72,6 +72,10 @@ void validate_pool(Validation& v, const FieldMarks& m, const Pool& p) {
              100);
   v.in_range(m, m.path + ".retries.attempts", p.retries.attempts, 0, 10,
              "retries after the first try");
+  v.in_range(m, m.path + ".retry_budget.percent", p.retry_budget.percent, 0, 100,
+             "of the pool's requests in flight");
+  v.in_range(m, m.path + ".retry_budget.min_concurrent", p.retry_budget.min_concurrent, 0,
+             1'000'000);
   if (p.tls.enabled && !p.tls.ca_file.empty())
     v.readable_file(m, m.path + ".tls.ca_file", p.tls.ca_file);
   validate_concurrency(v, m, p.concurrency);

@@ -60,6 +60,28 @@ std::string cidr_problem(const std::string& s) {
 
 constexpr std::size_t kMaxDistinctPriorities = 16;
 
+// A delay that is not below timeout_ms could never act: the request is over by then.
+void below_timeout(Validation& v, const FieldMarks& m, const std::string& path, std::uint32_t ms,
+                   const TierClass& c, std::string_view what) {
+  if (ms >= c.timeout_ms)
+    v.error(m, path,
+            "must be below timeout_ms (" + std::to_string(c.timeout_ms) + ")" + std::string(what) +
+                ", got " + std::to_string(ms));
+}
+
+void validate_resilience(Validation& v, const FieldMarks& m, const TierClass& c) {
+  if (c.per_try_timeout_ms > 0)
+    below_timeout(v, m, m.path + ".per_try_timeout_ms", c.per_try_timeout_ms, c,
+                  " to leave time for a retry (0 turns it off)");
+  if (!c.hedge) return;
+  const std::string base = m.path + ".hedge";
+  if (c.hedge->delay_ms > 0)
+    below_timeout(v, m, base + ".delay_ms", c.hedge->delay_ms, c, " (0 = auto)");
+  if (v.positive(m, base + ".min_delay_ms", c.hedge->min_delay_ms))
+    below_timeout(v, m, base + ".min_delay_ms", c.hedge->min_delay_ms, c, "");
+  v.in_range(m, base + ".max_hedges", c.hedge->max_hedges, 1, 3);
+}
+
 void validate_classes(Validation& v) {
   const auto& classes = v.config.tiers.classes;
   if (classes.empty()) {
@@ -84,6 +106,7 @@ void validate_classes(Validation& v) {
     v.positive(m, m.path + ".latency_budget_ms", c.latency_budget_ms);
     v.positive(m, m.path + ".timeout_ms", c.timeout_ms);
     v.in_range(m, m.path + ".shed_at_percent", c.shed_at_percent, 1, 100);
+    validate_resilience(v, m, c);
   }
   // Admission keeps one counter per priority value (overload/priority_levels.hpp).
   std::set<int> priorities;

@@ -64,6 +64,12 @@ void load_retries(Reader& r, const Field& f, Retries& out) {
   if (auto on = m.get("on")) load_retry_on(r, *on, out);
 }
 
+void load_retry_budget(Reader& r, const Field& f, RetryBudget& out) {
+  MapReader m(r, f, {"percent", "min_concurrent"});
+  m.read("percent", out.percent);
+  m.read("min_concurrent", out.min_concurrent);
+}
+
 void load_tls(Reader& r, const Field& f, UpstreamTls& out) {
   MapReader m(r, f, {"enabled", "verify", "ca_file", "sni"});
   m.read("enabled", out.enabled);
@@ -84,8 +90,8 @@ void load_concurrency(Reader& r, const Field& f, PoolConcurrency& out) {
 void load_pool(Reader& r, const Field& f, Pool& out) {
   MapReader m(r, f,
               {"endpoints", "dns_refresh_ms", "load_balancing", "connect_timeout_ms",
-               "max_idle_per_endpoint", "health_check", "outlier_detection", "retries", "tls",
-               "concurrency"});
+               "max_idle_per_endpoint", "health_check", "outlier_detection", "retries",
+               "retry_budget", "tls", "concurrency"});
   m.read("endpoints", out.endpoints);
   m.read("dns_refresh_ms", out.dns_refresh_ms);
   m.read_enum("load_balancing", out.load_balancing, parse_load_balancing, load_balancing_names());
@@ -94,6 +100,7 @@ void load_pool(Reader& r, const Field& f, Pool& out) {
   if (auto hc = m.get("health_check")) load_health_check(r, *hc, out.health_check);
   if (auto od = m.get("outlier_detection")) load_outlier_detection(r, *od, out.outlier_detection);
   if (auto retries = m.get("retries")) load_retries(r, *retries, out.retries);
+  if (auto budget = m.get("retry_budget")) load_retry_budget(r, *budget, out.retry_budget);
   if (auto tls = m.get("tls")) load_tls(r, *tls, out.tls);
   if (auto c = m.get("concurrency")) load_concurrency(r, *c, out.concurrency);
 }

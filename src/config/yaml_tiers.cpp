@@ -29,14 +29,25 @@ void load_trust(Reader& r, const Field& f, Trust& out) {
   m.read_enum("on_untrusted", out.on_untrusted, parse_fallback_policy, fallback_policy_names());
 }
 
+void load_hedge(Reader& r, const Field& f, Hedge& out) {
+  MapReader m(r, f, {"delay_ms", "min_delay_ms", "max_hedges"});
+  m.read("delay_ms", out.delay_ms);
+  m.read("min_delay_ms", out.min_delay_ms);
+  m.read("max_hedges", out.max_hedges);
+}
+
 void load_class(Reader& r, const Field& f, TierClass& out) {
-  MapReader m(r, f, {"pool", "priority", "latency_budget_ms", "timeout_ms", "shed_at_percent"});
+  MapReader m(r, f,
+              {"pool", "priority", "latency_budget_ms", "timeout_ms", "shed_at_percent",
+               "per_try_timeout_ms", "hedge"});
   m.require("pool");
   m.read("pool", out.pool);
   m.read("priority", out.priority);
   m.read("latency_budget_ms", out.latency_budget_ms);
   m.read("timeout_ms", out.timeout_ms);
   m.read("shed_at_percent", out.shed_at_percent);
+  m.read("per_try_timeout_ms", out.per_try_timeout_ms);
+  if (auto hedge = m.get("hedge")) load_hedge(r, *hedge, out.hedge.emplace());
 }
 
 void load_classes(Reader& r, const Field& f, std::vector<TierClass>& out,

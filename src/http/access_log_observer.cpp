@@ -29,6 +29,7 @@ void AccessLogObserver::on_finish(const FinishedRequest& f) {
                    ? std::string_view(req.outcome.last_endpoint->address())
                    : "";
   r.attempts = req.outcome.attempts;
+  r.hedge = req.outcome.hedge;
   r.bytes_sent = req.down.bytes_sent();
   r.error = req.outcome.error_code;
   log->write(r);

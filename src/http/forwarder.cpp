@@ -1,319 +1,66 @@
-// forward: pick an endpoint, send the request, read the answer's head; retry by the pool's
-// policy within the request's deadline. Each attempt ends in an AttemptResult; the first
-// answer worth relaying, or the error to answer with, goes back to the pipeline.
+// forward: tries on the request's pool (attempt.cpp), retried by the pool's policy within the
+// request's deadline and its retry budget; the first try of a hedged class races its hedges
+// (hedge_race.cpp). The first answer worth relaying, or the error to answer with, goes back to
+// the pipeline.
 #include "smart_router/http/forwarder.hpp"
 
-#include <algorithm>
-#include <array>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
-#include <span>
-
-#include "smart_router/common/stream_io.hpp"
-#include "smart_router/http/body_relay.hpp"
-#include "smart_router/http/header_rules.hpp"
+#include "smart_router/http/attempt.hpp"
+#include "smart_router/http/hedge_race.hpp"
 #include "smart_router/http/request_observers.hpp"
-#include "smart_router/http/retry_policy.hpp"
 
 namespace smart_router::http {
 namespace net = boost::asio;
-namespace bhttp = boost::beast::http;
 
 namespace {
 
-constexpr std::uint32_t kMaxResponseHeadBytes = 64 * 1024;
-
-// What a forward's attempts share.
-struct Attempts {
-  Request& req;
-  const upstream::UpstreamPool& pool;
-  UpstreamAnswer& answer;
-  // The request's deadline; restarted when its body has been sent (as in Envoy, the tier
-  // timeout counts from the end of the request body).
-  Clock::time_point deadline;
-  Clock::time_point sending_at;  // when this attempt's request goes out (one clock read)
-  bool continue_sent = false;
-};
-
-bool is_upgrade_request(const RequestParser& req) {
-  return req.upgrade() || (req.get().find(bhttp::field::upgrade) != req.get().end() &&
-                           parse_connection(req.get()).upgrade);
-}
-
-std::int64_t ms_until(Clock::time_point deadline) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-}
-
-bool is_stale_connection_error(const boost::system::error_code& ec) {
-  return ec == bhttp::error::end_of_stream || ec == net::error::eof ||
-         ec == net::error::connection_reset || ec == net::error::broken_pipe;
-}
-
-UpstreamRequestHead upstream_head(const Attempts& a) {
-  const auto& req = a.req;
-  const auto& parser = req.down.request();
-  UpstreamRequestHead h;
-  h.target = req.decided.target;
-  h.request_id = req.request_id;
-  h.client_ip = req.down.connection().client_ip;
-  h.proto = req.down.connection().tls ? "https" : "http";
-  h.tier_header = req.snap.config->tiers.header;
-  h.user_tier = req.decided.cls->cls->name;
-  h.budget_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(a.deadline - a.sending_at).count();
-  h.upgrade = is_upgrade_request(parser);
-  if (parser.chunked()) {
-    h.framing = BodyFraming::chunked;
-  } else if (auto len = parser.content_length()) {
-    h.framing = BodyFraming::content_length;
-    h.content_length = *len;
-  }
-  return h;
-}
-
-enum class SendResult { ok, upstream_failed, client_failed, too_large };
-
-// Sends the head and streams the client's body (if any) to the upstream.
-net::awaitable<SendResult> send_request(Attempts& a, upstream::UpstreamConnection& conn,
-                                        bool& body_sent) {
-  auto& req = a.req;
-  auto& parser = req.down.request();
-  auto& watch = req.down.connection().watch;
-  const UpstreamRequestHead h = upstream_head(a);
-  auto& head = req.scratch.head;
-  render_upstream_request(parser.get(), h, head);
-
-  if (parser.is_done()) {
-    watch.arm(a.deadline, DeadlineWatch::Action::close_upstream);
-    WriteResult w;
-    if (!write_now(conn.stream, net::buffer(head), w))
-      w = co_await write_rest(conn.stream, net::buffer(head), w);
-    co_return w.ec ? SendResult::upstream_failed : SendResult::ok;
-  }
-  if (req.decided.expects_continue && !a.continue_sent) {
-    a.continue_sent = true;  // we are ready for the body: tell the client now
-    if (!co_await req.down.send_continue()) co_return SendResult::client_failed;
-  }
-  body_sent = true;
-  const BodySource<true> from{req.down.connection().stream, req.down.connection().buffer, parser,
-                              parser.get().body()};
-  const BodySink to{conn.stream, h.framing, head};
-  const RelayBuffer via{req.relay_buffer(), BufferPool::kSize, watch, req.down.idle_timeout()};
-  const auto r = co_await relay_body(from, to, via);
-  if (r.read_error == bhttp::error::body_limit) co_return SendResult::too_large;
-  if (r.read_error) co_return SendResult::client_failed;
-  if (r.write_error) co_return SendResult::upstream_failed;
-  a.deadline = Clock::now() + std::chrono::milliseconds(req.decided.cls->cls->timeout_ms);
-  co_return SendResult::ok;
-}
-
-// Takes a pooled connection to `ep` into a.answer.conn, if there is one. A bodyless idempotent
-// request can be re-sent if the connection turns out closed, so it skips the liveness probe
-// (a syscall) on connections idle for less than a second.
-bool take_pooled(Attempts& a, const upstream::Endpoint& ep, bool resend_safe) {
-  a.answer.conn =
-      a.req.worker.connections.take(ep, upstream::steady_ms(a.sending_at), resend_safe ? 1000 : 0);
-  return a.answer.conn != nullptr;
-}
-
-// A new connection to `ep` into a.answer.conn, within the deadline and the pool's
-// connect_timeout_ms. nullopt: connected.
-net::awaitable<std::optional<AttemptEnd>> connect_new(Attempts& a,
-                                                      const std::shared_ptr<upstream::Endpoint>& ep,
-                                                      boost::system::error_code& connect_error) {
-  a.answer.conn.reset();
-  const auto left = ms_until(a.deadline);
-  if (left <= 0) co_return AttemptEnd::deadline;
-  boost::system::error_code ec;
-  const auto limit = static_cast<std::uint32_t>(
-      std::min<std::int64_t>(left, static_cast<std::int64_t>(a.pool.config().connect_timeout_ms)));
-  a.answer.conn = co_await upstream::connect_upstream(ep, limit, a.pool.tls_params(),
-                                                      a.req.down.connection().watch, ec);
-  if (!a.answer.conn) {
-    if (ec == net::error::timed_out && ms_until(a.deadline) <= 0) co_return AttemptEnd::deadline;
-    connect_error = ec;
-    co_return AttemptEnd::connect_failure;
-  }
-  a.sending_at = Clock::now();
-  co_return std::nullopt;
-}
-
-// A fresh parser for the answer's head in a.answer.head (after a 1xx, for the next head).
-ResponseHeadParser& new_head_parser(Attempts& a) {
-  auto& rp = a.answer.head.emplace(a.req.scratch.response_fields);
-  rp.header_limit(kMaxResponseHeadBytes);
-  rp.body_limit(boost::none);  // we stream it; the upstream is trusted with its size
-  if (a.req.down.request().get().method() == bhttp::verb::head) rp.skip(true);
-  return rp;
-}
-
-bool is_interim(unsigned status) {
-  return status < 200 && status != 101;  // 100, 103: dropped, the real head follows
-}
-
-AttemptEnd head_failure(const boost::system::error_code& ec) {
-  if (ec.category() == make_error_code(bhttp::error::end_of_stream).category() &&
-      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
-    return AttemptEnd::bad_response;
-  return AttemptEnd::reset;
-}
-
-// The pool's latency (request sent -> answer head, or the deadline) feeds its admission: the
-// queue's wait estimate and the adaptive limit.
-void note_latency(const Attempts& a, bool answered_or_deadline) {
-  auto& admission = *a.req.decided.pool->admission;
-  if (!admission.limited() || !answered_or_deadline) return;
-  const auto now = Clock::now();
-  admission.record_latency(
-      std::chrono::duration_cast<std::chrono::microseconds>(now - a.sending_at), now);
-}
-
-// One try on one endpoint, with one transparent re-send when a pooled connection was stale.
-// On `answered`, a.answer holds the connection and the head. The waits are awaited here, not
-// in helper coroutines (a frame each would cost a few hundred instructions a request).
-net::awaitable<AttemptResult> attempt(Attempts& a, const std::shared_ptr<upstream::Endpoint>& ep,
-                                      bool drop_503) {
-  auto& req = a.req;
-  auto& watch = req.down.connection().watch;
-  const bool resend_safe =
-      req.down.request().is_done() && is_idempotent(req.down.request().get().method());
-  AttemptResult r;
-  a.answer.active.emplace(*ep);
-  for (int fresh = 0; fresh < 2; ++fresh) {
-    const bool reused = fresh == 0 && take_pooled(a, *ep, resend_safe);
-    if (!reused) {
-      const auto failed = co_await connect_new(a, ep, r.error);
-      if (failed) {
-        r.end = *failed;
-        break;
-      }
-    }
-    auto& conn = *a.answer.conn;
-    watch.set_upstream(&conn.stream.socket());
-    const auto sent = co_await send_request(a, conn, r.body_sent);
-    if (sent == SendResult::client_failed || sent == SendResult::too_large) {
-      r.end = sent == SendResult::too_large ? AttemptEnd::body_too_large : AttemptEnd::client_gone;
-      break;
-    }
-    if (sent == SendResult::upstream_failed) {
-      if (!watch.fired() && reused && !r.body_sent) continue;  // stale: send again, fresh
-      r.end = watch.fired() ? AttemptEnd::deadline : AttemptEnd::reset;
-      break;
-    }
-    // The answer cannot be here the moment the request is written: the wait tries a read at
-    // once only if epoll has reported bytes since the last read drained the socket (on a new
-    // connection it does try), else it reads when epoll does (async_receive_drained).
-    watch.arm(a.deadline, DeadlineWatch::Action::close_upstream);
-    boost::system::error_code ec;
-    do {
-      auto& rp = new_head_parser(a);
-      const bool have_bytes = conn.buffer.size() > 0;  // after a 1xx: the next head, perhaps
-      ec = have_bytes ? read_header_now(conn.stream, conn.buffer, rp) : net::error::would_block;
-      if (ec == net::error::would_block)
-        ec = co_await read_header(conn.stream, conn.buffer, rp, have_bytes);
-    } while (!ec && is_interim(a.answer.head->status()));
-    note_latency(a, !ec || watch.fired());
-    if (ec) {
-      // Closed before answering: re-send once on a fresh connection, when that is safe.
-      if (!watch.fired() && reused && resend_safe && is_stale_connection_error(ec)) continue;
-      r.end = watch.fired() ? AttemptEnd::deadline : head_failure(ec);
-      break;
-    }
-    r.status = a.answer.head->status();
-    r.end = r.status == 503 && drop_503 ? AttemptEnd::upstream_503 : AttemptEnd::answered;
-    break;
-  }
-  if (r.end != AttemptEnd::answered) {
-    watch.set_upstream(nullptr);
-    a.answer.conn.reset();
-    a.answer.active.reset();
-  } else {
-    a.answer.sent_at = a.sending_at;
-  }
-  co_return r;
-}
-
-// What an attempt's outcome says against the endpoint; nullopt when it says nothing.
-std::optional<upstream::EndpointFailure> endpoint_failure_of(AttemptOutcome o) {
-  switch (o) {
-    case AttemptOutcome::connect_failure:
-      return upstream::EndpointFailure::connect_failure;
-    case AttemptOutcome::reset:
-      return upstream::EndpointFailure::reset;
-    case AttemptOutcome::http_5xx:
-      return upstream::EndpointFailure::http_5xx;
-    case AttemptOutcome::bad_response:
-      return upstream::EndpointFailure::bad_response;
-    case AttemptOutcome::success:
-    case AttemptOutcome::timeout:  // the router's own deadline, not the endpoint's fault
-    case AttemptOutcome::kCount:
-      break;
-  }
-  return std::nullopt;
-}
-
-// The endpoint's passive health and the attempt's observers learn how it went.
-void report_attempt(const Request& req, const upstream::UpstreamPool& pool, upstream::Endpoint& ep,
-                    const AttemptResult& r) {
-  const auto outcome = outcome_of(r);
-  if (!outcome) return;  // the client failed: nothing to say about the endpoint
-  observe_attempt(req, ep, *outcome);
-  // An ejection shows in smart_router_upstream_ejected at the next scrape. A try that ran out of
-  // the request's own deadline is no evidence against the endpoint: neither counts.
-  if (*outcome == AttemptOutcome::success) {
-    pool.report_success(ep);
-  } else if (const auto failure = endpoint_failure_of(*outcome);
-             failure && pool.report_failure(ep, *failure, upstream::steady_now_ms())) {
-    req.worker.ctx.metrics
-        .upstream_ejections(pool.name(), ep.address(), upstream::failure_name(*failure))
-        .Increment();
-  }
-}
-
-ProxyError error_of(const AttemptResult& r, const upstream::Endpoint& ep) {
-  switch (r.end) {
-    case AttemptEnd::deadline:
-      return {ErrorKind::upstream_timeout, {}, 0, {}, {}};
-    case AttemptEnd::body_too_large:
-      return {ErrorKind::payload_too_large, {}, 0, {}, {}};
-    case AttemptEnd::connect_failure:
-      return {ErrorKind::bad_gateway,
-              "could not connect to upstream " + ep.address() + ": " + r.error.message(),
-              0,
-              {},
-              {}};
-    case AttemptEnd::bad_response:
-      return {ErrorKind::bad_gateway,
-              "upstream " + ep.address() + " sent a malformed response",
-              0,
-              {},
-              {}};
-    case AttemptEnd::upstream_503:
-      return {ErrorKind::no_healthy_upstream, "every upstream tried answered 503", 0, {}, {}};
-    case AttemptEnd::reset:
-    case AttemptEnd::answered:
-    case AttemptEnd::client_gone:
-      break;
-  }
-  return {ErrorKind::bad_gateway, "upstream " + ep.address() + " closed the connection", 0, {}, {}};
-}
-
-// Endpoints already tried by this request (a retry goes elsewhere).
-class Tried {
- public:
-  void add(upstream::Endpoint* ep) {
-    if (n_ < eps_.size()) eps_[n_++] = ep;
-  }
-  std::span<upstream::Endpoint* const> span() const { return {eps_.data(), n_}; }
-
- private:
-  std::array<upstream::Endpoint*, 16> eps_{};
-  std::size_t n_ = 0;
-};
-
 ForwardResult failed(ProxyError err) {
   return {ForwardEnd::failed, std::move(err)};
+}
+
+// The race to run for the request's first try, if its class hedges and the request may be sent
+// twice; nullopt (one load and a branch) for every other request.
+std::optional<HedgePlan> hedge_plan(const Request& req) {
+  const auto& hedge = req.decided.cls->cls->hedge;
+  if (!hedge) return std::nullopt;
+  const auto& parser = req.down.request();
+  if (!hedgeable(parser.get().method(), !parser.is_done(), is_upgrade_request(parser)))
+    return std::nullopt;
+  double p95 = 0;
+  if (hedge->delay_ms == 0) {
+    auto& tm = *req.decided.pool->tier_metrics;
+    const auto now_s =
+        std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+    p95 = tm.recent_p95.get(tm.duration_summary, now_s);
+  }
+  return HedgePlan{hedge_delay(*hedge, p95), hedge->max_hedges};
+}
+
+// The try's own deadline: the class's per_try_timeout_ms when a retry could follow the try.
+Clock::time_point deadline_of_try(const TryContext& a, std::uint32_t tries_left,
+                                  const RetryRules& rules) {
+  const auto per_try = a.req.decided.cls->cls->per_try_timeout_ms;
+  if (per_try == 0 || !may_abandon_try(tries_left, rules)) return a.deadline;
+  return std::min(a.deadline, a.sending_at + std::chrono::milliseconds(per_try));
+}
+
+// Whether another try follows one that ended as `r` (an answered 503 asks as one to drop): the
+// pool's conditions, then its budget. A refusal by the budget is counted.
+RetryDecision next_try(const Request& req, const AttemptResult& r, std::uint32_t tries_left,
+                       const RetryRules& rules) {
+  if (r.end == AttemptEnd::answered && r.status != 503) return {};  // the common case
+  AttemptResult asked = r;
+  if (r.end == AttemptEnd::answered) asked.end = AttemptEnd::upstream_503;
+  const auto& rt = *req.decided.pool;
+  auto d =
+      decide_retry(asked, tries_left, rules, rt.admission->retry_budget(), rt.requests_in_flight());
+  if (d.verdict == RetryVerdict::budget_exhausted) observe_retry_refused(req);
+  return d;
+}
+
+// No endpoint left to try: the last try's error, or no_healthy_upstream when none was tried.
+ProxyError nothing_left(const upstream::UpstreamPool& pool, std::optional<ProxyError> last_error) {
+  if (last_error) return std::move(*last_error);
+  return {ErrorKind::no_healthy_upstream, "no healthy endpoint in pool " + pool.name(), 0, {}, {}};
 }
 
 }  // namespace
@@ -324,40 +71,64 @@ net::awaitable<ForwardResult> forward(Request& req, UpstreamAnswer& answer) {
   const RetryRules rules =
       retry_rules(pool.config().retries, parser.get().method(), !parser.is_done());
   std::uint32_t tries_left = pool.config().retries.attempts;
-  Attempts a{req, pool, answer, req.decided.deadline, {}, false};
+  TryContext a{req,
+               pool,
+               answer,
+               req.down.connection().watch,
+               req.scratch.head,
+               req.scratch.response_fields,
+               req.decided.deadline,
+               req.decided.deadline,
+               {},
+               false,
+               false};
   Tried tried;
   std::optional<ProxyError> last_error;
-  AttemptResult dropped_503;
-  dropped_503.end = AttemptEnd::upstream_503;
+  auto hedging = hedge_plan(req);
+  overload::RetryToken retry;  // the budget's token of the try under way, when it is a retry
 
   for (;;) {
     a.sending_at = Clock::now();
     if (a.sending_at >= a.deadline) co_return failed({ErrorKind::upstream_timeout, {}, 0, {}, {}});
     const auto index = pool.pick(tried.span(), upstream::steady_ms(a.sending_at));
-    if (!index) {
-      if (!last_error)
-        last_error = ProxyError{ErrorKind::no_healthy_upstream,
-                                "no healthy endpoint in pool " + pool.name(),
-                                0,
-                                {},
-                                {}};
-      co_return failed(std::move(*last_error));
-    }
+    if (!index) co_return failed(nothing_left(pool, std::move(last_error)));
     // The owning pointer lives in the pool, which the snapshot keeps alive: refer, don't copy.
     const auto& ep = pool.endpoints()[*index];
     auto* picked = ep.get();
     req.outcome.last_endpoint = picked;
     ++req.outcome.attempts;
+    a.try_deadline = deadline_of_try(a, tries_left, rules);
 
-    const bool drop_503 = should_retry(dropped_503, tries_left, rules);
-    const auto r = co_await attempt(a, ep, drop_503);
-    report_attempt(req, pool, *picked, r);
-    if (r.end == AttemptEnd::answered) co_return ForwardResult{ForwardEnd::answered, std::nullopt};
+    AttemptResult r;
+    if (hedging) {
+      const auto plan = *hedging;
+      hedging.reset();  // the first try only
+      const auto raced = co_await race_hedges(a, ep, plan, tried);
+      r = raced.result;
+      picked = raced.endpoint;
+      req.outcome.last_endpoint = picked;
+    } else {
+      r = co_await attempt(a, ep);
+      report_attempt(req, pool, *picked, r);
+    }
+    retry.reset();
     if (r.end == AttemptEnd::client_gone)
       co_return ForwardResult{ForwardEnd::client_gone, std::nullopt};
-    if (!should_retry(r, tries_left, rules)) co_return failed(error_of(r, *picked));
+    auto next = next_try(req, r, tries_left, rules);
+    if (next.verdict != RetryVerdict::retry) {
+      if (r.end != AttemptEnd::answered) co_return failed(error_of(r, *picked));
+      // The relay that follows runs under the request's deadline, not the try's.
+      if (a.try_deadline < a.deadline)
+        a.watch.arm(a.deadline, DeadlineWatch::Action::close_upstream);
+      co_return ForwardResult{ForwardEnd::answered, std::nullopt};
+    }
+    if (r.end == AttemptEnd::answered) {  // a 503 to retry: its answer is dropped
+      drop_answer(a);
+      r.end = AttemptEnd::upstream_503;
+    }
     last_error = error_of(r, *picked);
     --tries_left;
+    retry = std::move(next.token);
     observe_retry(req);
     tried.add(picked);
   }

@@ -1,5 +1,5 @@
 // The request's figures in Prometheus: http_requests_total, the duration summary, histogram
-// and 30 s mean, the latency budget, upstream attempts and retries.
+// and 30 s mean, the latency budget, upstream attempts, retries and hedges.
 #include "smart_router/http/request_observers.hpp"
 
 namespace smart_router::http {
@@ -11,6 +11,14 @@ void MetricsObserver::on_attempt(const Request& req, const upstream::Endpoint& e
 
 void MetricsObserver::on_retry(const Request& req) {
   req.decided.pool->retries->Increment();
+}
+
+void MetricsObserver::on_retry_refused(const Request& req) {
+  req.decided.pool->retry_budget_exhausted->Increment();
+}
+
+void MetricsObserver::on_hedge(const Request& req, HedgeResult r) {
+  req.decided.pool->hedges[static_cast<std::size_t>(r)]->Increment();
 }
 
 void MetricsObserver::on_finish(const FinishedRequest& f) {

@@ -27,7 +27,8 @@ std::optional<std::string_view> header_lookup(const void* ctx, std::string_view 
 
 // An ejection ends by time, not by an event, so smart_router_upstream_ejected is read off the
 // endpoints when scraped (the one place that sets it).
-// The pools' queue depth and concurrency limit are read off their admission the same way.
+// The pools' queue depth, concurrency limit and retries in flight are read off their admission
+// the same way.
 void refresh_scraped_gauges(const Request& req, std::int64_t now_ms) {
   auto& metrics = req.worker.ctx.metrics;
   for (const auto* p : req.snap.reachable_pools()) {
@@ -39,6 +40,7 @@ void refresh_scraped_gauges(const Request& req, std::int64_t now_ms) {
     const auto& a = *p.admission;
     metrics.queue_depth(a.pool()).Set(static_cast<double>(a.waiting()));
     metrics.pool_concurrency_limit(a.pool()).Set(a.limited() ? static_cast<double>(a.limit()) : 0);
+    metrics.retries_in_flight(a.pool()).Set(static_cast<double>(a.retry_budget().in_flight()));
   }
 }
 

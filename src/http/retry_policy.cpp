@@ -26,7 +26,10 @@ bool should_retry(const AttemptResult& r, std::uint32_t tries_left, const RetryR
       return rules.on_reset && rules.resend_ok && !r.body_sent;
     case AttemptEnd::upstream_503:
       return rules.on_503 && rules.resend_ok;
+    case AttemptEnd::per_try_timeout:  // configuring per_try_timeout_ms is the opt-in
+      return rules.resend_ok && !r.body_sent;
     case AttemptEnd::answered:
+    case AttemptEnd::cancelled:
     case AttemptEnd::deadline:  // no time is left for another
     case AttemptEnd::bad_response:
     case AttemptEnd::client_gone:
@@ -34,6 +37,18 @@ bool should_retry(const AttemptResult& r, std::uint32_t tries_left, const RetryR
       break;
   }
   return false;
+}
+
+bool may_abandon_try(std::uint32_t tries_left, const RetryRules& rules) {
+  return tries_left > 0 && rules.resend_ok;
+}
+
+RetryDecision decide_retry(const AttemptResult& r, std::uint32_t tries_left,
+                           const RetryRules& rules, overload::RetryBudget& budget,
+                           std::int64_t requests_in_flight) {
+  if (!should_retry(r, tries_left, rules)) return {};
+  if (!budget.try_acquire(requests_in_flight)) return {RetryVerdict::budget_exhausted, {}};
+  return {RetryVerdict::retry, overload::RetryToken(budget)};
 }
 
 std::optional<AttemptOutcome> outcome_of(const AttemptResult& r) {
@@ -50,6 +65,10 @@ std::optional<AttemptOutcome> outcome_of(const AttemptResult& r) {
       return AttemptOutcome::bad_response;
     case AttemptEnd::reset:
       return AttemptOutcome::reset;
+    case AttemptEnd::per_try_timeout:
+      return AttemptOutcome::per_try_timeout;
+    case AttemptEnd::cancelled:
+      return AttemptOutcome::cancelled;
     case AttemptEnd::client_gone:
     case AttemptEnd::body_too_large:
       break;

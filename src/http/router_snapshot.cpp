@@ -1,13 +1,25 @@
 #include "smart_router/http/router_snapshot.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace smart_router::http {
 
 const std::string& outcome_name(AttemptOutcome o) {
   static const std::array<std::string, static_cast<std::size_t>(AttemptOutcome::kCount)> kNames = {
-      "success", "http_5xx", "connect_failure", "reset", "timeout", "bad_response"};
+      "success", "http_5xx",     "connect_failure", "reset",
+      "timeout", "bad_response", "per_try_timeout", "cancelled"};
   return kNames[static_cast<std::size_t>(o)];
+}
+
+const std::string& hedge_result_name(HedgeResult r) {
+  static const std::array<std::string, static_cast<std::size_t>(HedgeResult::kCount)> kNames = {
+      "won", "lost", "skipped"};
+  return kNames[static_cast<std::size_t>(r)];
+}
+
+std::int64_t PoolRuntime::requests_in_flight() const {
+  return std::llround(tier_metrics->in_flight->Value());
 }
 
 prometheus::Counter& PoolRuntime::outcome(const upstream::Endpoint& ep, AttemptOutcome o) const {
@@ -59,8 +71,11 @@ std::vector<const PoolRuntime*> RouterSnapshot::reachable_pools() const {
 
 namespace {
 
-overload::PoolAdmissionSettings admission_settings(const config::PoolConcurrency& c) {
+overload::PoolAdmissionSettings admission_settings(const config::Pool& p) {
+  const auto& c = p.concurrency;
   overload::PoolAdmissionSettings s;
+  s.retry_percent = p.retry_budget.percent;
+  s.retry_min_concurrent = p.retry_budget.min_concurrent;
   s.limit = c.limit;
   s.adaptive = c.adaptive;
   s.adaptive_settings.min_limit = c.min_limit;
@@ -96,6 +111,9 @@ PoolRuntime compile_pool(const config::Pool& p, const std::vector<config::TierCl
   rt.pool = std::make_shared<upstream::UpstreamPool>(p, std::move(eps));
   rt.tier_metrics = &metrics.tier(p.name);
   rt.retries = &metrics.retries(p.name);
+  rt.retry_budget_exhausted = &metrics.retry_budget_exhausted(p.name);
+  for (std::size_t h = 0; h < rt.hedges.size(); ++h)
+    rt.hedges[h] = &metrics.hedges(p.name, hedge_result_name(static_cast<HedgeResult>(h)));
   rt.admission = admissions != nullptr ? admissions->get(p.name)
                                        : std::make_shared<overload::PoolAdmission>(p.name);
   for (const auto& cls : classes) {
@@ -175,7 +193,7 @@ std::shared_ptr<const RouterSnapshot> build_snapshot(
   // Last, once nothing can throw: the shared admission state takes the new limits, and each
   // class its rate-limit buckets (an unchanged limit keeps its bucket and what it holds).
   for (std::size_t i = 0; i < c.pools.size(); ++i)
-    snap->pools[i].admission->configure(admission_settings(c.pools[i].concurrency));
+    snap->pools[i].admission->configure(admission_settings(c.pools[i]));
   ratelimit::RateLimitState fresh_rate_limits;
   auto& limits = rate_limits != nullptr ? *rate_limits : fresh_rate_limits;
   for (auto& cls : snap->classes)

@@ -95,6 +95,7 @@ void AccessLog::write(const AccessRecord& r) {
   field("route", r.route);
   field("upstream", r.upstream);
   line += ",\"attempts\":" + std::to_string(r.attempts);
+  if (!r.hedge.empty()) field("hedge", r.hedge);
   line += ",\"bytes_sent\":" + std::to_string(r.bytes_sent);
   if (!r.error.empty()) field("error", r.error);
   line += '}';

@@ -111,6 +111,22 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                   .Name(names::kRetriesTotal)
                   .Help("Retried upstream attempts, by pool.")
                   .Register(r);
+  retry_budget_exhausted_ =
+      &prometheus::BuildCounter()
+           .Name(names::kRetryBudgetExhaustedTotal)
+           .Help("Retries not made because the pool's retry_budget was used up, by pool.")
+           .Register(r);
+  retries_in_flight_ = &prometheus::BuildGauge()
+                            .Name(names::kRetriesInFlight)
+                            .Help("Retries and hedges in flight (the retry budget's use), by pool.")
+                            .Register(r);
+  hedges_ = &prometheus::BuildCounter()
+                 .Name(names::kHedgesTotal)
+                 .Help(
+                     "Hedged tries by pool and result: won (its answer was relayed), lost "
+                     "(another try answered first, or it failed), skipped (no budget, pool "
+                     "slot or endpoint for it).")
+                 .Register(r);
   config_reloads_ = &prometheus::BuildCounter()
                          .Name(names::kConfigReloadsTotal)
                          .Help("Config reloads, by result.")
@@ -219,6 +235,18 @@ prometheus::Counter& Metrics::tier_downgrades(const std::string& claimed,
 
 prometheus::Counter& Metrics::retries(const std::string& pool) {
   return retries_->Add({{"pool", pool}});
+}
+
+prometheus::Counter& Metrics::retry_budget_exhausted(const std::string& pool) {
+  return retry_budget_exhausted_->Add({{"pool", pool}});
+}
+
+prometheus::Gauge& Metrics::retries_in_flight(const std::string& pool) {
+  return retries_in_flight_->Add({{"pool", pool}});
+}
+
+prometheus::Counter& Metrics::hedges(const std::string& pool, const std::string& result) {
+  return hedges_->Add({{"pool", pool}, {"result", result}});
 }
 
 prometheus::Counter& Metrics::upstream_requests(const std::string& pool,

@@ -64,4 +64,12 @@ double WindowedQuantiles::quantile(double q, std::int64_t now_s) const {
   return bucket_value_us(kBuckets - 1) / 1e6;
 }
 
+double CachedQuantile::get(const WindowedQuantiles& w, std::int64_t now_s) {
+  auto at = at_s_.load(std::memory_order_relaxed);
+  // One caller a second recomputes; the others read the value it had.
+  if (at != now_s && at_s_.compare_exchange_strong(at, now_s, std::memory_order_relaxed))
+    value_.store(w.quantile(q_, now_s), std::memory_order_relaxed);
+  return value_.load(std::memory_order_relaxed);
+}
+
 }  // namespace smart_router::observability

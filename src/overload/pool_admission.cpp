@@ -39,6 +39,7 @@ void PoolAdmission::configure(const PoolAdmissionSettings& s) {
   std::lock_guard lock(mutex_);
   static_limit_.store(s.limit, std::memory_order_relaxed);
   queue_length_.store(s.queue_length, std::memory_order_relaxed);
+  retry_budget_.configure(s.retry_percent, s.retry_min_concurrent);
   if (!s.adaptive || s.limit == 0) {
     adaptive_.store(nullptr);
   } else {

@@ -35,6 +35,14 @@ class DeadlineWatch {
   void arm_after(std::chrono::milliseconds d, Action action) { arm(clock::now() + d, action); }
   void disarm() { deadline_ = clock::time_point::max(); }
 
+  // Closes the upstream socket at once, as if its deadline had passed (fired() turns true): a
+  // hedge race's loser is ended this way.
+  void close_upstream_now() {
+    fired_ = true;
+    boost::system::error_code ignored;
+    if (upstream_ != nullptr) upstream_->close(ignored);
+  }
+
   // Did the last armed deadline pass (and its action run)?
   bool fired() const { return fired_; }
 

@@ -61,6 +61,14 @@ struct Trust {
   FallbackPolicy on_untrusted = FallbackPolicy::use_default;
 };
 
+// Hedging (README "Retries"): for idempotent requests without a body, another try on another
+// endpoint when the first has no answer head after a delay; the first head wins.
+struct Hedge {
+  std::uint32_t delay_ms = 0;      // 0 = auto: the pool's recent p95, at least min_delay_ms
+  std::uint32_t min_delay_ms = 5;  // the floor of the auto delay
+  std::uint32_t max_hedges = 1;    // extra tries at most, one per delay
+};
+
 struct TierClass {
   std::string name;  // upper-case, e.g. "LITE"
   std::string pool;
@@ -68,6 +76,10 @@ struct TierClass {
   std::uint32_t latency_budget_ms = 100;
   std::uint32_t timeout_ms = 1000;
   std::uint32_t shed_at_percent = 100;
+  // A try with no answer head after this long is abandoned and retried elsewhere, when a retry
+  // could follow it (README "Retries"). 0 = off: a try may take the whole timeout_ms.
+  std::uint32_t per_try_timeout_ms = 0;
+  std::optional<Hedge> hedge;  // absent: no hedging
   SourceMark mark;
 };
 
@@ -183,6 +195,13 @@ struct Retries {
   bool idempotent_only = true;
 };
 
+// Retries (and hedges) in flight to a pool at most: max(min_concurrent, percent% of the pool's
+// requests in flight), as Envoy's retry_budget.
+struct RetryBudget {
+  std::uint32_t percent = 20;
+  std::uint32_t min_concurrent = 3;
+};
+
 struct UpstreamTls {
   bool enabled = false;
   bool verify = true;
@@ -212,6 +231,7 @@ struct Pool {
   HealthCheck health_check;
   OutlierDetection outlier_detection;
   Retries retries;
+  RetryBudget retry_budget;
   UpstreamTls tls;
   PoolConcurrency concurrency;
   SourceMark mark;

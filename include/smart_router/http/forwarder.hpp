@@ -17,6 +17,9 @@ namespace smart_router::http {
 
 // An upstream's answer whose head has arrived; its body is still on the connection.
 struct UpstreamAnswer {
+  // The head's fields, when they are not the connection scratch's (a hedge's answer); declared
+  // before `head`, which refers to them.
+  std::unique_ptr<FlatFields> own_fields;
   std::unique_ptr<upstream::UpstreamConnection> conn;
   std::optional<ResponseHeadParser> head;
   std::optional<upstream::ActiveRequestGuard> active;  // the endpoint counts it until relayed

@@ -59,6 +59,7 @@ struct RequestOutcome {
   unsigned status = 0;          // what the client was answered (499: it left first)
   std::string_view error_code;  // the router's own error, if it answered one
   std::uint32_t attempts = 0;
+  std::string_view hedge;        // "won" | "lost" | "skipped" when the request was hedged, else ""
   Clock::duration queue_wait{};  // waiting for a slot of the pool's concurrency limit
   const upstream::Endpoint* last_endpoint = nullptr;
   bool admin = false;  // answered by /health /ready /metrics (probes and scrapes)

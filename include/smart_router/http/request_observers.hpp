@@ -21,6 +21,8 @@ struct FinishedRequest {
 struct MetricsObserver {
   static void on_attempt(const Request& req, const upstream::Endpoint& ep, AttemptOutcome o);
   static void on_retry(const Request& req);
+  static void on_retry_refused(const Request& req);
+  static void on_hedge(const Request& req, HedgeResult r);
   static void on_finish(const FinishedRequest& f);
 };
 
@@ -39,6 +41,16 @@ inline void observe_attempt(const Request& req, const upstream::Endpoint& ep, At
 // Another attempt follows a failed one.
 inline void observe_retry(const Request& req) {
   MetricsObserver::on_retry(req);
+}
+
+// A retry the pool's conditions allowed was refused by its retry budget.
+inline void observe_retry_refused(const Request& req) {
+  MetricsObserver::on_retry_refused(req);
+}
+
+// A hedge ended (won or lost), or was due but skipped.
+inline void observe_hedge(const Request& req, HedgeResult r) {
+  MetricsObserver::on_hedge(req, r);
 }
 
 // The request is over: its answer is out or its client gone. Every request ends here once.

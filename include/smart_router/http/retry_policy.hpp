@@ -1,5 +1,6 @@
-// How one attempt on an upstream endpoint ended, and whether another attempt follows it. Pure
-// logic: the forwarder's loop (and, later, a hedging caller) asks; nothing here does I/O.
+// How one attempt on an upstream endpoint ended, and whether another attempt follows it: the
+// pool's retry conditions, then its retry budget. Pure logic: the forwarder's loop asks;
+// nothing here does I/O.
 #pragma once
 
 #include <boost/beast/http/verb.hpp>
@@ -8,6 +9,7 @@
 
 #include "smart_router/config/config.hpp"
 #include "smart_router/http/router_snapshot.hpp"
+#include "smart_router/overload/retry_budget.hpp"
 
 namespace smart_router::http {
 
@@ -18,6 +20,8 @@ enum class AttemptEnd : std::uint8_t {
   connect_failure,  // nothing was sent
   reset,            // the upstream closed or reset before answering
   deadline,         // OUR deadline (the class's timeout_ms) passed first
+  per_try_timeout,  // OUR per-try timeout (per_try_timeout_ms) passed: the try was abandoned
+  cancelled,        // another try of a hedge race answered first: this one was closed
   bad_response,     // the answer's head could not be parsed
   client_gone,      // the client failed while its body was being sent
   body_too_large,   // the client's body passed max_body_bytes while streaming
@@ -44,8 +48,28 @@ bool is_idempotent(boost::beast::http::verb v);
 
 RetryRules retry_rules(const config::Retries& cfg, boost::beast::http::verb method, bool has_body);
 
-// Whether another attempt (on another endpoint) follows one that ended as `r`.
+// Whether the pool's conditions let another attempt (on another endpoint) follow one that ended
+// as `r` (an answered 503 asks as upstream_503).
 bool should_retry(const AttemptResult& r, std::uint32_t tries_left, const RetryRules& rules);
+
+// Whether a try may be abandoned at per_try_timeout_ms: only when a retry could follow it (a
+// try nothing can follow is better left to run to the request's deadline).
+bool may_abandon_try(std::uint32_t tries_left, const RetryRules& rules);
+
+enum class RetryVerdict : std::uint8_t {
+  stop,              // the conditions say no: the try's answer or error stands
+  retry,             // another try follows; `token` holds its place in the budget
+  budget_exhausted,  // the conditions said yes, the pool's retry budget no
+};
+struct RetryDecision {
+  RetryVerdict verdict = RetryVerdict::stop;
+  overload::RetryToken token;
+};
+
+// should_retry, then the pool's retry budget (given its requests in flight).
+RetryDecision decide_retry(const AttemptResult& r, std::uint32_t tries_left,
+                           const RetryRules& rules, overload::RetryBudget& budget,
+                           std::int64_t requests_in_flight);
 
 // The outcome label of smart_router_upstream_requests_total; nullopt when the attempt says
 // nothing about the endpoint (the client failed).

@@ -23,16 +23,29 @@
 namespace smart_router::http {
 
 // Outcome of one attempt on an upstream endpoint (label of smart_router_upstream_requests_total).
+// timeout, per_try_timeout and cancelled are the router's own doing: never held against the
+// endpoint.
 enum class AttemptOutcome : std::uint8_t {
   success,
   http_5xx,
   connect_failure,
   reset,
-  timeout,
+  timeout,  // the request's deadline (timeout_ms) passed
   bad_response,
+  per_try_timeout,  // the class's per_try_timeout_ms passed: abandoned for a retry
+  cancelled,        // a hedged try that lost the race: closed
   kCount
 };
 const std::string& outcome_name(AttemptOutcome o);
+
+// How a hedge ended (label `result` of smart_router_hedges_total).
+enum class HedgeResult : std::uint8_t {
+  won,      // its answer was relayed
+  lost,     // another try answered first, or it failed
+  skipped,  // due, but no retry budget, pool slot or endpoint was free for it
+  kCount
+};
+const std::string& hedge_result_name(HedgeResult r);
 
 // Why a request was refused 503 overloaded (label `reason` of
 // smart_router_overload_rejections_total).
@@ -51,6 +64,8 @@ struct PoolRuntime {
   std::shared_ptr<upstream::UpstreamPool> pool;
   observability::TierMetrics* tier_metrics = nullptr;  // tier label = pool name
   prometheus::Counter* retries = nullptr;
+  prometheus::Counter* retry_budget_exhausted = nullptr;
+  std::array<prometheus::Counter*, static_cast<std::size_t>(HedgeResult::kCount)> hedges{};
   // The pool's concurrency limit and queue (router-wide; kept across reloads).
   std::shared_ptr<overload::PoolAdmission> admission;
   std::vector<PoolClassMetrics> per_class;  // by tier class, config order
@@ -59,6 +74,10 @@ struct PoolRuntime {
       outcomes;
 
   prometheus::Counter& outcome(const upstream::Endpoint& ep, AttemptOutcome o) const;
+  // The pool's requests in flight, router-wide: what the retry budget is a share of. The
+  // pipeline already counts them for smart_router_in_flight_requests, so reading that gauge
+  // (one atomic load) costs the hot path nothing more.
+  std::int64_t requests_in_flight() const;
 };
 
 struct ClassRuntime {

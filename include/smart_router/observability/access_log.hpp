@@ -26,6 +26,7 @@ struct AccessRecord {
   std::string_view route;
   std::string_view upstream;  // endpoint address of the last attempt, "" if none
   std::uint32_t attempts = 0;
+  std::string_view hedge;  // how its hedging went ("won", "lost", "skipped"); "" when not hedged
   std::uint64_t bytes_sent = 0;
   std::string_view error;  // the router's error code, "" when the upstream answered
 };

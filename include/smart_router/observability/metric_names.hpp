@@ -32,5 +32,10 @@ inline constexpr const char* kPoolPanic = "smart_router_pool_panic";
 inline constexpr const char* kBuildInfo = "smart_router_build_info";
 inline constexpr const char* kConfigGeneration = "smart_router_config_generation";
 inline constexpr const char* kTierDowngradesTotal = "smart_router_tier_downgrades_total";
+// Retry budget and hedging (issue 11).
+inline constexpr const char* kRetryBudgetExhaustedTotal =
+    "smart_router_retry_budget_exhausted_total";
+inline constexpr const char* kRetriesInFlight = "smart_router_retries_in_flight";
+inline constexpr const char* kHedgesTotal = "smart_router_hedges_total";
 
 }  // namespace smart_router::observability::metric_names

@@ -24,6 +24,7 @@ namespace smart_router::observability {
 // Per infrastructure tier (= pool name: "shared", "premium").
 struct TierMetrics {
   WindowedQuantiles duration_summary;  // http_request_duration_seconds (a summary)
+  CachedQuantile recent_p95{0.95};     // of duration_summary: the auto hedge delay
   prometheus::Gauge* response_time_ms = nullptr;
   prometheus::Gauge* in_flight = nullptr;
   RollingMean rolling_ms;  // microseconds; feeds response_time_ms at scrape time
@@ -55,6 +56,11 @@ class Metrics {
   // client's text: labels stay bounded); `reason`: "untrusted" or "unknown_tier".
   prometheus::Counter& tier_downgrades(const std::string& claimed, const std::string& reason);
   prometheus::Counter& retries(const std::string& pool);
+  // Retries the pool's retry budget refused; retries and hedges in flight; hedges by result
+  // ("won", "lost", "skipped").
+  prometheus::Counter& retry_budget_exhausted(const std::string& pool);
+  prometheus::Gauge& retries_in_flight(const std::string& pool);
+  prometheus::Counter& hedges(const std::string& pool, const std::string& result);
   prometheus::Counter& upstream_requests(const std::string& pool, const std::string& endpoint,
                                          const std::string& outcome);
   prometheus::Gauge& upstream_healthy(const std::string& pool, const std::string& endpoint);
@@ -86,6 +92,9 @@ class Metrics {
   prometheus::Family<prometheus::Counter>* tier_downgrades_;
   prometheus::Family<prometheus::Counter>* budget_exceeded_;
   prometheus::Family<prometheus::Counter>* retries_;
+  prometheus::Family<prometheus::Counter>* retry_budget_exhausted_;
+  prometheus::Family<prometheus::Gauge>* retries_in_flight_;
+  prometheus::Family<prometheus::Counter>* hedges_;
   prometheus::Family<prometheus::Counter>* config_reloads_;
   prometheus::Family<prometheus::Counter>* slo_requests_;
   prometheus::Family<prometheus::Counter>* slo_good_requests_;

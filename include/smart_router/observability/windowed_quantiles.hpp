@@ -39,4 +39,18 @@ class WindowedQuantiles {
   std::atomic<std::uint64_t> sum_us_{0};
 };
 
+// One quantile of a WindowedQuantiles, recomputed at most once a second (computing it walks
+// every bucket of the window), so the hot path may read it: the auto hedge delay.
+class CachedQuantile {
+ public:
+  explicit CachedQuantile(double q) : q_(q) {}
+  // In seconds; 0 without observations.
+  double get(const WindowedQuantiles& w, std::int64_t now_s);
+
+ private:
+  double q_;
+  std::atomic<std::int64_t> at_s_{-1};
+  std::atomic<double> value_{0};
+};
+
 }  // namespace smart_router::observability

@@ -34,6 +34,7 @@
 
 #include "smart_router/overload/adaptive_limit.hpp"
 #include "smart_router/overload/priority_levels.hpp"
+#include "smart_router/overload/retry_budget.hpp"
 
 namespace smart_router::overload {
 
@@ -42,6 +43,8 @@ struct PoolAdmissionSettings {
   bool adaptive = false;   // the limit moves between adaptive.min_limit and `limit`
   AdaptiveSettings adaptive_settings;
   std::int64_t queue_length = 1000;  // waiting requests at most; 0: refuse at once
+  std::uint32_t retry_percent = 20;  // retry_budget (retry_budget.hpp)
+  std::uint32_t retry_min_concurrent = 3;
 };
 
 enum class AdmitResult : std::uint8_t {
@@ -80,6 +83,10 @@ class PoolAdmission {
   // The expected latency of an attempt (mean of recent answers), 0 before any.
   std::chrono::microseconds expected_latency() const;
 
+  // The pool's retry budget (router-wide, kept across reloads like the counts above).
+  RetryBudget& retry_budget() { return retry_budget_; }
+  const RetryBudget& retry_budget() const { return retry_budget_; }
+
  private:
   struct Waiter;
   struct WaiterOrder {
@@ -102,6 +109,7 @@ class PoolAdmission {
   PriorityCounters counters_;
   std::atomic<std::int64_t> waiting_{0};
   std::atomic<std::int64_t> latency_us_{0};  // smoothed mean
+  RetryBudget retry_budget_;
 
   std::mutex mutex_;
   std::set<std::shared_ptr<Waiter>, WaiterOrder> queue_;

@@ -99,6 +99,20 @@ TEST(ValidatePoolsTest, NumericRanges) {
   EXPECT_EQ(errors.size(), 13u) << test::dump(errors);
 }
 
+TEST(ValidatePoolsTest, RetryBudgetRanges) {
+  const auto errors = test::validate_yaml(
+      "pools:\n"  // 1
+      "  shared: {endpoints: [\"h:1\"], retry_budget: {percent: 101, min_concurrent: 0}}\n"
+      "  premium: {endpoints: [\"h:2\"], retry_budget: {percent: 0, min_concurrent: 2000000}}\n");
+  EXPECT_TRUE(HasError(errors, 2, 56,
+                       "pools.shared.retry_budget.percent: must be between 0 and 100 (of the "
+                       "pool's requests in flight), got 101"));
+  EXPECT_TRUE(HasError(errors, 3, 76,
+                       "pools.premium.retry_budget.min_concurrent: must be between 0 and "
+                       "1000000, got 2000000"));
+  EXPECT_EQ(errors.size(), 2u) << test::dump(errors);
+}
+
 TEST(ValidatePoolsTest, ExpectedStatusMustNotBeEmpty) {
   const auto errors = test::validate_yaml(
       "pools:\n"

@@ -22,6 +22,29 @@ TEST(ValidateTiersTest, ClassPoolMustExist) {
   EXPECT_TRUE(HasError(errors, 0, 0, "routes[0].match.tiers[0]: unknown class \"ELITE\""));
 }
 
+TEST(ValidateTiersTest, PerTryTimeoutAndHedgeDelaysMustBeBelowTheTimeout) {
+  const auto errors = test::validate_yaml(
+      "tiers:\n"                                                              // 1
+      "  classes:\n"                                                          // 2
+      "    LITE: {pool: shared, timeout_ms: 100, per_try_timeout_ms: 100}\n"  // 3: col 63
+      "    PRO: {pool: shared, timeout_ms: 100, per_try_timeout_ms: 99}\n"    // 4: fine
+      "    ELITE: {pool: premium, timeout_ms: 50, hedge: {delay_ms: 50}}\n"   // 5: col 62
+      "    VOID: {pool: premium, hedge: {min_delay_ms: 0, max_hedges: 4}}\n"  // 6: col 49, 64
+      "routes: [{name: r, tier_pool: true}]\n" +
+      std::string(kPools));
+  EXPECT_TRUE(HasError(errors, 3, 63,
+                       "tiers.classes.LITE.per_try_timeout_ms: must be below timeout_ms (100) to "
+                       "leave time for a retry (0 turns it off), got 100"));
+  EXPECT_TRUE(HasError(errors, 5, 62,
+                       "tiers.classes.ELITE.hedge.delay_ms: must be below timeout_ms (50) (0 = "
+                       "auto), got 50"));
+  EXPECT_TRUE(
+      HasError(errors, 6, 49, "tiers.classes.VOID.hedge.min_delay_ms: must be greater than 0"));
+  EXPECT_TRUE(HasError(errors, 6, 64,
+                       "tiers.classes.VOID.hedge.max_hedges: must be between 1 and 3, got 4"));
+  EXPECT_EQ(errors.size(), 4u) << test::dump(errors);
+}
+
 TEST(ValidateTiersTest, DuplicateClassesAreCaseInsensitive) {
   const auto errors = test::validate_yaml(
       "tiers:\n"                    // 1

@@ -69,6 +69,33 @@ TEST(YamlPoolsTest, ReadsEveryKeyInFileOrder) {
   EXPECT_EQ(p.marks.pools[0].find("pools.zeta.endpoints[1]").column, 29);
 }
 
+TEST(YamlPoolsTest, RetryBudgetDefaultsAsEnvoys) {
+  const auto p = parse_config_yaml(
+      "pools:\n"
+      "  a: {endpoints: [\"h:1\"], retry_budget: {percent: 50, min_concurrent: 0}}\n"
+      "  b: {endpoints: [\"h:2\"], retry_budget: {percent: 10}}\n"
+      "  c: {endpoints: [\"h:3\"]}\n",
+      "f.yaml");
+  ASSERT_TRUE(p.errors.empty()) << test::dump(p.errors);
+  const auto& pools = p.config.pools;
+  EXPECT_EQ(pools[0].retry_budget.percent, 50u);
+  EXPECT_EQ(pools[0].retry_budget.min_concurrent, 0u);
+  EXPECT_EQ(pools[1].retry_budget.percent, 10u);
+  EXPECT_EQ(pools[1].retry_budget.min_concurrent, 3u);
+  EXPECT_EQ(pools[2].retry_budget.percent, 20u);
+  EXPECT_EQ(pools[2].retry_budget.min_concurrent, 3u);
+}
+
+TEST(YamlPoolsTest, RetryBudgetUnknownKey) {
+  const auto p = parse_config_yaml(
+      "pools:\n"
+      "  a: {endpoints: [\"h:1\"], retry_budget: {percentage: 5}}\n",  // key col 42
+      "f.yaml");
+  EXPECT_TRUE(
+      HasError(p.errors, 2, 42,
+               "unknown key \"percentage\" in pools.a.retry_budget (did you mean \"percent\"?)"));
+}
+
 TEST(YamlPoolsTest, HealthCheckCanBeJustDisabled) {
   const auto p = parse_config_yaml(
       "pools:\n  a: {endpoints: [\"h:1\"], health_check: {enabled: false}}\n", "f.yaml");

@@ -64,6 +64,40 @@ TEST(YamlTiersTest, ReadsEveryKeyAndNormalisesClassNames) {
   EXPECT_EQ(p.marks.classes[1].find("tiers.classes.Gold.timeout_ms").column, 76);
 }
 
+TEST(YamlTiersTest, PerTryTimeoutAndHedge) {
+  const auto p = parse_config_yaml(
+      "tiers:\n"
+      "  classes:\n"
+      "    LITE: {pool: shared, per_try_timeout_ms: 150}\n"
+      "    ELITE: {pool: premium, hedge: {delay_ms: 20, min_delay_ms: 2, max_hedges: 2}}\n"
+      "    VOID: {pool: premium, hedge: {}}\n",
+      "f.yaml");
+  ASSERT_TRUE(p.errors.empty()) << test::dump(p.errors);
+  const auto& c = p.config.tiers.classes;
+  EXPECT_EQ(c[0].per_try_timeout_ms, 150u);
+  EXPECT_FALSE(c[0].hedge.has_value());
+  ASSERT_TRUE(c[1].hedge.has_value());
+  EXPECT_EQ(c[1].per_try_timeout_ms, 0u);  // off
+  EXPECT_EQ(c[1].hedge->delay_ms, 20u);
+  EXPECT_EQ(c[1].hedge->min_delay_ms, 2u);
+  EXPECT_EQ(c[1].hedge->max_hedges, 2u);
+  ASSERT_TRUE(c[2].hedge.has_value());  // present and empty: auto delay, one hedge
+  EXPECT_EQ(c[2].hedge->delay_ms, 0u);
+  EXPECT_EQ(c[2].hedge->min_delay_ms, 5u);
+  EXPECT_EQ(c[2].hedge->max_hedges, 1u);
+}
+
+TEST(YamlTiersTest, HedgeErrors) {
+  const auto p = parse_config_yaml(
+      "tiers:\n"
+      "  classes:\n"
+      "    ELITE: {pool: premium, hedge: {delay: 5}}\n"  // key col 36
+      "    VOID: {pool: premium, hedge: 10}\n",          // value col 34
+      "f.yaml");
+  EXPECT_TRUE(HasError(p.errors, 3, 36, "unknown key \"delay\" in tiers.classes.ELITE.hedge"));
+  EXPECT_TRUE(HasError(p.errors, 4, 34, "tiers.classes.VOID.hedge: expected a mapping"));
+}
+
 TEST(YamlTiersTest, ClassesAbsentGivesContractClasses) {
   const auto p = parse_config_yaml("tiers:\n  default: pro\n", "f.yaml");
   ASSERT_TRUE(p.errors.empty()) << test::dump(p.errors);

@@ -8,6 +8,7 @@
 
 namespace {
 
+using smart_router::observability::CachedQuantile;
 using smart_router::observability::WindowedQuantiles;
 
 constexpr std::int64_t kT = 100'000;  // a slice boundary (multiple of 10 s)
@@ -24,6 +25,17 @@ TEST(WindowedQuantiles, EmptyIsZero) {
   EXPECT_EQ(w->quantile(0.99, kT), 0.0);
   EXPECT_EQ(w->count(), 0u);
   EXPECT_EQ(w->sum(), 0.0);
+}
+
+TEST(CachedQuantile, RecomputedAtMostOnceASecond) {
+  auto w = make();
+  CachedQuantile p95(0.95);
+  EXPECT_EQ(p95.get(*w, kT), 0.0);  // nothing observed
+  w->observe(0.040, kT);
+  EXPECT_EQ(p95.get(*w, kT), 0.0);  // the same second: the value it had
+  EXPECT_NEAR(p95.get(*w, kT + 1), 0.040, 0.040 * kRelErr);
+  w->observe(0.001, kT + 1);
+  EXPECT_NEAR(p95.get(*w, kT + 1), 0.040, 0.040 * kRelErr);
 }
 
 TEST(WindowedQuantiles, SingleValue) {
