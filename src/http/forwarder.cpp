@@ -50,6 +50,7 @@ bool is_stale_connection_error(const boost::system::error_code& ec) {
          ec == net::error::connection_reset || ec == net::error::broken_pipe;
 }
 
+// A new span id for each request sent (retries and re-sends included): a child of the router's.
 UpstreamRequestHead upstream_head(const Attempts& a) {
   const auto& req = a.req;
   const auto& parser = req.down.request();
@@ -62,6 +63,8 @@ UpstreamRequestHead upstream_head(const Attempts& a) {
   h.user_tier = req.decided.cls->cls->name;
   h.budget_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(a.deadline - a.sending_at).count();
+  h.traceparent = a.req.trace.next_upstream_traceparent();
+  h.tracestate = req.trace.tracestate();
   h.upgrade = is_upgrade_request(parser);
   if (parser.chunked()) {
     h.framing = BodyFraming::chunked;

@@ -15,6 +15,7 @@
 #include "smart_router/http/downstream.hpp"
 #include "smart_router/http/flat_fields.hpp"
 #include "smart_router/http/router_context.hpp"
+#include "smart_router/http/trace_context.hpp"
 #include "smart_router/overload/admission.hpp"
 #include "smart_router/overload/pool_admission.hpp"
 
@@ -32,6 +33,7 @@ struct ConnectionScratch {
   std::string head;
   FlatFields response_fields;
   std::string request_id;
+  std::string tracestate;  // when the request's tracestate had to be joined or cut
 };
 
 struct RequestDecisions {
@@ -73,6 +75,7 @@ struct Request {
   const RouterSnapshot& snap;  // held by the caller for the request's whole life
   ConnectionScratch& scratch;
   std::string& request_id;  // the client's acceptable one, or generated
+  TraceContext trace;       // the caller's trace continued, or a new one (begin)
   Clock::time_point started = Clock::now();
   RequestDecisions decided;
   RequestOutcome outcome;
