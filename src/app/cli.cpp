@@ -39,7 +39,7 @@ CliOptions parse_explain(const std::vector<std::string>& args, const char* env_c
         opts.explain.headers.push_back(*v);
       else
         opts.config_path = *v;
-    } else if (a.rfind("-", 0) == 0 && a.size() > 1) {
+    } else if (a.size() > 1 && a.front() == '-') {
       return usage_error("explain: unknown option " + a);
     } else if (opts.explain.request.empty()) {
       opts.explain.request = a;
