@@ -278,7 +278,12 @@ nlohmann::ordered_json explain_request(const RouterSnapshot& snap, const Explain
   }
   out["request"]["path"] = std::string(view.path);
   Json headers = Json::array();
-  for (const auto& [name, value] : in.headers) headers.push_back(name + ": " + value);
+  for (const auto& [name, value] : in.headers) {
+    std::string line = name;
+    line += ": ";
+    line += value;
+    headers.push_back(std::move(line));
+  }
   out["request"]["headers"] = headers;
 
   const auto& cfg = *snap.config;
