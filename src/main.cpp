@@ -4,6 +4,7 @@
 
 #include "smart_router/app/app.hpp"
 #include "smart_router/app/cli.hpp"
+#include "smart_router/app/explain_command.hpp"
 #include "smart_router/app/logging.hpp"
 
 int main(int argc, char** argv) {
@@ -22,6 +23,8 @@ int main(int argc, char** argv) {
       return 2;
     case Command::check_config:
       return check_config(opts.config_path);
+    case Command::explain:
+      return explain_command(opts.config_path, opts.explain);
     case Command::run:
       break;
   }

@@ -50,20 +50,25 @@ const char* process_env(const char* name) {
   return std::getenv(name);
 }
 
-int check_config(const std::string& path) {
+std::unique_ptr<LoadedSnapshot> load_snapshot(const std::string& path) {
   auto result = config::load_config_file(path, process_env);
   if (!result.errors.empty()) {
     print_errors(result.errors);
-    return 1;
+    return nullptr;
   }
+  auto loaded = std::make_unique<LoadedSnapshot>();
   try {
-    upstream::EndpointRegistry registry;
-    observability::Metrics metrics;
-    http::build_snapshot(std::move(*result.config), registry, metrics, process_env, 1);
+    loaded->snap = http::build_snapshot(std::move(*result.config), loaded->endpoints,
+                                        loaded->metrics, process_env, 1);
   } catch (const std::exception& e) {
     std::cerr << path << ": " << e.what() << '\n';
-    return 1;
+    return nullptr;
   }
+  return loaded;
+}
+
+int check_config(const std::string& path) {
+  if (!load_snapshot(path)) return 1;
   std::cout << "config OK\n";
   return 0;
 }

@@ -1,8 +1,61 @@
 #include "smart_router/app/cli.hpp"
 
+#include <optional>
+
 namespace smart_router::app {
 
+namespace {
+
+std::string default_config(const char* env_config) {
+  return (env_config != nullptr && *env_config != '\0') ? env_config : "config/router.yaml";
+}
+
+CliOptions usage_error(std::string why) {
+  CliOptions opts;
+  opts.command = Command::usage_error;
+  opts.error = std::move(why);
+  return opts;
+}
+
+// The arguments after `explain`.
+CliOptions parse_explain(const std::vector<std::string>& args, const char* env_config) {
+  CliOptions opts;
+  opts.command = Command::explain;
+  opts.config_path = default_config(env_config);
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= args.size()) return std::nullopt;
+      return args[++i];
+    };
+    if (a == "--json") {
+      opts.explain.json = true;
+    } else if (a == "--config" || a == "-c" || a == "--peer" || a == "-H" || a == "--header") {
+      const auto v = value();
+      if (!v || v->empty()) return usage_error("explain: " + a + " needs a value");
+      if (a == "--peer")
+        opts.explain.peer = *v;
+      else if (a == "-H" || a == "--header")
+        opts.explain.headers.push_back(*v);
+      else
+        opts.config_path = *v;
+    } else if (a.size() > 1 && a.front() == '-') {
+      return usage_error("explain: unknown option " + a);
+    } else if (opts.explain.request.empty()) {
+      opts.explain.request = a;
+    } else {
+      return usage_error("explain: one request only ('METHOD PATH'), got another: " + a);
+    }
+  }
+  if (opts.explain.request.empty())
+    return usage_error("explain: no request given; e.g. explain --config PATH 'GET /api/x'");
+  return opts;
+}
+
+}  // namespace
+
 CliOptions parse_cli(const std::vector<std::string>& args, const char* env_config) {
+  if (!args.empty() && args.front() == "explain") return parse_explain(args, env_config);
   CliOptions opts;
   bool have_config = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -40,10 +93,7 @@ CliOptions parse_cli(const std::vector<std::string>& args, const char* env_confi
       return opts;
     }
   }
-  if (!have_config) {
-    opts.config_path =
-        (env_config != nullptr && *env_config != '\0') ? env_config : "config/router.yaml";
-  }
+  if (!have_config) opts.config_path = default_config(env_config);
   return opts;
 }
 
@@ -55,6 +105,11 @@ Usage:
                                      else config/router.yaml)
   smart-router --check-config PATH   validate PATH: prints "config OK" or every error
                                      as PATH:LINE:COL: message (exit 1)
+  smart-router explain [--config PATH] [--peer IP] [--json] 'METHOD PATH' [-H 'Name: value']...
+                                     what the router would do with that request: trust
+                                     verdict, class, each route tried and why, route, pool,
+                                     limits, deadline (nothing is sent; exit 0, or 1 for a bad
+                                     config, 2 for a malformed request description)
   smart-router --version             print the version
   smart-router --help                this text
 
@@ -67,7 +122,8 @@ Environment:
   TIER_ROUTING_ENABLED=false            ignore the tier header: every request is the default tier
   SHARED_ENDPOINT, PREMIUM_ENDPOINT     host:port,... replacing pool shared / premium endpoints
 
-Endpoints served by the router: GET /health, GET /ready, GET /metrics
+Endpoints served by the router: GET /health, GET /ready, GET /metrics; on the admin listener
+(admin.listen) only: GET /debug/config, GET /debug/routes
 )";
 }
 

@@ -36,6 +36,8 @@ AttemptEnd timed_out_end(const TryContext& a) {
   return a.try_deadline < a.deadline ? AttemptEnd::per_try_timeout : AttemptEnd::deadline;
 }
 
+// A new span id for each request sent (retries, hedges and re-sends included): a child of the
+// router's.
 UpstreamRequestHead upstream_head(const TryContext& a) {
   const auto& req = a.req;
   const auto& parser = req.down.request();
@@ -48,6 +50,8 @@ UpstreamRequestHead upstream_head(const TryContext& a) {
   h.user_tier = req.decided.cls->cls->name;
   h.budget_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(a.deadline - a.sending_at).count();
+  h.traceparent = a.req.trace.next_upstream_traceparent();
+  h.tracestate = req.trace.tracestate();
   h.upgrade = is_upgrade_request(parser);
   if (parser.chunked()) {
     h.framing = BodyFraming::chunked;

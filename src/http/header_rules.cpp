@@ -188,7 +188,8 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
         continue;
       }
       if (iequals(name, "x-forwarded-proto") || iequals(name, "x-request-id") ||
-          iequals(name, "x-user-tier") || iequals(name, "x-request-budget-ms"))
+          iequals(name, "x-user-tier") || iequals(name, "x-request-budget-ms") ||
+          iequals(name, "traceparent") || iequals(name, "tracestate"))
         continue;
     }
     if (iequals(name, info.tier_header)) continue;
@@ -211,6 +212,8 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
   out += "\r\nX-Request-Budget-Ms: ";
   append_number(out, static_cast<std::uint64_t>(info.budget_ms < 0 ? 0 : info.budget_ms));
   out += "\r\n";
+  if (!info.traceparent.empty()) append_field(out, "traceparent", info.traceparent);
+  if (!info.tracestate.empty()) append_field(out, "tracestate", info.tracestate);
   append_framing(out, info.framing, info.content_length);
   out += "\r\n";
 }

@@ -5,6 +5,7 @@
 #include "smart_router/http/header_rules.hpp"
 #include "smart_router/http/path_normalizer.hpp"
 #include "smart_router/http/request_id.hpp"
+#include "smart_router/http/trace_context.hpp"
 
 namespace smart_router::http {
 namespace bhttp = boost::beast::http;
@@ -44,18 +45,11 @@ void refresh_scraped_gauges(const Request& req, std::int64_t now_ms) {
   }
 }
 
-// The class's timeout_ms, tightened by an X-Request-Budget-Ms from a trusted peer (a router or
-// gateway in front that has already spent part of the caller's budget). It never loosens it.
 Clock::time_point request_deadline(const Request& req) {
-  auto budget = std::chrono::milliseconds(req.decided.cls->cls->timeout_ms);
-  if (const auto hint = req.decided.budget_hint;
-      !hint.empty() && req.snap.classifier->trusts_peer(req.down.connection().peer)) {
-    std::uint32_t ms = 0;
-    const auto* end = hint.data() + hint.size();
-    if (auto [p, ec] = std::from_chars(hint.data(), end, ms); ec == std::errc() && p == end)
-      budget = std::min(budget, std::chrono::milliseconds(ms));
-  }
-  return req.started + budget;
+  const auto& hint = req.decided.budget_hint;
+  const bool trusted =
+      !hint.empty() && req.snap.classifier->trusts_peer(req.down.connection().peer);
+  return req.started + request_budget(req.decided.cls->cls->timeout_ms, hint, trusted);
 }
 
 // The headers begin() reads by name, in one pass over the fields: a find() by name costs a
@@ -64,7 +58,20 @@ struct NamedHeaders {
   std::optional<std::string_view> request_id;
   std::optional<std::string_view> expect;
   std::string_view budget;  // X-Request-Budget-Ms, "" when absent
+  std::string_view traceparent;
+  std::string_view tracestate;  // the first one
+  std::uint8_t traceparents = 0;
+  std::uint8_t tracestates = 0;
 };
+
+constexpr std::string_view kTraceparent = "traceparent";
+constexpr std::string_view kTracestate = "tracestate";
+
+// Counts a repeated header up to 2 (more says nothing new); keeps the first value.
+void note(std::string_view value, std::string_view& first, std::uint8_t& count) {
+  if (count == 0) first = value;
+  if (count < 2) ++count;
+}
 
 NamedHeaders scan_named_headers(const bhttp::fields& f) {
   static constexpr std::string_view kRequestId = "x-request-id";
@@ -80,8 +87,37 @@ NamedHeaders scan_named_headers(const bhttp::fields& f) {
       h.request_id = sv(field.value());
     else if (name.size() == kBudget.size() && h.budget.empty() && iequals(name, kBudget))
       h.budget = sv(field.value());
+    else if (name.size() == kTraceparent.size() && iequals(name, kTraceparent))
+      note(sv(field.value()), h.traceparent, h.traceparents);
+    else if (name.size() == kTracestate.size() && iequals(name, kTracestate))
+      note(sv(field.value()), h.tracestate, h.tracestates);
   }
   return h;
+}
+
+// The caller's trace continued when it sent one valid traceparent (two are as good as none: the
+// spec's test suite restarts the trace), else a new one. Repeated tracestate fields form one
+// list (RFC 9110 5.3), joined only in that rare case.
+void begin_trace(Request& req, const NamedHeaders& named) {
+  const auto incoming =
+      named.traceparents == 1 ? parse_traceparent(named.traceparent) : std::nullopt;
+  std::string_view state;
+  if (incoming && named.tracestates > 0) {
+    std::string_view combined = named.tracestate;
+    if (named.tracestates > 1) {
+      auto& joined = req.scratch.tracestate;
+      joined.clear();
+      for (const auto& field : req.down.request().get()) {
+        const auto name = sv(field.name_string());
+        if (name.size() != kTracestate.size() || !iequals(name, kTracestate)) continue;
+        if (!joined.empty()) joined += ',';
+        joined += sv(field.value());
+      }
+      combined = joined;
+    }
+    state = bound_tracestate(combined, req.scratch.tracestate);
+  }
+  req.trace.begin(incoming, state);
 }
 
 const PoolClassMetrics& admission_metrics(const Request& req) {
@@ -110,6 +146,38 @@ std::optional<ProxyError> rate_limit(const Request& req) {
 
 }  // namespace
 
+std::chrono::milliseconds request_budget(std::uint32_t timeout_ms, std::string_view hint,
+                                         bool hint_trusted) {
+  auto budget = std::chrono::milliseconds(timeout_ms);
+  if (!hint_trusted || hint.empty()) return budget;
+  std::uint32_t ms = 0;
+  const auto* end = hint.data() + hint.size();
+  if (auto [p, ec] = std::from_chars(hint.data(), end, ms); ec == std::errc() && p == end)
+    budget = std::min(budget, std::chrono::milliseconds(ms));
+  return budget;
+}
+
+tier::TierInputs tier_inputs(const bhttp::fields& head, const config::Tiers& tiers,
+                             const boost::asio::ip::address& peer) {
+  tier::TierInputs in;
+  in.tier_header = find_header(head, tiers.header);
+  if (tiers.trust.mode == config::TrustMode::jwt)
+    in.jwt_header = find_header(head, tiers.trust.jwt.header);
+  in.peer = peer;
+  return in;
+}
+
+routing::RequestView route_view(const bhttp::request_header<>& head, std::string_view path,
+                                std::string_view tier) {
+  routing::RequestView view;
+  view.method = sv(head.method_string());
+  view.path = path;
+  view.tier = tier;
+  view.header = &header_lookup;
+  view.header_ctx = static_cast<const bhttp::fields*>(&head);
+  return view;
+}
+
 std::optional<ProxyError> begin(Request& req) {
   const auto& head = req.down.request().get();
   const auto named = scan_named_headers(head);
@@ -117,6 +185,7 @@ std::optional<ProxyError> begin(Request& req) {
     req.request_id.assign(*named.request_id);
   else
     generate_request_id(req.request_id);
+  begin_trace(req, named);
   req.down.set_http10(head.version() < 11);
   req.down.set_keep_alive(head.keep_alive() && !req.worker.ctx.draining.load());
   auto& d = req.decided;
@@ -132,11 +201,13 @@ std::optional<ProxyError> begin(Request& req) {
 
 std::optional<admin::AdminAnswer> admin(const Request& req) {
   const auto path = req.decided.path;
-  const bool on_this_listener =
-      req.down.connection().admin_only || req.snap.config->admin.listen.empty();
-  if (!on_this_listener || !admin::is_admin_path(path)) return std::nullopt;
+  const bool admin_listener = req.down.connection().admin_only;
+  const bool debug = admin_listener && admin::is_debug_path(path);  // never on the public one
+  const bool on_this_listener = admin_listener || req.snap.config->admin.listen.empty();
+  if (!debug && (!on_this_listener || !admin::is_admin_path(path))) return std::nullopt;
   const auto method = req.down.request().get().method();
   if (method != bhttp::verb::get && method != bhttp::verb::head) return std::nullopt;
+  if (debug) return admin::answer_debug(path, *req.snap.config, req.snap.generation);
   const auto now = upstream::steady_now_ms();
   if (path == "/metrics") refresh_scraped_gauges(req, now);
   std::vector<admin::PoolStatus> pools;
@@ -147,13 +218,8 @@ std::optional<admin::AdminAnswer> admin(const Request& req) {
 }
 
 std::optional<ProxyError> classify_tier(Request& req) {
-  const auto& head = req.down.request().get();
   const auto& tiers = req.snap.config->tiers;
-  tier::TierInputs in;
-  in.tier_header = find_header(head, tiers.header);
-  if (tiers.trust.mode == config::TrustMode::jwt)
-    in.jwt_header = find_header(head, tiers.trust.jwt.header);
-  in.peer = req.down.connection().peer;
+  const auto in = tier_inputs(req.down.request().get(), tiers, req.down.connection().peer);
   auto d = req.snap.classifier->classify(in);
   if (d.outcome == tier::TierOutcome::unknown_tier)
     return ProxyError{ErrorKind::unknown_tier, "unknown tier in " + tiers.header, 0, {}, {}};
@@ -165,15 +231,9 @@ std::optional<ProxyError> classify_tier(Request& req) {
 }
 
 std::optional<ProxyError> match_route(Request& req) {
-  const auto& head = req.down.request().get();
   auto& d = req.decided;
-  routing::RequestView view;
-  view.method = sv(head.method_string());
-  view.path = d.path;
-  view.tier = d.cls->cls->name;
-  view.header = &header_lookup;
-  view.header_ctx = static_cast<const bhttp::fields*>(&head);
-  const auto decision = req.snap.routes->match(view);
+  const auto decision =
+      req.snap.routes->match(route_view(req.down.request().get(), d.path, d.cls->cls->name));
   if (!decision) return ProxyError{ErrorKind::no_route, {}, 0, {}, {}};
   d.route = decision->route;
   switch (d.route->action) {

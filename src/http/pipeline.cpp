@@ -83,7 +83,11 @@ net::awaitable<void> answer_admin(Request& req, const admin::AdminAnswer& a) {
 // After begin and admin: the admin listener's 404, classify_tier, match_route.
 std::optional<ProxyError> decide_route(Request& req) {
   static const ProxyError kAdminOnly{
-      ErrorKind::no_route, "the admin listener serves /health /ready /metrics", 0, {}, {}};
+      ErrorKind::no_route,
+      "the admin listener serves /health /ready /metrics /debug/config /debug/routes",
+      0,
+      {},
+      {}};
   if (req.down.connection().admin_only) return kAdminOnly;
   if (auto refused = classify_tier(req)) return refused;
   return match_route(req);
@@ -141,6 +145,7 @@ net::awaitable<void> run_request(Request& req) {
 
 net::awaitable<void> reject_request(Request& req, const ProxyError& err) {
   generate_request_id(req.request_id);
+  req.trace.start();
   req.down.close_after();
   observe_begin(req);
   co_await answer_error(req, err);

@@ -2,24 +2,10 @@
 
 #include <array>
 #include <cstdint>
-#include <random>
+
+#include "smart_router/common/fast_random.hpp"
 
 namespace smart_router::http {
-namespace {
-
-// splitmix64: fast, well distributed; seeded once per thread from the OS.
-std::uint64_t next_random() {
-  thread_local std::uint64_t state = [] {
-    std::random_device rd;
-    return (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
-  }();
-  std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-}  // namespace
 
 void generate_request_id(std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -27,8 +13,8 @@ void generate_request_id(std::string& out) {
   static constexpr std::array<std::uint8_t, 32> kAt = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11,
                                                        12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25,
                                                        26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
-  std::uint64_t hi = next_random();
-  std::uint64_t lo = next_random();
+  std::uint64_t hi = fast_random();
+  std::uint64_t lo = fast_random();
   hi = (hi & ~0xF000ULL) | 0x4000ULL;                         // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
   char text[36];

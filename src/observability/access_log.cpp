@@ -77,6 +77,11 @@ void AccessLog::write(const AccessRecord& r) {
   line += ts;
   line += '"';
   field("request_id", r.request_id);
+  if (!r.trace_id.empty()) {
+    field("trace_id", r.trace_id);
+    field("span_id", r.span_id);
+    if (!r.parent_span_id.empty()) field("parent_span_id", r.parent_span_id);
+  }
   field("client", r.client_ip);
   field("method", r.method);
   field("target", r.target);

@@ -32,4 +32,18 @@ std::optional<RouteDecision> RouteTable::match(const RequestView& req) const {
   return std::nullopt;
 }
 
+std::vector<RouteTrial> RouteTable::explain(const RequestView& req) const {
+  std::vector<RouteTrial> trials;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const auto& matcher = routes_[i]->matcher;
+    auto& t = trials.emplace_back();
+    t.route_index = i;
+    t.route = &(*source_)[i];
+    t.matched = matcher.matches(req);
+    t.checks = matcher.explain(req);
+    if (t.matched) break;
+  }
+  return trials;
+}
+
 }  // namespace smart_router::routing

@@ -92,12 +92,42 @@ std::optional<std::size_t> TierClassifier::find_class(std::string_view name) con
   return std::nullopt;
 }
 
-TierDecision TierClassifier::classify(const TierInputs& in) const {
+namespace {
+
+const char* verdict_of(ClaimState s) {
+  switch (s) {
+    case ClaimState::absent:
+      return "absent";
+    case ClaimState::honoured:
+      return "honoured";
+    case ClaimState::untrusted:
+      return "untrusted";
+    case ClaimState::malformed:
+      return "malformed";
+  }
+  return "";
+}
+
+void note(TierTrace* trace, const Claim& claim) {
+  if (trace == nullptr) return;
+  trace->claim = std::string(claim.name());
+  trace->from_token = claim.from_token;
+  trace->verdict = verdict_of(claim.state);
+  trace->reason = claim.reason != nullptr ? claim.reason : "";
+}
+
+}  // namespace
+
+TierDecision TierClassifier::classify(const TierInputs& in, TierTrace* trace) const {
   TierDecision d;
   d.class_index = default_index_;
-  if (!impl_->routing_enabled) return d;  // TIER_ROUTING_ENABLED=false: everyone is the default
+  if (!impl_->routing_enabled) {  // TIER_ROUTING_ENABLED=false: everyone is the default
+    if (trace != nullptr) trace->verdict = "ignored";
+    return d;
+  }
 
   Claim claim = impl_->trust.evaluate(in);
+  note(trace, claim);
   d.jwt_subject = std::move(claim.subject);
   switch (claim.state) {
     case ClaimState::absent:

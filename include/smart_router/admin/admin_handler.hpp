@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "smart_router/config/config.hpp"
 #include "smart_router/observability/metrics.hpp"
 
 namespace smart_router::admin {
@@ -30,5 +31,12 @@ bool is_admin_path(std::string_view path);
 std::optional<AdminAnswer> answer_admin(std::string_view path, bool draining,
                                         const std::vector<PoolStatus>& reachable_pools,
                                         observability::Metrics& metrics);
+
+// GET /debug/config (the effective config: the file after the environment's overrides, secrets
+// never in it) and GET /debug/routes (the route table in order: matchers and pools). Served on
+// the admin listener only (admin.listen set). nullopt when `path` is neither.
+bool is_debug_path(std::string_view path);
+std::optional<AdminAnswer> answer_debug(std::string_view path, const config::Config& config,
+                                        std::uint64_t generation);
 
 }  // namespace smart_router::admin

@@ -49,6 +49,16 @@ class App {
 // Environment lookup backed by ::getenv.
 const char* process_env(const char* name);
 
+// A config loaded, validated and compiled as the server does it, with what its snapshot points
+// into (declared first, so destroyed last).
+struct LoadedSnapshot {
+  upstream::EndpointRegistry endpoints;
+  observability::Metrics metrics;
+  std::shared_ptr<const http::RouterSnapshot> snap;
+};
+// Null, with every error printed to stderr (PATH:LINE:COL: message), when PATH does not load.
+std::unique_ptr<LoadedSnapshot> load_snapshot(const std::string& path);
+
 // --check-config: loads, validates and compiles PATH; prints errors (or "config OK").
 int check_config(const std::string& path);
 

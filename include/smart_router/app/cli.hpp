@@ -1,5 +1,5 @@
 // Command line: --config / --check-config / --version / --help, with the SMART_ROUTER_CONFIG
-// fallback.
+// fallback, and `explain`.
 #pragma once
 
 #include <string>
@@ -7,12 +7,21 @@
 
 namespace smart_router::app {
 
-enum class Command { run, check_config, version, help, usage_error };
+enum class Command { run, check_config, version, help, usage_error, explain };
+
+// smart-router explain [--config PATH] [--peer IP] [--json] 'METHOD PATH' [-H 'Name: value']...
+struct ExplainArgs {
+  std::string request;               // 'METHOD PATH', checked by the explain command
+  std::vector<std::string> headers;  // each 'Name: value', as given
+  std::string peer;                  // "" = not given
+  bool json = false;
+};
 
 struct CliOptions {
   Command command = Command::run;
   std::string config_path;
   std::string error;  // for usage_error
+  ExplainArgs explain;
 };
 
 // `env_config` is $SMART_ROUTER_CONFIG or nullptr.

@@ -37,7 +37,7 @@ struct ClientConnection {
   const boost::asio::ip::address& peer;
   const std::string& client_ip;
   bool tls = false;
-  bool admin_only = false;  // the admin listener answers /health /ready /metrics only
+  bool admin_only = false;  // the admin listener: /health /ready /metrics /debug/* only
 };
 
 // How a relayed answer is framed towards the client, decided from the upstream's head.

@@ -11,7 +11,20 @@
 
 namespace smart_router::http {
 
-// Request id, connection semantics, normalised target.
+// What the phases read from a request, shared with `smart-router explain` (http/explain.cpp) so
+// that it decides by the same code:
+// the class's timeout_ms, tightened (never loosened) by an X-Request-Budget-Ms `hint` when the
+// peer that sent it is trusted (a router or gateway in front that spent part of the budget);
+std::chrono::milliseconds request_budget(std::uint32_t timeout_ms, std::string_view hint,
+                                         bool hint_trusted);
+// the tier classifier's inputs;
+tier::TierInputs tier_inputs(const boost::beast::http::fields& head, const config::Tiers& tiers,
+                             const boost::asio::ip::address& peer);
+// the route matcher's view (`head` must outlive it).
+routing::RequestView route_view(const boost::beast::http::request_header<>& head,
+                                std::string_view path, std::string_view tier);
+
+// Request id, trace context, connection semantics, normalised target.
 std::optional<ProxyError> begin(Request& req);
 
 // /health /ready /metrics, when this listener serves them; nullopt for any other request.

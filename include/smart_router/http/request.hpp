@@ -15,6 +15,7 @@
 #include "smart_router/http/downstream.hpp"
 #include "smart_router/http/flat_fields.hpp"
 #include "smart_router/http/router_context.hpp"
+#include "smart_router/http/trace_context.hpp"
 #include "smart_router/overload/admission.hpp"
 #include "smart_router/overload/pool_admission.hpp"
 
@@ -35,6 +36,7 @@ struct ConnectionScratch {
   // The connection's refusals in a row, each within a second (Retry-After) of the last.
   std::uint32_t refusals = 0;
   std::chrono::steady_clock::time_point last_refusal;
+  std::string tracestate;  // when the request's tracestate had to be joined or cut
 };
 
 struct RequestDecisions {
@@ -77,6 +79,7 @@ struct Request {
   const RouterSnapshot& snap;  // held by the caller for the request's whole life
   ConnectionScratch& scratch;
   std::string& request_id;  // the client's acceptable one, or generated
+  TraceContext trace;       // the caller's trace continued, or a new one (begin)
   Clock::time_point started = Clock::now();
   RequestDecisions decided;
   RequestOutcome outcome;

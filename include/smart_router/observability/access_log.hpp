@@ -15,6 +15,9 @@ namespace smart_router::observability {
 
 struct AccessRecord {
   std::string_view request_id;
+  std::string_view trace_id;        // W3C trace context: the trace
+  std::string_view span_id;         // the router's span in it
+  std::string_view parent_span_id;  // the caller's span, "" when the trace started here
   std::string_view client_ip;
   std::string_view method;
   std::string_view target;

@@ -22,11 +22,22 @@ class RouteMatcher {
   // its value equals one of them exactly (name case-insensitive). tiers: case-insensitive.
   bool matches(const RequestView& req) const;
 
+  // Each key present, checked by the same tests as matches(), with why it held or not.
+  std::vector<KeyCheck> explain(const RequestView& req) const;
+
  private:
   struct HeaderRule {
     std::string name;
     std::vector<std::string> values;  // empty: presence is enough
   };
+
+  // Each key's test: the listed value that holds for `req`, or nullptr.
+  const std::string* method_hit(const RequestView& req) const;
+  const std::string* tier_hit(const RequestView& req) const;
+  const std::string* prefix_hit(const RequestView& req) const;
+  const std::string* exact_hit(const RequestView& req) const;
+  const std::string* regex_hit(const RequestView& req) const;
+  bool header_holds(const HeaderRule& rule, const RequestView& req) const;
 
   std::vector<std::string> methods_;
   std::vector<std::string> tiers_;  // upper-case
@@ -34,6 +45,7 @@ class RouteMatcher {
   std::vector<std::string> exact_;
   std::vector<HeaderRule> headers_;
   std::vector<std::regex> regexes_;
+  std::vector<std::string> patterns_;  // regexes_' source text
 };
 
 }  // namespace smart_router::routing

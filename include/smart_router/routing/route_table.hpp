@@ -22,6 +22,21 @@ struct RequestView {
   const void* header_ctx = nullptr;
 };
 
+// One key of a route's `match:` checked against a request, for `smart-router explain`.
+struct KeyCheck {
+  std::string key;  // "methods", "tiers", "path_prefix", "path_exact", "headers.NAME", "path_regex"
+  bool held = false;
+  std::string why;  // e.g. "tier LITE is not in [ELITE, BLACK]"
+};
+
+// A route tried in order: whether it matched, and every key's check.
+struct RouteTrial {
+  std::size_t route_index = 0;
+  const config::Route* route = nullptr;
+  bool matched = false;
+  std::vector<KeyCheck> checks;
+};
+
 struct RouteDecision {
   std::size_t route_index = 0;  // into Config::routes
   const config::Route* route = nullptr;
@@ -37,6 +52,10 @@ class RouteTable {
 
   // nullopt = no route matched (404 no_route).
   std::optional<RouteDecision> match(const RequestView& req) const;
+
+  // The routes match() tries for `req`, in order, up to and including the one that wins, each
+  // with why it did or did not match (the same matcher; slower: for explain, not the hot path).
+  std::vector<RouteTrial> explain(const RequestView& req) const;
 
  private:
   struct Compiled;

@@ -40,6 +40,15 @@ struct TierInputs {
   boost::asio::ip::address peer;
 };
 
+// What classify() saw on its way, for `smart-router explain`: the claim and whether it was
+// believed. Static texts; `claim` points into the inputs (or the trace's own copy from a JWT).
+struct TierTrace {
+  std::string claim;         // the tier claimed, "" when none
+  bool from_token = false;   // the claim is a JWT's (else the tier header's)
+  const char* verdict = "";  // absent | honoured | untrusted | malformed | ignored
+  const char* reason = "";   // why it was not believed (untrusted, malformed), else ""
+};
+
 class TierClassifier {
  public:
   // Throws std::invalid_argument with a readable message on a bad CIDR, key file or secret.
@@ -51,7 +60,8 @@ class TierClassifier {
   TierClassifier(const TierClassifier&) = delete;
   TierClassifier& operator=(const TierClassifier&) = delete;
 
-  TierDecision classify(const TierInputs& in) const;
+  // `trace`, when given, is filled for explain; the decision is the same either way.
+  TierDecision classify(const TierInputs& in, TierTrace* trace = nullptr) const;
   // Whether a peer's hints about its request (X-Request-Budget-Ms) are believed.
   bool trusts_peer(const boost::asio::ip::address& peer) const;
 

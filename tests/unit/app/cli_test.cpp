@@ -26,6 +26,9 @@ void PrintTo(Command c, std::ostream* os) {
     case Command::usage_error:
       *os << "usage_error";
       return;
+    case Command::explain:
+      *os << "explain";
+      return;
   }
   *os << "Command(" << static_cast<int>(c) << ")";
 }
@@ -132,7 +135,7 @@ TEST(ParseCli, EmptyValueIsAUsageError) {
 
 TEST(HelpText, MentionsEveryFlag) {
   const std::string h = help_text();
-  for (const char* flag : {"--config", "--check-config", "--version", "--help",
+  for (const char* flag : {"--config", "--check-config", "--version", "--help", "explain", "--peer",
                            "SMART_ROUTER_CONFIG", "config/router.yaml"})
     EXPECT_NE(h.find(flag), std::string::npos) << flag;
 }
@@ -141,6 +144,34 @@ TEST(VersionText, NamesTheProgramAndVersion) {
   const std::string v = version_text();
   EXPECT_NE(v.find("smart-router"), std::string::npos);
   EXPECT_NE(v.find(SMART_ROUTER_VERSION), std::string::npos);
+}
+
+TEST(ParseCli, Explain) {
+  auto o = parse({"explain", "--config", "c.yaml", "--peer", "10.0.0.1", "GET /x", "-H",
+                  "X-User-Tier: ELITE", "--header", "A: b", "--json"},
+                 "/from/env.yaml");
+  EXPECT_EQ(o.command, Command::explain);
+  EXPECT_EQ(o.config_path, "c.yaml");
+  EXPECT_EQ(o.explain.request, "GET /x");
+  EXPECT_EQ(o.explain.peer, "10.0.0.1");
+  EXPECT_EQ(o.explain.headers, (std::vector<std::string>{"X-User-Tier: ELITE", "A: b"}));
+  EXPECT_TRUE(o.explain.json);
+  o = parse({"explain", "GET /x"}, "/from/env.yaml");
+  EXPECT_EQ(o.command, Command::explain);
+  EXPECT_EQ(o.config_path, "/from/env.yaml");
+  EXPECT_FALSE(o.explain.json);
+}
+
+TEST(ParseCli, ExplainUsageErrors) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"explain"},
+                                               {"explain", "GET /a", "GET /b"},
+                                               {"explain", "--peer"},
+                                               {"explain", "GET /a", "-H"},
+                                               {"explain", "--bogus", "GET /a"}}) {
+    const auto o = parse(args);
+    EXPECT_EQ(o.command, Command::usage_error) << args.size();
+    EXPECT_FALSE(o.error.empty());
+  }
 }
 
 }  // namespace

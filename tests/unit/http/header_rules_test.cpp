@@ -174,6 +174,20 @@ TEST(RenderUpstreamRequest, RequestLineAndEndToEndHeadersPass) {
   EXPECT_EQ(only(up, "X-Custom"), "value with spaces");
 }
 
+TEST(RenderUpstreamRequest, TraceContextIsTheAttemptsNeverTheClients) {
+  auto req = make_request(bhttp::verb::get, "/t");
+  req.insert("TraceParent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+  req.insert("tracestate", "client=1");
+  auto info = default_head();
+  info.traceparent = "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01";
+  info.tracestate = "rojo=1,congo=2";
+  const auto up = upstream_of(req, info);
+  EXPECT_EQ(only(up, "traceparent"), info.traceparent);
+  EXPECT_EQ(only(up, "tracestate"), info.tracestate);
+  info.tracestate = "";  // none to send: the client's is not passed on either
+  EXPECT_TRUE(values(upstream_of(req, info), "tracestate").empty());
+}
+
 TEST(RenderUpstreamRequest, NormalisedTargetReplacesTheRequestsOwn) {
   auto req = make_request(bhttp::verb::get, "/api/v1/../v1/./premium//x?q=1");
   auto info = default_head();

@@ -227,4 +227,49 @@ TEST(RouteMatcher, PrefixAndExactBothApplyWhenBothGiven) {
   EXPECT_FALSE(matches(m, at("/api/other")));
 }
 
+std::map<std::string, smart_router::routing::KeyCheck> explained(const RouteMatch& m,
+                                                                 const Req& r) {
+  std::map<std::string, smart_router::routing::KeyCheck> out;
+  for (auto& c : RouteMatcher(m).explain(r.view())) out[c.key] = c;
+  return out;
+}
+
+TEST(RouteMatcher, ExplainChecksEveryKeyWithTheRequestsValue) {
+  RouteMatch m;
+  m.methods = {"GET", "HEAD"};
+  m.tiers = {"ELITE"};
+  m.path_prefix = {"/api/"};
+  m.path_exact = {"/api/x"};
+  m.path_regex = {"^/api/[a-z]+$"};
+  m.headers = {{"X-Canary", {"yes"}}, {"X-Debug", {}}};
+  Req r = at("/api/x", "POST", "LITE");
+  r.headers["x-canary"] = "no";
+  const auto e = explained(m, r);
+  ASSERT_EQ(e.size(), 7U);
+  EXPECT_FALSE(e.at("methods").held);
+  EXPECT_EQ(e.at("methods").why, "method POST is not in [GET, HEAD]");
+  EXPECT_FALSE(e.at("tiers").held);
+  EXPECT_TRUE(e.at("path_prefix").held);
+  EXPECT_EQ(e.at("path_prefix").why, "path /api/x starts with /api/");
+  EXPECT_TRUE(e.at("path_exact").held);
+  EXPECT_TRUE(e.at("path_regex").held);
+  EXPECT_FALSE(e.at("headers.X-Canary").held);
+  EXPECT_EQ(e.at("headers.X-Canary").why, "X-Canary: no is not in [yes]");
+  EXPECT_FALSE(e.at("headers.X-Debug").held);
+  EXPECT_EQ(e.at("headers.X-Debug").why, "X-Debug is absent");
+  EXPECT_FALSE(matches(m, r));
+
+  Req ok = at("/api/x", "HEAD", "elite");
+  ok.headers["x-canary"] = "yes";
+  ok.headers["x-debug"] = "";
+  for (const auto& [key, check] : explained(m, ok)) EXPECT_TRUE(check.held) << key << check.why;
+  EXPECT_TRUE(matches(m, ok));
+}
+
+TEST(RouteMatcher, ExplainOfNoKeysSaysEverythingMatches) {
+  const auto e = RouteMatcher(RouteMatch{}).explain(at("/x").view());
+  ASSERT_EQ(e.size(), 1U);
+  EXPECT_TRUE(e.front().held);
+}
+
 }  // namespace

@@ -158,4 +158,36 @@ TEST(RouteTable, BadRegexNamesTheRoute) {
   }
 }
 
+// explain tries what match() tries, in order, and stops where it stops.
+TEST(RouteTable, ExplainAgreesWithMatch) {
+  const auto routes = contract_routes();
+  const RouteTable t(routes);
+  for (const auto& [path, tier] : std::vector<std::pair<std::string, std::string>>{
+           {"/api/v1/elite/x", "ELITE"}, {"/api/v1/elite/x", "LITE"}, {"/other", "PRO"}}) {
+    const auto r = req(path, tier);
+    const auto trials = t.explain(r);
+    ASSERT_FALSE(trials.empty());
+    EXPECT_EQ(trials.back().route->name, matched(t, r)) << path << " " << tier;
+    for (std::size_t i = 0; i < trials.size(); ++i) {
+      EXPECT_EQ(trials[i].route_index, i);
+      EXPECT_EQ(trials[i].matched, i + 1 == trials.size());
+      bool all_held = true;
+      for (const auto& c : trials[i].checks) all_held = all_held && c.held;
+      EXPECT_EQ(all_held, trials[i].matched) << trials[i].route->name;
+    }
+  }
+  EXPECT_EQ(t.explain(req("/api/v1/elite/x", "ELITE")).size(), 1U);
+  EXPECT_EQ(t.explain(req("/api/v1/elite/x", "LITE")).size(), 2U);
+}
+
+TEST(RouteTable, ExplainWithoutAMatchTriesEveryRoute) {
+  auto routes = contract_routes();
+  routes.pop_back();  // no catch-all
+  const RouteTable t(routes);
+  const auto trials = t.explain(req("/other", "LITE"));
+  ASSERT_EQ(trials.size(), 2U);
+  EXPECT_FALSE(trials[0].matched);
+  EXPECT_FALSE(trials[1].matched);
+}
+
 }  // namespace

@@ -363,4 +363,22 @@ TEST(TierClassifier, TrustedPeersModeDoesNotAllocate) {
             0u);
 }
 
+// The trace explain reads says what the decision was made of, and changes no decision.
+TEST(TierClassifier, TraceTellsTheClaimAndTheVerdict) {
+  const TierClassifier c = make(peers_tiers(FallbackPolicy::use_default));
+  smart_router::tier::TierTrace t;
+  expect_ok(c.classify(in("ELITE", "203.0.113.9"), &t), LITE, true);
+  EXPECT_EQ(t.claim, "ELITE");
+  EXPECT_FALSE(t.from_token);
+  EXPECT_STREQ(t.verdict, "untrusted");
+  EXPECT_STRNE(t.reason, "");
+  smart_router::tier::TierTrace honoured;
+  expect_ok(c.classify(in("ELITE", "10.0.0.7"), &honoured), ELITE, false);
+  EXPECT_STREQ(honoured.verdict, "honoured");
+  smart_router::tier::TierTrace none;
+  expect_ok(c.classify(in(std::nullopt, "10.0.0.7"), &none), LITE, false);
+  EXPECT_STREQ(none.verdict, "absent");
+  EXPECT_EQ(none.claim, "");
+}
+
 }  // namespace
