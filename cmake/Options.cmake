@@ -7,7 +7,15 @@ target_compile_options(sr_options INTERFACE -Wall -Wextra -Werror -Wshadow -Wnon
                                             -Wno-mismatched-new-delete)
 # Release builds: keep frame pointers so perf and ASan stacks stay readable.
 target_compile_options(sr_options INTERFACE -fno-omit-frame-pointer)
-if(SR_SANITIZE)
+if(SR_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "SR_FUZZ needs clang (libFuzzer): -DCMAKE_CXX_COMPILER=clang++-14")
+  endif()
+  # Coverage for libFuzzer in every library; the fuzz targets link -fsanitize=fuzzer (its main).
+  set(SR_FUZZ_FLAGS -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all)
+  target_compile_options(sr_options INTERFACE ${SR_FUZZ_FLAGS})
+  target_link_options(sr_options INTERFACE -fsanitize=address,undefined)
+elseif(SR_SANITIZE)
   # g++ 12 reports false -Wmaybe-uninitialized inside <regex> once sanitizers instrument it.
   target_compile_options(sr_options INTERFACE -fsanitize=address,undefined -fno-sanitize-recover=all
                                               -Wno-maybe-uninitialized)

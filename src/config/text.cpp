@@ -11,6 +11,10 @@ std::string to_upper(std::string_view s) {
   return out;
 }
 
+void upper_all(std::vector<std::string>& v) {
+  for (auto& s : v) s = to_upper(s);
+}
+
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==

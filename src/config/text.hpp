@@ -8,6 +8,7 @@
 namespace smart_router::config {
 
 std::string to_upper(std::string_view s);
+void upper_all(std::vector<std::string>& v);
 bool iequals(std::string_view a, std::string_view b);
 std::string_view trim(std::string_view s);
 // `"s"` with quotes and backslashes escaped, for messages.

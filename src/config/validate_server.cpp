@@ -1,4 +1,6 @@
 // server, admin, overload and logging checks.
+#include <algorithm>
+
 #include "smart_router/config/host_port.hpp"
 #include "text.hpp"
 #include "validation.hpp"
@@ -13,6 +15,7 @@ void validate_limits(Validation& v, const Limits& l) {
   v.positive(f, "server.limits.header_timeout_ms", l.header_timeout_ms);
   v.positive(f, "server.limits.idle_timeout_ms", l.idle_timeout_ms);
   v.positive(f, "server.limits.max_connections", l.max_connections);
+  v.in_range(f, "server.limits.max_header_count", l.max_header_count, 1, 10000);
   // max_body_bytes: 0 is allowed (no request may carry a body).
 }
 
@@ -28,6 +31,17 @@ void validate_tls(Validation& v, const ServerTls& tls) {
   }
 }
 
+void validate_methods(Validation& v, const std::vector<std::string>& methods) {
+  for (std::size_t i = 0; i < methods.size(); ++i) {
+    const std::string path = "server.allowed_methods[" + std::to_string(i) + "]";
+    if (!is_http_token(methods[i]))
+      v.error(path, "invalid method " + quote(methods[i]));
+    else if (std::find(methods.begin(), methods.begin() + static_cast<std::ptrdiff_t>(i),
+                       methods[i]) != methods.begin() + static_cast<std::ptrdiff_t>(i))
+      v.error(path, "duplicate method " + quote(methods[i]));
+  }
+}
+
 }  // namespace
 
 void validate_server(Validation& v) {
@@ -39,6 +53,7 @@ void validate_server(Validation& v) {
   v.in_range(f, "server.workers", c.server.workers, 0, 1024, "0 = one per CPU core");
   v.positive(f, "server.drain_timeout_ms", c.server.drain_timeout_ms);
   validate_limits(v, c.server.limits);
+  validate_methods(v, c.server.allowed_methods);
   if (c.server.tls) validate_tls(v, *c.server.tls);
 
   if (!c.admin.listen.empty()) {

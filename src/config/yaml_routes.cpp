@@ -6,10 +6,6 @@ namespace smart_router::config::yaml {
 
 namespace {
 
-void upper_all(std::vector<std::string>& v) {
-  for (auto& s : v) s = to_upper(s);
-}
-
 void load_headers(Reader& r, const Field& f, std::map<std::string, std::vector<std::string>>& out) {
   auto entries = r.entries(f);
   if (!entries) return;

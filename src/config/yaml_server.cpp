@@ -1,12 +1,14 @@
 // server, admin, overload and logging sections.
 #include "smart_router/config/enums.hpp"
+#include "text.hpp"
 #include "yaml_sections.hpp"
 
 namespace smart_router::config::yaml {
 
 void load_server(Reader& r, const Field& f, Server& out) {
-  MapReader m(r, f, {"listen", "workers", "tls", "limits", "drain_timeout_ms"});
+  MapReader m(r, f, {"listen", "workers", "tls", "limits", "drain_timeout_ms", "allowed_methods"});
   m.read("listen", out.listen);
+  if (m.read("allowed_methods", out.allowed_methods)) upper_all(out.allowed_methods);
   m.read("workers", out.workers);
   m.read("drain_timeout_ms", out.drain_timeout_ms);
   if (auto tls = m.get("tls")) {
@@ -23,12 +25,13 @@ void load_server(Reader& r, const Field& f, Server& out) {
   if (auto limits = m.get("limits")) {
     MapReader l(r, *limits,
                 {"max_header_bytes", "max_body_bytes", "header_timeout_ms", "idle_timeout_ms",
-                 "max_connections"});
+                 "max_connections", "max_header_count"});
     l.read("max_header_bytes", out.limits.max_header_bytes);
     l.read("max_body_bytes", out.limits.max_body_bytes);
     l.read("header_timeout_ms", out.limits.header_timeout_ms);
     l.read("idle_timeout_ms", out.limits.idle_timeout_ms);
     l.read("max_connections", out.limits.max_connections);
+    l.read("max_header_count", out.limits.max_header_count);
   }
 }
 

@@ -19,6 +19,8 @@ ErrorStatus error_status(ErrorKind kind) {
       return {403, "forbidden", "refused by route", 0};
     case ErrorKind::no_route:
       return {404, "no_route", "no route matches this request", 0};
+    case ErrorKind::method_not_allowed:
+      return {405, "method_not_allowed", "the method is not allowed here", 0};
     case ErrorKind::request_timeout:
       return {408, "request_timeout", "request head not received in time", 0};
     case ErrorKind::payload_too_large:
@@ -35,6 +37,8 @@ ErrorStatus error_status(ErrorKind kind) {
       return {503, "overloaded", "the router is shedding load for this tier", 1};
     case ErrorKind::upstream_timeout:
       return {504, "upstream_timeout", "the upstream did not answer within the tier's timeout", 0};
+    case ErrorKind::not_implemented:
+      return {501, "not_implemented", "the router does not implement this", 0};
   }
   return {500, "internal_error", "internal error", 0};
 }

@@ -1,5 +1,6 @@
 #include "smart_router/http/phases.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "smart_router/http/header_rules.hpp"
@@ -197,6 +198,27 @@ std::optional<ProxyError> begin(Request& req) {
   d.path = view.path;
   d.target = view.target;
   return std::nullopt;
+}
+
+std::optional<ProxyError> check_method(const Request& req) {
+  const auto& allowed = req.snap.config->server.allowed_methods;
+  if (allowed.empty()) return std::nullopt;
+  const auto& head = req.down.request().get();
+  const auto method = sv(head.method_string());
+  if (std::find(allowed.begin(), allowed.end(), method) != allowed.end()) return std::nullopt;
+  if (head.method() == bhttp::verb::unknown)
+    return ProxyError{ErrorKind::not_implemented,
+                      "method " + std::string(method) + " is not implemented here",
+                      0,
+                      {},
+                      {}};
+  std::string allow;
+  for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+  return ProxyError{ErrorKind::method_not_allowed,
+                    "method " + std::string(method) + " is not allowed (server.allowed_methods)",
+                    0,
+                    {},
+                    {{"Allow", std::move(allow)}}};
 }
 
 std::optional<admin::AdminAnswer> admin(const Request& req) {

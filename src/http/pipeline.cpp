@@ -80,7 +80,7 @@ net::awaitable<void> answer_admin(Request& req, const admin::AdminAnswer& a) {
   co_await req.down.answer(local, req.request_id);
 }
 
-// After begin and admin: the admin listener's 404, classify_tier, match_route.
+// After begin and admin: the admin listener's 404, check_method, classify_tier, match_route.
 std::optional<ProxyError> decide_route(Request& req) {
   static const ProxyError kAdminOnly{
       ErrorKind::no_route,
@@ -89,6 +89,7 @@ std::optional<ProxyError> decide_route(Request& req) {
       {},
       {}};
   if (req.down.connection().admin_only) return kAdminOnly;
+  if (auto refused = check_method(req)) return refused;
   if (auto refused = classify_tier(req)) return refused;
   return match_route(req);
 }

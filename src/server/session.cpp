@@ -23,6 +23,9 @@ namespace {
 
 constexpr auto kToken = net::as_tuple(net::use_awaitable);
 constexpr std::size_t kFirstRead = 8192;
+// Empty lines before a request line are skipped this many times (each time all that are
+// there), then the request is refused: a bound on a client that sends only empty lines.
+constexpr unsigned kMaxEmptyLineSkips = 4;
 
 // The error a request head that failed to parse answers with.
 ErrorKind head_error(const boost::system::error_code& ec) {
@@ -109,6 +112,22 @@ void apply_limits(http::RequestParser& parser, const config::Limits& limits) {
   parser.header_limit(static_cast<std::uint32_t>(
       std::min<std::uint64_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
   parser.body_limit(limits.max_body_bytes);
+  parser.max_fields(limits.max_header_count);
+}
+
+// RFC 9112 2.2: empty lines before a request line are ignored (a client's stray CRLF after a
+// body, say). Beast refuses them as a bad method, before consuming anything: drop them, and
+// the caller parses again with a new parser. True when there were some, within `budget` bytes
+// (max_header_bytes for all of a request's: they count as part of its head).
+bool skip_empty_lines(const boost::system::error_code& ec, boost::beast::flat_buffer& buffer,
+                      std::uint64_t& budget) {
+  if (ec != bhttp::error::bad_method) return false;
+  const auto n = http::leading_empty_lines(
+      {static_cast<const char*>(buffer.data().data()), buffer.data().size()});
+  if (n == 0 || n > budget) return false;
+  budget -= n;
+  buffer.consume(n);
+  return true;
 }
 
 // The answer to a head that could not be read, if it gets one (a client that went away
@@ -118,6 +137,7 @@ std::optional<ProxyError> head_refusal(const boost::system::error_code& ec, bool
                                        const config::Limits& limits, bool first_request) {
   if (timed_out && (parser.got_some() || !s.stream.is_tls() || first_request))
     return ProxyError{ErrorKind::request_timeout, {}, 0, {}, {}};
+  if (auto strict = http::head_error_answer(ec, limits.max_header_count)) return strict;
   if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit ||
       ec == bhttp::error::buffer_overflow || is_parse_error(ec))
     return ProxyError{head_error(ec), head_error_detail(ec, limits), 0, {}, {}};
@@ -157,21 +177,33 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
       s->buffer.commit(n);
       s->idle = false;
     }
-    http::RequestParser parser;
-    apply_limits(parser, limits);
-    // A head that is all here is parsed at once; the deadline matters only for a wait.
-    auto ec = read_header_now(s->stream, s->buffer, parser);
+    std::optional<http::RequestParser> parser;
+    boost::system::error_code ec;
     bool waited = false;
-    if (ec == net::error::would_block) {
-      if (!arm_head_wait(*s, limits, first)) break;
-      ec = co_await read_header(s->stream, s->buffer, parser);
-      waited = true;
+    bool done = false;  // a TLS connection between requests while draining
+    std::uint64_t empty_line_budget = limits.max_header_bytes;
+    for (unsigned skips = 0;; ++skips) {
+      parser.emplace();
+      apply_limits(*parser, limits);
+      // A head that is all here is parsed at once; the deadline matters only for a wait.
+      ec = read_header_now(s->stream, s->buffer, *parser);
+      if (ec == net::error::would_block) {
+        if (!waited && !arm_head_wait(*s, limits, first)) {
+          done = true;
+          break;
+        }
+        ec = co_await read_header(s->stream, s->buffer, *parser);
+        waited = true;
+      }
+      if (!ec || skips == kMaxEmptyLineSkips || !skip_empty_lines(ec, s->buffer, empty_line_budget))
+        break;
     }
-    http::Downstream down(client, parser, s->scratch.head,
+    if (done) break;
+    http::Downstream down(client, *parser, s->scratch.head,
                           std::chrono::milliseconds(limits.idle_timeout_ms));
     http::Request req(down, res, *snap, s->scratch);
     if (ec) {
-      const auto refusal = head_refusal(ec, waited && s->watch.fired(), parser, *s, limits, first);
+      const auto refusal = head_refusal(ec, waited && s->watch.fired(), *parser, *s, limits, first);
       if (refusal) {
         co_await http::reject_request(req, *refusal);
         linger = refusal->kind != ErrorKind::request_timeout;
@@ -179,7 +211,7 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
       break;
     }
     co_await http::run_request(req);
-    if (!parser.is_done()) linger = true;
+    if (!parser->is_done()) linger = true;
     if (!down.keep_alive()) break;
   }
   if (linger) co_await linger_close(*s);

@@ -14,6 +14,7 @@ enum class ErrorKind : std::uint8_t {
   unauthorized,         // 401 unproven tier claim with on_untrusted: reject
   route_respond,        // a `respond` route: status and code from the route
   no_route,             // 404
+  method_not_allowed,   // 405 a method server.allowed_methods does not list (one Beast knows)
   request_timeout,      // 408 head not complete in header_timeout_ms
   payload_too_large,    // 413
   headers_too_large,    // 431
@@ -22,6 +23,7 @@ enum class ErrorKind : std::uint8_t {
   no_healthy_upstream,  // 503
   overloaded,           // 503 shed by priority
   upstream_timeout,     // 504 the tier's timeout_ms ran out
+  not_implemented,      // 501 an unlisted unknown method, a transfer coding besides chunked
 };
 
 // Where the failure came from: decides retries and which side's metrics it lands in.

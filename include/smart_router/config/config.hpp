@@ -22,6 +22,8 @@ struct Limits {
   std::uint32_t header_timeout_ms = 10000;
   std::uint32_t idle_timeout_ms = 60000;
   std::uint32_t max_connections = 20000;
+  // More header fields than this -> 431 (as Envoy's max_headers_count, HAProxy's maxhdr 101).
+  std::uint32_t max_header_count = 100;
 };
 
 struct ServerTls {
@@ -35,6 +37,9 @@ struct Server {
   std::optional<ServerTls> tls;
   Limits limits;
   std::uint32_t drain_timeout_ms = 20000;
+  // Methods forwarded; empty = any (methods are extensible). Another -> 405 (501 for a
+  // method Beast does not know).
+  std::vector<std::string> allowed_methods;
 };
 
 struct Admin {

@@ -17,14 +17,13 @@
 #include "smart_router/common/stream.hpp"
 #include "smart_router/http/header_rules.hpp"
 #include "smart_router/http/local_answer.hpp"
+#include "smart_router/http/request_parser.hpp"
 
 namespace smart_router::upstream {
 struct UpstreamConnection;
 }
 
 namespace smart_router::http {
-
-using RequestParser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
 
 class BufferPool;
 class ResponseHeadParser;

@@ -30,6 +30,10 @@ std::optional<ProxyError> begin(Request& req);
 // /health /ready /metrics, when this listener serves them; nullopt for any other request.
 std::optional<admin::AdminAnswer> admin(const Request& req);
 
+// server.allowed_methods, when it lists any: 405 with Allow for a method it does not list, 501
+// for one that is not even a registered method (RFC 9110 9.1, 15.5.6, 15.6.2).
+std::optional<ProxyError> check_method(const Request& req);
+
 // Header / trusted peer / JWT -> tier class.
 std::optional<ProxyError> classify_tier(Request& req);
 

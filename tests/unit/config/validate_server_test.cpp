@@ -60,6 +60,19 @@ TEST(ValidateServerTest, AdminMustDifferFromServer) {
   EXPECT_TRUE(HasError(errors, 2, 17, "admin.listen: same address as server.listen"));
 }
 
+TEST(ValidateServerTest, HeaderCountAndMethods) {
+  const auto errors = test::validate_yaml(
+      "server:\n"                                          // 1
+      "  limits: {max_header_count: 0}\n"                  // 2: value col 30
+      "  allowed_methods: [GET, \"BAD METHOD\", get]\n" +  // 3: items col 21, 26, 40
+      std::string(kPools));
+  EXPECT_TRUE(
+      HasError(errors, 2, 30, "server.limits.max_header_count: must be between 1 and 10000"));
+  EXPECT_TRUE(HasError(errors, 3, 26, "server.allowed_methods[1]: invalid method \"BAD METHOD\""));
+  EXPECT_TRUE(HasError(errors, 3, 40, "server.allowed_methods[2]: duplicate method \"GET\""));
+  EXPECT_EQ(errors.size(), 3u) << test::dump(errors);
+}
+
 TEST(ValidateServerTest, TlsFilesMustBeReadable) {
   test::TempFile cert("CERT");
   const auto errors = test::validate_yaml(

@@ -20,7 +20,9 @@ TEST(YamlServerTest, ReadsEveryKey) {
       "    header_timeout_ms: 5000\n"
       "    idle_timeout_ms: 30000\n"
       "    max_connections: 100\n"
+      "    max_header_count: 50\n"
       "  drain_timeout_ms: 15000\n"
+      "  allowed_methods: [GET, post, PURGE]\n"
       "admin: {listen: \"127.0.0.1:9901\"}\n"
       "overload: {max_in_flight: 128}\n"
       "logging: {level: debug, access_log: off}\n",
@@ -37,7 +39,10 @@ TEST(YamlServerTest, ReadsEveryKey) {
   EXPECT_EQ(c.server.limits.header_timeout_ms, 5000u);
   EXPECT_EQ(c.server.limits.idle_timeout_ms, 30000u);
   EXPECT_EQ(c.server.limits.max_connections, 100u);
+  EXPECT_EQ(c.server.limits.max_header_count, 50u);
   EXPECT_EQ(c.server.drain_timeout_ms, 15000u);
+  // Upper-cased, as the routes' methods.
+  EXPECT_EQ(c.server.allowed_methods, (std::vector<std::string>{"GET", "POST", "PURGE"}));
   EXPECT_EQ(c.admin.listen, "127.0.0.1:9901");
   EXPECT_EQ(c.overload.max_in_flight, 128u);
   EXPECT_EQ(c.logging.level, LogLevel::debug);

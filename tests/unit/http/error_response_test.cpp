@@ -40,6 +40,9 @@ const std::vector<Expected>& contract_table() {
       {ErrorKind::no_healthy_upstream, 503, "no_healthy_upstream", true},
       {ErrorKind::overloaded, 503, "overloaded", true},
       {ErrorKind::upstream_timeout, 504, "upstream_timeout", false},
+      // Beyond the contract (strict HTTP/1.1, server.allowed_methods).
+      {ErrorKind::method_not_allowed, 405, "method_not_allowed", false},
+      {ErrorKind::not_implemented, 501, "not_implemented", false},
   };
   return table;
 }

@@ -45,20 +45,26 @@ const char* no_env(const char*) {
 // One router (snapshot, shared state, a worker) and a way to make requests for it.
 class Phases : public ::testing::Test {
  protected:
-  Phases() : worker(ctx), stream(ioc.get_executor()), watch(ioc.get_executor()) {
-    auto loaded = smart_router::config::load_config_string(kConfig, "test.yaml", &no_env);
+  Phases() : worker(ctx), stream(ioc.get_executor()), watch(ioc.get_executor()) { use(kConfig); }
+
+  void use(const std::string& yaml) {
+    auto loaded = smart_router::config::load_config_string(yaml, "test.yaml", &no_env);
     for (const auto& e : loaded.errors) ADD_FAILURE() << e.to_string();
     snap = http::build_snapshot(*loaded.config, endpoints, ctx.metrics, &no_env, 1);
   }
 
-  // A request whose head is `head` (without the blank line that ends it).
+  // A request whose head is `head` (without the blank line that ends it; with a Host field).
   http::Request& request(const std::string& head) {
-    const std::string text = head + "\r\n\r\n";
+    const std::string text =
+        head + (head.find("\r\nHost:") == std::string::npos ? "\r\nHost: test" : "") + "\r\n\r\n";
     boost::system::error_code ec;
-    parser.put(boost::asio::buffer(text), ec);
+    req.reset();
+    down.reset();
+    parser.emplace();
+    parser->put(boost::asio::buffer(text), ec);
     EXPECT_FALSE(ec) << ec.message();
-    EXPECT_TRUE(parser.is_header_done());
-    down.emplace(client, parser, scratch.head, std::chrono::milliseconds(1000));
+    EXPECT_TRUE(parser->is_header_done());
+    down.emplace(client, *parser, scratch.head, std::chrono::milliseconds(1000));
     req.emplace(*down, worker, *snap, scratch);
     return *req;
   }
@@ -84,7 +90,7 @@ class Phases : public ::testing::Test {
   std::string client_ip = "10.0.0.1";
   http::ClientConnection client{stream, buffer, watch, peer, client_ip, false, false};
   http::ConnectionScratch scratch;
-  http::RequestParser parser;
+  std::optional<http::RequestParser> parser;
   std::optional<http::Downstream> down;
   std::optional<http::Request> req;
 };
@@ -129,6 +135,30 @@ TEST_F(Phases, BeginRefusesATargetWithoutAPath) {
   const auto err = http::begin(r);
   ASSERT_TRUE(err);
   EXPECT_EQ(err->kind, ErrorKind::bad_request);
+}
+
+TEST_F(Phases, CheckMethodForwardsAnyMethodWhenNoneIsListed) {
+  EXPECT_FALSE(http::check_method(request("FOO /api/x HTTP/1.1")));
+  EXPECT_FALSE(http::check_method(request("PURGE /api/x HTTP/1.1")));
+}
+
+TEST_F(Phases, CheckMethodRefusesWhatTheListLacks) {
+  std::string yaml = kConfig;
+  const std::string server = "server: {listen: \"127.0.0.1:0\"}";
+  yaml.replace(yaml.find(server), server.size(),
+               "server: {listen: \"127.0.0.1:0\", allowed_methods: [GET, post]}");
+  use(yaml);
+  EXPECT_FALSE(http::check_method(request("GET /api/x HTTP/1.1")));
+  EXPECT_FALSE(http::check_method(request("POST /api/x HTTP/1.1")));
+  const auto known = http::check_method(request("DELETE /api/x HTTP/1.1"));
+  ASSERT_TRUE(known);
+  EXPECT_EQ(known->kind, ErrorKind::method_not_allowed);
+  EXPECT_EQ(known->message, "method DELETE is not allowed (server.allowed_methods)");
+  EXPECT_EQ(known->headers, (std::vector<smart_router::ErrorHeader>{{"Allow", "GET, POST"}}));
+  const auto unknown = http::check_method(request("FOO /api/x HTTP/1.1"));
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->kind, ErrorKind::not_implemented);
+  EXPECT_TRUE(unknown->headers.empty());
 }
 
 TEST_F(Phases, AdminAnswersHealthOnTheMainListenerWhenNoAdminListenerIsSet) {
