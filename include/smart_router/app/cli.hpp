@@ -1,5 +1,5 @@
-// Command line: --config / --check-config / --version / --help, with the SMART_ROUTER_CONFIG
-// fallback.
+// Command line: --config / --check-config / --port-file / --takeover / --version / --help, with
+// the SMART_ROUTER_CONFIG fallback.
 #pragma once
 
 #include <string>
@@ -12,6 +12,11 @@ enum class Command { run, check_config, version, help, usage_error };
 struct CliOptions {
   Command command = Command::run;
   std::string config_path;
+  // run only: where to write the bound addresses once listening ("" = nowhere).
+  std::string port_file;
+  // run only: join a running smart-router's SO_REUSEPORT group on server.listen (and
+  // admin.listen) instead of refusing a port already in use, so that one can drain.
+  bool takeover = false;
   std::string error;  // for usage_error
 };
 
