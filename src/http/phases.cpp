@@ -149,6 +149,8 @@ std::optional<ProxyError> classify_tier(Request& req) {
   const auto& tiers = req.snap.config->tiers;
   tier::TierInputs in;
   in.tier_header = find_header(head, tiers.header);
+  in.tier_header_repeated = in.tier_header && head.count(boost::beast::string_view(
+                                                  tiers.header.data(), tiers.header.size())) > 1;
   if (tiers.trust.mode == config::TrustMode::jwt)
     in.jwt_header = find_header(head, tiers.trust.jwt.header);
   in.peer = req.down.connection().peer;
