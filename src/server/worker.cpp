@@ -60,7 +60,7 @@ tcp::endpoint Worker::listen(const tcp::endpoint& at, bool admin_only) {
   acceptor->bind(at);
   acceptor->listen(net::socket_base::max_listen_connections);
   net::co_spawn(ioc_, accept_loop(acceptor.get(), this, admin_only), net::detached);
-  const auto bound = acceptor->local_endpoint();
+  auto bound = acceptor->local_endpoint();
   listeners_.push_back({std::move(acceptor), admin_only});
   return bound;
 }
