@@ -64,6 +64,7 @@ class Metrics {
   prometheus::Gauge& pool_panic(const std::string& pool);
   prometheus::Counter& config_reloads(bool success);
   prometheus::Gauge& active_connections() { return *active_connections_; }
+  prometheus::Counter& tarpitted() { return *tarpitted_; }
   prometheus::Gauge& config_generation() { return *config_generation_; }
 
   // Text exposition format 0.0.4 of everything, response_time_ms refreshed first.
@@ -94,6 +95,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>* overload_rejections_;
   prometheus::Family<prometheus::Gauge>* in_flight_;
   prometheus::Gauge* active_connections_;
+  prometheus::Counter* tarpitted_;
   prometheus::Gauge* config_generation_;
 
   std::mutex tiers_mutex_;
