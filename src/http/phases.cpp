@@ -162,6 +162,8 @@ tier::TierInputs tier_inputs(const bhttp::fields& head, const config::Tiers& tie
                              const boost::asio::ip::address& peer) {
   tier::TierInputs in;
   in.tier_header = find_header(head, tiers.header);
+  in.tier_header_repeated = in.tier_header && head.count(boost::beast::string_view(
+                                                  tiers.header.data(), tiers.header.size())) > 1;
   if (tiers.trust.mode == config::TrustMode::jwt)
     in.jwt_header = find_header(head, tiers.trust.jwt.header);
   in.peer = peer;

@@ -38,6 +38,9 @@ struct TierInputs {
   std::optional<std::string_view> tier_header;  // value of tiers.header, if present
   std::optional<std::string_view> jwt_header;   // value of tiers.trust.jwt.header, if present
   boost::asio::ip::address peer;
+  // tiers.header on more than one field line: one list (RFC 9110 5.3), "LITE, ELITE", which
+  // names no class, so the claim is an unknown tier (on_unknown), never one of its values.
+  bool tier_header_repeated = false;
 };
 
 // What classify() saw on its way, for `smart-router explain`: the claim and whether it was

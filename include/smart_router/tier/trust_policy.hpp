@@ -20,7 +20,8 @@ enum class ClaimState {
   honoured,   // the claim is believed; name() is what it says
   untrusted,  // a claim was made but is not proven (untrusted peer, bad JWT, bare header in jwt
               // mode); name() is what it says when known, else ""
-  malformed,  // a verified JWT whose tier claim is not a string: treated as an unknown tier
+  malformed,  // a verified JWT whose tier claim is not a string, or a believed tier header sent
+              // on several field lines: treated as an unknown tier
 };
 
 struct Claim {
