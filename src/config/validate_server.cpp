@@ -40,6 +40,7 @@ void validate_server(Validation& v) {
   v.positive(f, "server.drain_timeout_ms", c.server.drain_timeout_ms);
   validate_limits(v, c.server.limits);
   if (c.server.tls) validate_tls(v, *c.server.tls);
+  check_cidrs(v, "server.trusted_proxies", c.server.trusted_proxies);
 
   if (!c.admin.listen.empty()) {
     const auto admin = parse_listen_address(c.admin.listen, &why);

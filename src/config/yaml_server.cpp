@@ -5,8 +5,9 @@
 namespace smart_router::config::yaml {
 
 void load_server(Reader& r, const Field& f, Server& out) {
-  MapReader m(r, f, {"listen", "workers", "tls", "limits", "drain_timeout_ms"});
+  MapReader m(r, f, {"listen", "workers", "tls", "limits", "drain_timeout_ms", "trusted_proxies"});
   m.read("listen", out.listen);
+  m.read("trusted_proxies", out.trusted_proxies);
   m.read("workers", out.workers);
   m.read("drain_timeout_ms", out.drain_timeout_ms);
   if (auto tls = m.get("tls")) {

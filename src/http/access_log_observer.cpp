@@ -15,7 +15,7 @@ void AccessLogObserver::on_finish(const FinishedRequest& f) {
   const auto raw_target = head.target();
   observability::AccessRecord r;
   r.request_id = req.request_id;
-  r.client_ip = req.down.connection().client_ip;
+  r.client_ip = req.decided.client_ip;
   r.method = {method.data(), method.size()};
   r.target = req.decided.target.empty() ? std::string_view(raw_target.data(), raw_target.size())
                                         : req.decided.target;

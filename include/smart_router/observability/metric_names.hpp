@@ -31,5 +31,11 @@ inline constexpr const char* kPoolPanic = "smart_router_pool_panic";
 inline constexpr const char* kBuildInfo = "smart_router_build_info";
 inline constexpr const char* kConfigGeneration = "smart_router_config_generation";
 inline constexpr const char* kTierDowngradesTotal = "smart_router_tier_downgrades_total";
+inline constexpr const char* kTlsCertificateReloadsTotal =
+    "smart_router_tls_certificate_reloads_total";
+inline constexpr const char* kTlsCertificateExpiry =
+    "smart_router_tls_certificate_expiry_timestamp_seconds";
+inline constexpr const char* kJwksFetchesTotal = "smart_router_jwks_fetches_total";
+inline constexpr const char* kJwksKeys = "smart_router_jwks_keys";
 
 }  // namespace smart_router::observability::metric_names
