@@ -53,7 +53,8 @@ RUN if ldd /usr/local/bin/smart-router | grep 'not found'; then exit 1; fi \
  && /usr/local/bin/smart-router --check-config /etc/smart-router/router.yaml
 
 ENV SMART_ROUTER_CONFIG=/etc/smart-router/router.yaml
-EXPOSE 8080
+# 8080: traffic; 9090: the admin endpoints when admin.listen is set (deploy/k8s does)
+EXPOSE 8080 9090
 USER 10001:10001
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/local/bin/smart-router"]

@@ -15,6 +15,11 @@
 #   DEPLOY_SKIP_ROUTER_CHECK=1  skip --check-config explicitly (reported as skipped, never as passed)
 #   DEPLOY_REQUIRE_NPM=1        fail (instead of skipping the Node checks) when the npm registry
 #                               cannot be reached to install the validators' packages
+#   SR_REQUIRE_DEPLOY_TOOLS=1   fail (instead of skipping) when kubectl/kustomize, terraform or
+#                               the offline AWS provider is missing; .ci/run sets it (the CI
+#                               machine has them). Without it, the README's test command still
+#                               passes on a fresh Debian 12 that has none of them.
+# A check that cannot run is reported as SKIPPED and counted apart: never as passed.
 # Tools: apt-get install -y prometheus nodejs npm   (promtool, node >= 18, npm)
 set -uo pipefail
 
@@ -23,16 +28,27 @@ OUT=build/deploy-check
 passed=0; failed=0; skipped=0; failures=()
 
 step() { printf '\n==> %s\n' "$*"; }
-check() { # check NAME CMD...: run one check and count it
-  local name=$1; shift
+check() { # check NAME CMD...: run one check and count it; exit status 77 = could not run
+  local name=$1 rc=0; shift
   step "$name"
-  if "$@"; then
+  "$@" || rc=$?
+  if [ "$rc" = 0 ]; then
     echo "ok: $name"; passed=$((passed + 1))
+  elif [ "$rc" = 77 ]; then
+    echo "SKIPPED: $name (see the SKIP line above)"; skipped=$((skipped + 1))
   else
     echo "FAILED: $name"; failed=$((failed + 1)); failures+=("$name")
   fi
 }
 skip() { step "$1"; echo "SKIPPED: $1 ($2)"; skipped=$((skipped + 1)); }
+require_tools=${SR_REQUIRE_DEPLOY_TOOLS:-0}
+missing_tool() { # missing_tool NAME REASON: skipped, or failed when the tools are required
+  if [ "$require_tools" = 1 ]; then
+    step "$1"; echo "FAILED: $1 ($2; SR_REQUIRE_DEPLOY_TOOLS=1)"; failed=$((failed + 1)); failures+=("$1")
+  else
+    skip "$1" "$2"
+  fi
+}
 
 missing=0
 for tool in promtool:prometheus node:nodejs npm:npm; do
@@ -122,7 +138,7 @@ kustomize_build() {
 if command -v kustomize >/dev/null 2>&1 || command -v kubectl >/dev/null 2>&1; then
   check "kustomize build deploy/k8s" kustomize_build
 else
-  skip "kustomize build deploy/k8s" "neither kustomize nor kubectl installed; validate-k8s already checked the resource list"
+  missing_tool "kustomize build deploy/k8s" "neither kustomize nor kubectl installed"
 fi
 
 # --- The router's own validation of its ConfigMap config -----------------------------------
@@ -148,7 +164,9 @@ fi
 
 # --- Hooks for the other halves of the deploy work -----------------------------------------
 if [ -x deploy/terraform/validate.sh ]; then
-  node_check "deploy/terraform/validate.sh" deploy/terraform/validate.sh
+  node_check "deploy/terraform/validate.sh static (HCL references, policy, self-tests)" deploy/terraform/validate.sh static
+  # Exit 77 (no terraform or no provider offline) counts as skipped; a failure when required.
+  check "deploy/terraform/validate.sh terraform (terraform fmt -check, terraform validate)" deploy/terraform/validate.sh terraform
 fi
 # One entry point, the first that exists (a .sh usually wraps the others).
 for f in deploy/config/check-scaling.sh deploy/config/check-scaling.mjs deploy/config/check-scaling.js \

@@ -14,9 +14,15 @@
 #       a listener change.
 #   The ALB rules are NOT a security boundary. X-User-Tier arrives from the client unauthenticated;
 #   a LITE user who sends "X-User-Tier: ELITE" lands in the premium target group, i.e. on the same
-#   router pods, and the router then decides with tiers.trust (use `jwt` in production: with
-#   `header` the router believes the client, with `trusted_peers` the ALB is the peer and forwards
-#   the client's header unchanged, so neither proves anything behind a public ALB).
+#   router pods, and the router then decides with tiers.trust: `jwt`, a token signed by the
+#   identity provider (var.tier_jwt_*), so a claimed tier without a valid token is served as LITE.
+#   The router believes X-Forwarded-For only from server.trusted_proxies (the VPC: the ALB), so
+#   its client address (rate-limit keys, logs) is the client's, not the ALB's.
+#
+# Decision: the router's admin endpoints (/health, /ready, /metrics) are on their own port
+#   (var.router_admin_port, admin.listen). The target groups forward requests to router_port
+#   only; their health checks go to the admin port's /health. No listener or rule points at the
+#   admin port, so /metrics and /ready are unreachable from the internet.
 #
 # Decision: the design's single premium rule "paths OR header values" cannot be one ALB rule:
 #   conditions of different types in one rule are ANDed (only values inside one condition are
@@ -67,7 +73,7 @@ resource "aws_lb_target_group" "shared" {
   health_check {
     enabled             = true
     protocol            = "HTTP"
-    port                = "traffic-port"
+    port                = tostring(var.router_admin_port) # /health lives on the admin listener only
     path                = var.router_health_check_path
     matcher             = "200"
     interval            = 10
@@ -92,7 +98,7 @@ resource "aws_lb_target_group" "premium" {
   health_check {
     enabled             = true
     protocol            = "HTTP"
-    port                = "traffic-port"
+    port                = tostring(var.router_admin_port) # /health lives on the admin listener only
     path                = var.router_health_check_path
     matcher             = "200"
     interval            = 10

@@ -7,6 +7,12 @@
 #     Aurora MySQL it is NOT modifiable in the cluster parameter group, so the connection limit
 #     that deploy/config/check-scaling.sh compares with (pool per pod x max replicas) lives here.
 #     Each instance (writer and every reader) enforces it separately.
+# Sizes (variables.tf defaults, equal to deploy/config/scaling-config.yaml): premium's instances
+# are larger than shared's (db.r6g.4xlarge against db.r6g.2xlarge; in redis.tf cache.r6g.2xlarge
+# against cache.r6g.xlarge), as the seed has them: premium carries 5% of the users but the
+# institutional clients' heaviest queries, and its 50 ms budget leaves no room for a buffer-pool
+# miss or a CPU queue. Shared stays at 2xlarge for its connection budget (100 pods at a
+# blue-green peak x 20 reader connections + reserve must fit max_connections 3000).
 # Credentials: manage_master_user_password = true, so RDS keeps the master password in Secrets
 # Manager (encrypted with the tier's KMS key) and it never appears in Terraform state or variables.
 
@@ -150,6 +156,28 @@ resource "aws_db_parameter_group" "premium" {
   tags = { Tier = "premium" }
 }
 
+# --------------------------------------------------------------------------- enhanced monitoring
+
+data "aws_iam_policy_document" "rds_monitoring_assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["monitoring.rds.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "rds_enhanced_monitoring" {
+  name               = "${local.name}-rds-enhanced-monitoring"
+  assume_role_policy = data.aws_iam_policy_document.rds_monitoring_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "rds_enhanced_monitoring" {
+  role       = aws_iam_role.rds_enhanced_monitoring.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+}
+
 # --------------------------------------------------------------------------- clusters
 
 resource "aws_rds_cluster" "shared" {
@@ -163,7 +191,7 @@ resource "aws_rds_cluster" "shared" {
   master_user_secret_kms_key_id = aws_kms_key.aurora_shared.arn
 
   db_subnet_group_name            = aws_db_subnet_group.aurora.name
-  vpc_security_group_ids          = [aws_security_group.aurora.id]
+  vpc_security_group_ids          = [aws_security_group.data_store["aurora-shared"].id]
   db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.shared.name
   port                            = 3306
 
@@ -204,6 +232,11 @@ resource "aws_rds_cluster_instance" "shared" {
   performance_insights_kms_key_id = aws_kms_key.aurora_shared.arn
   auto_minor_version_upgrade      = true
 
+  # Enhanced Monitoring: OS metrics (CPU steal, run queue, memory, per-process) every
+  # var.aurora_monitoring_interval_seconds, what CloudWatch's 60 s averages hide.
+  monitoring_interval = var.aurora_monitoring_interval_seconds
+  monitoring_role_arn = aws_iam_role.rds_enhanced_monitoring.arn
+
   tags = { Name = "${local.name}-shared-${count.index}", Tier = "shared" }
 }
 
@@ -218,7 +251,7 @@ resource "aws_rds_cluster" "premium" {
   master_user_secret_kms_key_id = aws_kms_key.aurora_premium.arn
 
   db_subnet_group_name            = aws_db_subnet_group.aurora.name
-  vpc_security_group_ids          = [aws_security_group.aurora.id]
+  vpc_security_group_ids          = [aws_security_group.data_store["aurora-premium"].id]
   db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.premium.name
   port                            = 3306
 
@@ -258,6 +291,11 @@ resource "aws_rds_cluster_instance" "premium" {
   performance_insights_enabled    = true
   performance_insights_kms_key_id = aws_kms_key.aurora_premium.arn
   auto_minor_version_upgrade      = true
+
+  # Enhanced Monitoring: OS metrics (CPU steal, run queue, memory, per-process) every
+  # var.aurora_monitoring_interval_seconds, what CloudWatch's 60 s averages hide.
+  monitoring_interval = var.aurora_monitoring_interval_seconds
+  monitoring_role_arn = aws_iam_role.rds_enhanced_monitoring.arn
 
   tags = { Name = "${local.name}-premium-${count.index}", Tier = "premium" }
 }

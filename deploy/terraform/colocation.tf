@@ -1,6 +1,17 @@
 # Colocation hosts: latency-critical processes (e.g. order gateway, market-data handlers) that
 # must sit next to each other, packed into one cluster placement group in one AZ.
 #
+# Where: the seed colocates them near NSE and BSE, both in Mumbai. AWS has no Local Zone in
+# Mumbai: the Mumbai *Region* (ap-south-1, the default var.region) is there, and its Local Zones
+# are Delhi (ap-south-1-del-1a) and Kolkata (ap-south-1-ccu-1a) (AWS Local Zones user guide,
+# "Available Local Zones"), each more than 1,000 km from the exchanges. So the hosts go into one
+# of ap-south-1's own Availability Zones (var.colocation_az_index; ask AWS which AZ id is closest
+# to your exchange cross-connect, AZ names are shuffled per account), where the full instance
+# catalogue, cluster placement groups and ENA Express are available; a Delhi or Kolkata Local
+# Zone would add the distance it was meant to remove.
+# Reachable only on var.colocation_service_ports, from each other and the premium tier's nodes
+# (security_groups.tf).
+#
 # About the design's `srm_enabled = true` on aws_instance: that argument does not exist, and
 # `terraform validate` rejects it ("An argument named "srm_enabled" is not expected here"). What
 # the provider and EC2 do offer instead:

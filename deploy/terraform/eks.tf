@@ -1,11 +1,23 @@
-# EKS cluster with two managed node groups:
-#   shared  — label node-type=shared; shared-api and smart-router pods.
-#   premium — label node-type=premium, taint premium-only=true:NoSchedule; only pods that tolerate
-#             the taint (premium-api) land here, and premium-api selects node-type=premium, so the
-#             premium tier neither shares nodes nor gets crowded out by the 95%.
+# EKS cluster with three kinds of managed node groups:
+#   shared  — label node-type=shared; shared-api pods.
+#   premium — label node-type=premium, taint premium-only=true:NoSchedule; one group per AZ (see
+#             var.eks_node_groups). Only pods that tolerate the taint (premium-api) land
+#             here, and premium-api selects node-type=premium, so the premium tier neither shares
+#             nodes nor gets crowded out by the 95%.
+#   router  — label node-type=router, taint router-only=true:NoSchedule; smart-router alone, so a
+#             shared-api surge cannot starve the hop every request takes.
 # The taint effect is spelled NO_SCHEDULE in the EKS API and NoSchedule in Kubernetes.
-# Node-group sizes hold the HPA maxima of deploy/k8s (deploy/config/check-scaling.sh checks the
-# bin packing). desired_size is owned by the cluster autoscaler once running, hence ignore_changes.
+#
+# Nodes are added by the Cluster Autoscaler (installed with its Helm chart, deploy/k8s/README.md;
+# its IAM role is below). Managed node groups carry the k8s.io/cluster-autoscaler/enabled and
+# k8s.io/cluster-autoscaler/<cluster> tags it discovers them by. desired_size belongs to it once
+# it runs, hence ignore_changes. The max sizes hold every workload at its HPA maximum during a
+# blue-green rollout, when an API tier runs twice its pods (deploy/config/check-scaling.sh packs
+# the pods into the nodes; the arithmetic is in deploy/config/scaling-config.yaml):
+#   shared   100 shared-api pods (50 x 2) x 500m/1Gi, 6 per m6i.xlarge     -> 17 nodes, max 18
+#   premium   40 premium-api pods (20 x 2) x 1000m/2Gi, 6 per m6i.2xlarge  -> 7 nodes; spread
+#             evenly over 3 zones that is 14 pods = 3 nodes per zone       -> max 3 x 3 = 9
+#   router    14 router pods (12 + surge 1, rounded up) x 250m/256Mi, 6 per m6i.large -> 3, max 6
 
 # --------------------------------------------------------------------------- control plane
 
@@ -101,13 +113,24 @@ resource "aws_iam_role_policy_attachment" "eks_node" {
   policy_arn = each.value
 }
 
-# Launch templates carry what a managed node group cannot set by itself: our extra security group
+# Launch templates carry what a managed node group cannot set by itself: our extra security groups
 # (a launch template with security groups replaces the default, so the EKS cluster security group
-# is listed again), IMDSv2 only with a hop limit of 1, and an encrypted gp3 root volume.
-resource "aws_launch_template" "eks_shared" {
-  name_prefix            = "${local.name}-eks-shared-"
-  description            = "EKS node group shared (node-type=shared)"
-  vpc_security_group_ids = [aws_eks_cluster.main.vpc_config[0].cluster_security_group_id, aws_security_group.eks_nodes.id]
+# is listed again; each tier's nodes also carry the tier's identity group, the only source its
+# Aurora and Redis accept), IMDSv2 only with a hop limit of 1, and an encrypted gp3 root volume.
+locals {
+  node_roles = {
+    shared  = { tier = "shared", what = "node-type=shared", tier_sgs = [aws_security_group.eks_nodes_tier["shared"].id] }
+    premium = { tier = "premium", what = "node-type=premium, tainted premium-only", tier_sgs = [aws_security_group.eks_nodes_tier["premium"].id] }
+    router  = { tier = "platform", what = "node-type=router, tainted router-only", tier_sgs = [] }
+  }
+}
+
+resource "aws_launch_template" "eks_node" {
+  for_each = local.node_roles
+
+  name_prefix            = "${local.name}-eks-${each.key}-"
+  description            = "EKS node group ${each.key} (${each.value.what})"
+  vpc_security_group_ids = concat([aws_eks_cluster.main.vpc_config[0].cluster_security_group_id, aws_security_group.eks_nodes.id], each.value.tier_sgs)
   update_default_version = true
 
   # Hop limit 1: pods on the pod network cannot reach IMDS, so they cannot borrow the node role.
@@ -122,7 +145,7 @@ resource "aws_launch_template" "eks_shared" {
   block_device_mappings {
     device_name = "/dev/xvda"
     ebs {
-      volume_size           = var.eks_node_group_shared.disk_size_gib
+      volume_size           = var.eks_node_groups[each.key].disk_size_gib
       volume_type           = "gp3"
       encrypted             = true
       delete_on_termination = true
@@ -131,35 +154,7 @@ resource "aws_launch_template" "eks_shared" {
 
   tag_specifications {
     resource_type = "instance"
-    tags          = { Name = "${local.name}-eks-shared", Tier = "shared" }
-  }
-}
-
-resource "aws_launch_template" "eks_premium" {
-  name_prefix            = "${local.name}-eks-premium-"
-  description            = "EKS node group premium (node-type=premium, tainted premium-only)"
-  vpc_security_group_ids = [aws_eks_cluster.main.vpc_config[0].cluster_security_group_id, aws_security_group.eks_nodes.id]
-  update_default_version = true
-
-  metadata_options {
-    http_endpoint               = "enabled"
-    http_tokens                 = "required"
-    http_put_response_hop_limit = 1
-  }
-
-  block_device_mappings {
-    device_name = "/dev/xvda"
-    ebs {
-      volume_size           = var.eks_node_group_premium.disk_size_gib
-      volume_type           = "gp3"
-      encrypted             = true
-      delete_on_termination = true
-    }
-  }
-
-  tag_specifications {
-    resource_type = "instance"
-    tags          = { Name = "${local.name}-eks-premium", Tier = "premium" }
+    tags          = { Name = "${local.name}-eks-${each.key}", Tier = each.value.tier }
   }
 }
 
@@ -170,12 +165,12 @@ resource "aws_eks_node_group" "shared" {
   subnet_ids      = aws_subnet.private[*].id
   ami_type        = "AL2023_x86_64_STANDARD"
   capacity_type   = "ON_DEMAND"
-  instance_types  = var.eks_node_group_shared.instance_types
+  instance_types  = var.eks_node_groups["shared"].instance_types
 
   scaling_config {
-    min_size     = var.eks_node_group_shared.min_size
-    desired_size = var.eks_node_group_shared.desired_size
-    max_size     = var.eks_node_group_shared.max_size
+    min_size     = var.eks_node_groups["shared"].min_size
+    desired_size = var.eks_node_groups["shared"].desired_size
+    max_size     = var.eks_node_groups["shared"].max_size
   }
 
   update_config {
@@ -183,8 +178,8 @@ resource "aws_eks_node_group" "shared" {
   }
 
   launch_template {
-    id      = aws_launch_template.eks_shared.id
-    version = aws_launch_template.eks_shared.latest_version
+    id      = aws_launch_template.eks_node["shared"].id
+    version = aws_launch_template.eks_node["shared"].latest_version
   }
 
   labels = {
@@ -200,28 +195,33 @@ resource "aws_eks_node_group" "shared" {
   depends_on = [aws_iam_role_policy_attachment.eks_node]
 }
 
+# One premium group per AZ: premium-api's zone spread is a hard constraint, and the autoscaler
+# can only add a node in the zone a pending pod needs through a group of that zone. The totals
+# of var.eks_node_groups["premium"] are split evenly.
 resource "aws_eks_node_group" "premium" {
+  count = var.az_count
+
   cluster_name    = aws_eks_cluster.main.name
-  node_group_name = "premium"
+  node_group_name = "premium-${local.azs[count.index]}"
   node_role_arn   = aws_iam_role.eks_node.arn
-  subnet_ids      = aws_subnet.private[*].id
+  subnet_ids      = [aws_subnet.private[count.index].id]
   ami_type        = "AL2023_x86_64_STANDARD"
   capacity_type   = "ON_DEMAND"
-  instance_types  = var.eks_node_group_premium.instance_types
+  instance_types  = var.eks_node_groups["premium"].instance_types
 
   scaling_config {
-    min_size     = var.eks_node_group_premium.min_size
-    desired_size = var.eks_node_group_premium.desired_size
-    max_size     = var.eks_node_group_premium.max_size
+    min_size     = ceil(var.eks_node_groups["premium"].min_size / var.az_count)
+    desired_size = ceil(var.eks_node_groups["premium"].desired_size / var.az_count)
+    max_size     = ceil(var.eks_node_groups["premium"].max_size / var.az_count)
   }
 
   update_config {
-    max_unavailable_percentage = 33
+    max_unavailable = 1
   }
 
   launch_template {
-    id      = aws_launch_template.eks_premium.id
-    version = aws_launch_template.eks_premium.latest_version
+    id      = aws_launch_template.eks_node["premium"].id
+    version = aws_launch_template.eks_node["premium"].latest_version
   }
 
   labels = {
@@ -238,6 +238,53 @@ resource "aws_eks_node_group" "premium" {
 
   lifecycle {
     ignore_changes = [scaling_config[0].desired_size]
+    precondition {
+      condition     = var.eks_node_groups["premium"].min_size % var.az_count == 0 && var.eks_node_groups["premium"].max_size % var.az_count == 0
+      error_message = "Invalid value: eks_node_groups.premium min_size and max_size must be multiples of az_count (one premium node group per AZ)."
+    }
+  }
+
+  depends_on = [aws_iam_role_policy_attachment.eks_node]
+}
+
+resource "aws_eks_node_group" "router" {
+  cluster_name    = aws_eks_cluster.main.name
+  node_group_name = "router"
+  node_role_arn   = aws_iam_role.eks_node.arn
+  subnet_ids      = aws_subnet.private[*].id
+  ami_type        = "AL2023_x86_64_STANDARD"
+  capacity_type   = "ON_DEMAND"
+  instance_types  = var.eks_node_groups["router"].instance_types
+
+  scaling_config {
+    min_size     = var.eks_node_groups["router"].min_size
+    desired_size = var.eks_node_groups["router"].desired_size
+    max_size     = var.eks_node_groups["router"].max_size
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  launch_template {
+    id      = aws_launch_template.eks_node["router"].id
+    version = aws_launch_template.eks_node["router"].latest_version
+  }
+
+  labels = {
+    "node-type" = "router"
+  }
+
+  taint {
+    key    = "router-only"
+    value  = "true"
+    effect = "NO_SCHEDULE"
+  }
+
+  tags = { Tier = "platform" }
+
+  lifecycle {
+    ignore_changes = [scaling_config[0].desired_size]
   }
 
   depends_on = [aws_iam_role_policy_attachment.eks_node]
@@ -245,11 +292,17 @@ resource "aws_eks_node_group" "premium" {
 
 # --------------------------------------------------------------------------- add-ons
 
+# enableNetworkPolicy: the VPC CNI's network policy agent enforces the NetworkPolicies of
+# deploy/k8s (without it they are stored and ignored, and any pod can reach premium-api).
 resource "aws_eks_addon" "vpc_cni" {
   cluster_name                = aws_eks_cluster.main.name
   addon_name                  = "vpc-cni"
   resolve_conflicts_on_create = "OVERWRITE"
-  resolve_conflicts_on_update = "PRESERVE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  configuration_values = jsonencode({
+    enableNetworkPolicy = "true"
+  })
 }
 
 resource "aws_eks_addon" "kube_proxy" {
@@ -337,6 +390,63 @@ resource "aws_eks_pod_identity_association" "lb_controller" {
   namespace       = "kube-system"
   service_account = "aws-load-balancer-controller"
   role_arn        = aws_iam_role.lb_controller.arn
+
+  depends_on = [aws_eks_addon.pod_identity_agent]
+}
+
+# --------------------------------------------------------------------------- cluster autoscaler
+
+# The Cluster Autoscaler (Helm chart autoscaler/cluster-autoscaler, values in deploy/k8s/README.md)
+# grows a node group when pods are pending and shrinks it when nodes stand idle. It may read
+# every Auto Scaling group but resize or terminate instances only in this cluster's groups (the
+# tag EKS puts on the groups of its managed node groups). Bound to its ServiceAccount through EKS
+# Pod Identity, like the Load Balancer Controller: pods cannot reach the node role (IMDS hop 1).
+data "aws_iam_policy_document" "cluster_autoscaler" {
+  statement {
+    sid = "Discover"
+    actions = [
+      "autoscaling:DescribeAutoScalingGroups",
+      "autoscaling:DescribeAutoScalingInstances",
+      "autoscaling:DescribeLaunchConfigurations",
+      "autoscaling:DescribeScalingActivities",
+      "autoscaling:DescribeTags",
+      "ec2:DescribeImages",
+      "ec2:DescribeInstanceTypes",
+      "ec2:DescribeLaunchTemplateVersions",
+      "ec2:GetInstanceTypesFromInstanceRequirements",
+      "eks:DescribeNodegroup",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "ResizeThisClustersGroups"
+    actions   = ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"]
+    resources = ["*"]
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/k8s.io/cluster-autoscaler/${local.cluster_name}"
+      values   = ["owned"]
+    }
+  }
+}
+
+resource "aws_iam_role" "cluster_autoscaler" {
+  name               = "${local.name}-cluster-autoscaler"
+  assume_role_policy = data.aws_iam_policy_document.lb_controller_assume.json # pods.eks.amazonaws.com
+}
+
+resource "aws_iam_role_policy" "cluster_autoscaler" {
+  name   = "cluster-autoscaler"
+  role   = aws_iam_role.cluster_autoscaler.id
+  policy = data.aws_iam_policy_document.cluster_autoscaler.json
+}
+
+resource "aws_eks_pod_identity_association" "cluster_autoscaler" {
+  cluster_name    = aws_eks_cluster.main.name
+  namespace       = split("/", var.cluster_autoscaler_service_account)[0]
+  service_account = split("/", var.cluster_autoscaler_service_account)[1]
+  role_arn        = aws_iam_role.cluster_autoscaler.arn
 
   depends_on = [aws_eks_addon.pod_identity_agent]
 }

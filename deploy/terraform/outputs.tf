@@ -50,13 +50,30 @@ output "eks_node_groups" {
   description = "Managed node groups with their Kubernetes label and taint."
   value = {
     shared  = { name = aws_eks_node_group.shared.node_group_name, label = "node-type=shared", taint = "" }
-    premium = { name = aws_eks_node_group.premium.node_group_name, label = "node-type=premium", taint = "premium-only=true:NoSchedule" }
+    premium = { names = aws_eks_node_group.premium[*].node_group_name, label = "node-type=premium", taint = "premium-only=true:NoSchedule" }
+    router  = { name = aws_eks_node_group.router.node_group_name, label = "node-type=router", taint = "router-only=true:NoSchedule" }
   }
 }
 
 output "lb_controller_role_arn" {
   description = "IAM role of the AWS Load Balancer Controller (kube-system/aws-load-balancer-controller, via EKS Pod Identity)."
   value       = aws_iam_role.lb_controller.arn
+}
+
+output "cluster_autoscaler_role_arn" {
+  description = "IAM role of the Cluster Autoscaler (bound to var.cluster_autoscaler_service_account through EKS Pod Identity)."
+  value       = aws_iam_role.cluster_autoscaler.arn
+}
+
+output "router_trust" {
+  description = "What deploy/k8s/router/configmap.yaml and network-policies.yaml must say: tiers.trust.jwt (JWKS URL, issuer, audience), server.trusted_proxies (the public subnets, where the ALB's addresses are: every public subnet lies in cidrsubnet(vpc_cidr, 4, 0), no private or data subnet does) and the admin port."
+  value = {
+    jwks_url        = var.tier_jwt_jwks_url
+    issuer          = var.tier_jwt_issuer
+    audience        = var.tier_jwt_audience
+    trusted_proxies = [cidrsubnet(var.vpc_cidr, 4, 0)]
+    admin_port      = var.router_admin_port
+  }
 }
 
 output "aurora_endpoints" {
@@ -81,6 +98,11 @@ output "redis_endpoints" {
     shared  = { primary = aws_elasticache_replication_group.shared.primary_endpoint_address, reader = aws_elasticache_replication_group.shared.reader_endpoint_address }
     premium = { primary = aws_elasticache_replication_group.premium.primary_endpoint_address, reader = aws_elasticache_replication_group.premium.reader_endpoint_address }
   }
+}
+
+output "redis_auth_token_secret_arns" {
+  description = "Secrets Manager ARNs of the Redis AUTH tokens, by tier (each encrypted with its tier's KMS key); External Secrets puts them into the tier's <tier>-api-secrets."
+  value       = { for t, s in aws_secretsmanager_secret.redis_auth : t => s.arn }
 }
 
 output "colocation_private_ips" {

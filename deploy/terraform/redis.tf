@@ -12,18 +12,62 @@ resource "aws_elasticache_subnet_group" "redis" {
   subnet_ids  = aws_subnet.data[*].id
 }
 
+# Per tier: its own KMS key (at rest and the AUTH token's secret), its own AUTH token and its own
+# security group (security_groups.tf): a leaked shared-tier credential or a compromised shared
+# node opens nothing of premium's cache.
 resource "aws_kms_key" "redis" {
-  description             = "${local.name} ElastiCache at-rest encryption (shared and premium)"
+  for_each = toset(["shared", "premium"])
+
+  description             = "${local.name} ElastiCache ${each.key}: at-rest encryption and the AUTH token secret"
   enable_key_rotation     = true
   rotation_period_in_days = 365
   deletion_window_in_days = 30
 
-  tags = { Name = "${local.name}-redis" }
+  tags = { Name = "${local.name}-redis-${each.key}", Tier = each.key }
 }
 
 resource "aws_kms_alias" "redis" {
-  name          = "alias/${local.name}-redis"
-  target_key_id = aws_kms_key.redis.key_id
+  for_each = aws_kms_key.redis
+
+  name          = "alias/${local.name}-redis-${each.key}"
+  target_key_id = each.value.key_id
+}
+
+# AUTH tokens: one per tier, drawn by Secrets Manager and kept in a secret per tier (encrypted
+# with the tier's key), from which the tier's pods read it (External Secrets -> the tier's
+# <tier>-api-secrets REDIS_URL). The generator is a data source and draws new values at every
+# plan; the secret version ignores that change, so each token stays what it was at creation.
+# Rotate on purpose: terraform apply -replace='aws_secretsmanager_secret_version.redis_auth["premium"]'
+# draws a new token; auth_token_update_strategy ROTATE keeps the old one valid beside it until
+# the pods have read the new secret. '@', '"', '/' and spaces, which ElastiCache refuses in a
+# token, are excluded with the punctuation.
+data "aws_secretsmanager_random_password" "redis_auth" {
+  for_each = toset(["shared", "premium"])
+
+  password_length     = 64
+  exclude_punctuation = true
+  include_space       = false
+}
+
+resource "aws_secretsmanager_secret" "redis_auth" {
+  for_each = aws_kms_key.redis
+
+  name        = "${local.name}/redis/${each.key}/auth-token"
+  description = "AUTH token of the ${each.key} tier's ElastiCache replication group"
+  kms_key_id  = each.value.arn
+
+  tags = { Tier = each.key }
+}
+
+resource "aws_secretsmanager_secret_version" "redis_auth" {
+  for_each = aws_secretsmanager_secret.redis_auth
+
+  secret_id     = each.value.id
+  secret_string = data.aws_secretsmanager_random_password.redis_auth[each.key].random_password
+
+  lifecycle {
+    ignore_changes = [secret_string]
+  }
 }
 
 resource "aws_elasticache_parameter_group" "shared" {
@@ -70,16 +114,17 @@ resource "aws_elasticache_replication_group" "shared" {
   port                 = 6379
   parameter_group_name = aws_elasticache_parameter_group.shared.name
   subnet_group_name    = aws_elasticache_subnet_group.redis.name
-  security_group_ids   = [aws_security_group.redis.id]
+  security_group_ids   = [aws_security_group.data_store["redis-shared"].id]
 
   automatic_failover_enabled = true
   multi_az_enabled           = true
 
   at_rest_encryption_enabled = true
-  kms_key_id                 = aws_kms_key.redis.arn
+  kms_key_id                 = aws_kms_key.redis["shared"].arn
   transit_encryption_enabled = true
   transit_encryption_mode    = "required"
-  auth_token                 = var.redis_auth_token
+  auth_token                 = aws_secretsmanager_secret_version.redis_auth["shared"].secret_string
+  auth_token_update_strategy = "ROTATE"
 
   snapshot_retention_limit   = 3
   snapshot_window            = "02:00-03:00"
@@ -100,16 +145,17 @@ resource "aws_elasticache_replication_group" "premium" {
   port                 = 6379
   parameter_group_name = aws_elasticache_parameter_group.premium.name
   subnet_group_name    = aws_elasticache_subnet_group.redis.name
-  security_group_ids   = [aws_security_group.redis.id]
+  security_group_ids   = [aws_security_group.data_store["redis-premium"].id]
 
   automatic_failover_enabled = true
   multi_az_enabled           = true
 
   at_rest_encryption_enabled = true
-  kms_key_id                 = aws_kms_key.redis.arn
+  kms_key_id                 = aws_kms_key.redis["premium"].arn
   transit_encryption_enabled = true
   transit_encryption_mode    = "required"
-  auth_token                 = var.redis_auth_token
+  auth_token                 = aws_secretsmanager_secret_version.redis_auth["premium"].secret_string
+  auth_token_update_strategy = "ROTATE"
 
   snapshot_retention_limit   = 7
   snapshot_window            = "02:00-03:00"

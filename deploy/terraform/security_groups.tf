@@ -3,10 +3,19 @@
 #
 # Traffic allowed:
 #   internet  --80/443-->  alb
-#   alb       --router_port-->  eks_nodes   (target_type = ip: the pods are the targets, and pods
-#                                            on the VPC CNI carry the node ENI's security groups)
-#   eks_nodes --3306-->  aurora             eks_nodes --6379-->  redis
-#   eks_nodes <-->  eks_nodes (all)         colocation <--> colocation (all), colocation --> eks_nodes
+#   alb       --router_port-->  eks_nodes        requests (target_type = ip: the pods are the
+#                                                 targets, and pods on the VPC CNI carry the node
+#                                                 ENI's security groups)
+#   alb       --router_admin_port-->  eks_nodes  health checks only: no listener rule routes there
+#   eks_nodes <-->  eks_nodes (all)              pod network; NetworkPolicies (enforced by the VPC
+#                                                 CNI, eks.tf) narrow it per namespace
+#   eks_nodes_shared  --3306/6379-->  aurora_shared, redis_shared
+#   eks_nodes_premium --3306/6379-->  aurora_premium, redis_premium
+#   eks_nodes_premium, colocation --colocation_service_ports-->  colocation
+# Per-tier groups: shared-api pods run only on the shared nodes and premium-api pods only on the
+# premium nodes (node selectors, the premium taint), and each node group carries its tier's
+# group, so a shared node can open neither premium's database nor premium's cache. The router's
+# nodes carry neither: the router talks to the APIs, never to their data stores.
 
 resource "aws_security_group" "alb" {
   name        = "${local.name}-alb"
@@ -38,9 +47,18 @@ resource "aws_vpc_security_group_ingress_rule" "alb_http" {
   to_port           = 80
 }
 
+resource "aws_vpc_security_group_egress_rule" "alb_to_router_admin" {
+  security_group_id            = aws_security_group.alb.id
+  description                  = "Target group health checks to the admin port of smart-router (/health)"
+  referenced_security_group_id = aws_security_group.eks_nodes.id
+  ip_protocol                  = "tcp"
+  from_port                    = var.router_admin_port
+  to_port                      = var.router_admin_port
+}
+
 resource "aws_vpc_security_group_egress_rule" "alb_to_router" {
   security_group_id            = aws_security_group.alb.id
-  description                  = "Requests and health checks to smart-router pods"
+  description                  = "Requests to smart-router pods"
   referenced_security_group_id = aws_security_group.eks_nodes.id
   ip_protocol                  = "tcp"
   from_port                    = var.router_port
@@ -69,17 +87,19 @@ resource "aws_vpc_security_group_ingress_rule" "nodes_from_alb" {
   to_port                      = var.router_port
 }
 
+resource "aws_vpc_security_group_ingress_rule" "nodes_from_alb_health" {
+  security_group_id            = aws_security_group.eks_nodes.id
+  description                  = "ALB health checks to the admin port of smart-router"
+  referenced_security_group_id = aws_security_group.alb.id
+  ip_protocol                  = "tcp"
+  from_port                    = var.router_admin_port
+  to_port                      = var.router_admin_port
+}
+
 resource "aws_vpc_security_group_ingress_rule" "nodes_from_nodes" {
   security_group_id            = aws_security_group.eks_nodes.id
   description                  = "Node to node and pod to pod (router to shared-api/premium-api, DNS, metrics)"
   referenced_security_group_id = aws_security_group.eks_nodes.id
-  ip_protocol                  = "-1"
-}
-
-resource "aws_vpc_security_group_ingress_rule" "nodes_from_colocation" {
-  security_group_id            = aws_security_group.eks_nodes.id
-  description                  = "Colocation hosts to in-cluster services"
-  referenced_security_group_id = aws_security_group.colocation.id
   ip_protocol                  = "-1"
 }
 
@@ -90,42 +110,48 @@ resource "aws_vpc_security_group_egress_rule" "nodes_all" {
   ip_protocol       = "-1"
 }
 
-# --------------------------------------------------------------------------- Aurora
+# Identity of a tier's nodes: no rules of their own, referenced by the tier's data stores.
+resource "aws_security_group" "eks_nodes_tier" {
+  for_each = toset(["shared", "premium"])
 
-resource "aws_security_group" "aurora" {
-  name        = "${local.name}-aurora"
-  description = "Aurora MySQL clusters (shared and premium)"
+  name        = "${local.name}-eks-nodes-${each.key}"
+  description = "EKS nodes of the ${each.key} tier (source of its Aurora and Redis access)"
   vpc_id      = aws_vpc.main.id
 
-  tags = { Name = "${local.name}-aurora" }
+  tags = { Name = "${local.name}-eks-nodes-${each.key}", Tier = each.key }
 }
 
-resource "aws_vpc_security_group_ingress_rule" "aurora_from_nodes" {
-  security_group_id            = aws_security_group.aurora.id
-  description                  = "MySQL from EKS pods"
-  referenced_security_group_id = aws_security_group.eks_nodes.id
-  ip_protocol                  = "tcp"
-  from_port                    = 3306
-  to_port                      = 3306
+# --------------------------------------------------------------------------- Aurora and Redis
+
+# One group per tier and store, open only to that tier's nodes on the store's port.
+locals {
+  data_store_ports = {
+    "aurora-shared"  = { tier = "shared", port = 3306, what = "MySQL" }
+    "aurora-premium" = { tier = "premium", port = 3306, what = "MySQL" }
+    "redis-shared"   = { tier = "shared", port = 6379, what = "Redis (TLS)" }
+    "redis-premium"  = { tier = "premium", port = 6379, what = "Redis (TLS)" }
+  }
 }
 
-# --------------------------------------------------------------------------- Redis
+resource "aws_security_group" "data_store" {
+  for_each = local.data_store_ports
 
-resource "aws_security_group" "redis" {
-  name        = "${local.name}-redis"
-  description = "ElastiCache Redis replication groups (shared and premium)"
+  name        = "${local.name}-${each.key}"
+  description = "${each.value.what} of the ${each.value.tier} tier"
   vpc_id      = aws_vpc.main.id
 
-  tags = { Name = "${local.name}-redis" }
+  tags = { Name = "${local.name}-${each.key}", Tier = each.value.tier }
 }
 
-resource "aws_vpc_security_group_ingress_rule" "redis_from_nodes" {
-  security_group_id            = aws_security_group.redis.id
-  description                  = "Redis (TLS) from EKS pods"
-  referenced_security_group_id = aws_security_group.eks_nodes.id
+resource "aws_vpc_security_group_ingress_rule" "data_store_from_tier_nodes" {
+  for_each = local.data_store_ports
+
+  security_group_id            = aws_security_group.data_store[each.key].id
+  description                  = "${each.value.what} from the nodes of the ${each.value.tier} tier only"
+  referenced_security_group_id = aws_security_group.eks_nodes_tier[each.value.tier].id
   ip_protocol                  = "tcp"
-  from_port                    = 6379
-  to_port                      = 6379
+  from_port                    = each.value.port
+  to_port                      = each.value.port
 }
 
 # --------------------------------------------------------------------------- colocation
@@ -138,23 +164,32 @@ resource "aws_security_group" "colocation" {
   tags = { Name = "${local.name}-colocation" }
 }
 
+# Only the ports the hosts serve, only from each other and from the premium tier's nodes.
 resource "aws_vpc_security_group_ingress_rule" "colocation_self" {
+  for_each = toset([for p in var.colocation_service_ports : tostring(p)])
+
   security_group_id            = aws_security_group.colocation.id
-  description                  = "Between colocation hosts"
+  description                  = "Between colocation hosts, service port ${each.value}"
   referenced_security_group_id = aws_security_group.colocation.id
-  ip_protocol                  = "-1"
+  ip_protocol                  = "tcp"
+  from_port                    = tonumber(each.value)
+  to_port                      = tonumber(each.value)
 }
 
-resource "aws_vpc_security_group_ingress_rule" "colocation_from_nodes" {
+resource "aws_vpc_security_group_ingress_rule" "colocation_from_premium" {
+  for_each = toset([for p in var.colocation_service_ports : tostring(p)])
+
   security_group_id            = aws_security_group.colocation.id
-  description                  = "From EKS pods"
-  referenced_security_group_id = aws_security_group.eks_nodes.id
-  ip_protocol                  = "-1"
+  description                  = "From the nodes of the premium tier, service port ${each.value}"
+  referenced_security_group_id = aws_security_group.eks_nodes_tier["premium"].id
+  ip_protocol                  = "tcp"
+  from_port                    = tonumber(each.value)
+  to_port                      = tonumber(each.value)
 }
 
 resource "aws_vpc_security_group_egress_rule" "colocation_all" {
   security_group_id = aws_security_group.colocation.id
-  description       = "Egress: SSM, package mirrors, in-VPC services"
+  description       = "Egress: SSM, package mirrors, exchange links"
   cidr_ipv4         = "0.0.0.0/0"
   ip_protocol       = "-1"
 }

@@ -30,13 +30,13 @@ variable "environment" {
 }
 
 variable "region" {
-  description = "AWS region to deploy into."
+  description = "AWS region to deploy into. ap-south-1 (Mumbai): the platform serves Indian markets and its colocation hosts belong next to NSE and BSE, both in Mumbai. ap-south-1's own Availability Zones are in Mumbai; its two Local Zones are Delhi (ap-south-1-del-1a) and Kolkata (ap-south-1-ccu-1a), both farther from the exchanges (see colocation.tf)."
   type        = string
-  default     = "us-east-1"
+  default     = "ap-south-1"
 
   validation {
     condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
-    error_message = "Invalid value: region must look like an AWS region name, e.g. us-east-1."
+    error_message = "Invalid value: region must look like an AWS region name, e.g. ap-south-1."
   }
 }
 
@@ -162,6 +162,53 @@ variable "router_health_check_path" {
   }
 }
 
+variable "router_admin_port" {
+  description = "Port of smart-router's admin listener (admin.listen in deploy/k8s/router/configmap.yaml): /health, /ready, /metrics. The ALB health-checks it but never routes a request to it (the target groups forward to router_port); Prometheus scrapes it."
+  type        = number
+  default     = 9090
+
+  validation {
+    condition     = var.router_admin_port >= 1024 && var.router_admin_port <= 65535
+    error_message = "Invalid value: router_admin_port must be an unprivileged port, 1024-65535."
+  }
+}
+
+# The router verifies the tier claim of every request with these (tiers.trust.mode: jwt); the
+# values go into deploy/k8s/router/configmap.yaml, and deploy/config/check-scaling.sh fails when
+# the two disagree. The router fetches the keys from the JWKS URL itself and refreshes them.
+variable "tier_jwt_jwks_url" {
+  description = "HTTPS URL of the identity provider's JSON Web Key Set; the router verifies tier tokens (RS256) with these keys (tiers.trust.jwt.jwks_url)."
+  type        = string
+  default     = "https://auth.smart-router.example/.well-known/jwks.json"
+
+  validation {
+    condition     = can(regex("^https://[^/ ]+/", var.tier_jwt_jwks_url))
+    error_message = "Invalid value: tier_jwt_jwks_url must be an https:// URL with a path (the keys must not travel in clear)."
+  }
+}
+
+variable "tier_jwt_issuer" {
+  description = "Expected iss claim of tier tokens (tiers.trust.jwt.issuer)."
+  type        = string
+  default     = "https://auth.smart-router.example/"
+
+  validation {
+    condition     = length(var.tier_jwt_issuer) > 0
+    error_message = "Invalid value: tier_jwt_issuer must not be empty: a token of any issuer would be accepted."
+  }
+}
+
+variable "tier_jwt_audience" {
+  description = "Expected aud claim of tier tokens (tiers.trust.jwt.audience)."
+  type        = string
+  default     = "smart-router"
+
+  validation {
+    condition     = length(var.tier_jwt_audience) > 0
+    error_message = "Invalid value: tier_jwt_audience must not be empty: a token meant for another service would be accepted."
+  }
+}
+
 variable "premium_path_patterns" {
   description = "Path patterns the ALB sends to the premium target group."
   type        = list(string)
@@ -199,9 +246,9 @@ variable "premium_tier_header_values" {
 # --------------------------------------------------------------------------- EKS
 
 variable "kubernetes_version" {
-  description = "EKS control plane version (major.minor)."
+  description = "EKS control plane version (major.minor). 1.35: in EKS standard support until 2027-03-27 (EKS release calendar; 1.34's standard support ended 2026-12-02, 1.30's in 2025). Upgrade before that date or pay for extended support."
   type        = string
-  default     = "1.30"
+  default     = "1.35"
 
   validation {
     condition     = can(regex("^1\\.[0-9]{2}$", var.kubernetes_version))
@@ -226,66 +273,66 @@ variable "eks_public_access_cidrs" {
   }
 }
 
-variable "eks_node_group_shared" {
-  description = "Managed node group for the shared tier (label node-type=shared): shared-api and smart-router pods. Sizes must hold deploy/k8s HPA maxima (checked by deploy/config/check-scaling.sh)."
-  type = object({
+variable "eks_node_groups" {
+  description = "Managed node groups by role. shared (label node-type=shared): shared-api. premium (node-type=premium, taint premium-only=true:NoSchedule): premium-api only, one node group per AZ (its zone spread is required, and the cluster autoscaler can add a node in a given zone only through a group of that zone), so its sizes are totals split evenly over the az_count groups and must be multiples of az_count. router (node-type=router, taint router-only=true:NoSchedule): smart-router alone, so a shared-api surge can neither take its CPU nor leave it pending. Sizes must hold the HPA maxima during a blue-green rollout (checked by deploy/config/check-scaling.sh against deploy/config/scaling-config.yaml)."
+  type = map(object({
     instance_types = list(string)
     min_size       = number
     desired_size   = number
     max_size       = number
     disk_size_gib  = number
-  })
+  }))
   default = {
-    instance_types = ["m6i.xlarge"]
-    min_size       = 3
-    desired_size   = 3
-    max_size       = 18
-    disk_size_gib  = 50
+    shared = {
+      instance_types = ["m6i.xlarge"]
+      min_size       = 3
+      desired_size   = 3
+      max_size       = 18
+      disk_size_gib  = 50
+    }
+    premium = {
+      instance_types = ["m6i.2xlarge"]
+      min_size       = 3
+      desired_size   = 3
+      max_size       = 9
+      disk_size_gib  = 50
+    }
+    router = {
+      instance_types = ["m6i.large"]
+      min_size       = 3
+      desired_size   = 3
+      max_size       = 6
+      disk_size_gib  = 30
+    }
   }
 
   validation {
-    condition     = var.eks_node_group_shared.min_size >= 1 && var.eks_node_group_shared.min_size <= var.eks_node_group_shared.desired_size && var.eks_node_group_shared.desired_size <= var.eks_node_group_shared.max_size && var.eks_node_group_shared.max_size <= 100
-    error_message = "Invalid value: eks_node_group_shared needs 1 <= min_size <= desired_size <= max_size <= 100."
+    condition     = length(var.eks_node_groups) == 3 && alltrue([for k in ["shared", "premium", "router"] : contains(keys(var.eks_node_groups), k)])
+    error_message = "Invalid value: eks_node_groups must have exactly the keys shared, premium and router."
+  }
+  validation {
+    condition     = alltrue([for g in values(var.eks_node_groups) : g.min_size >= 1 && g.min_size <= g.desired_size && g.desired_size <= g.max_size && g.max_size <= 100])
+    error_message = "Invalid value: every eks_node_groups entry needs 1 <= min_size <= desired_size <= max_size <= 100."
   }
   validation {
     # ami_type is AL2023_x86_64_STANDARD: Graviton (e.g. m7g, c6gn) and burstable (t*) types are refused.
-    condition     = length(var.eks_node_group_shared.instance_types) > 0 && alltrue([for t in var.eks_node_group_shared.instance_types : can(regex("^[a-z]+[0-9]+[a-fh-z]*\\.[0-9]*[a-z]+$", t)) && !startswith(t, "t")])
-    error_message = "Invalid value: eks_node_group_shared.instance_types must be non-empty, x86_64 (no Graviton '<family>g' types) and not burstable (t*)."
+    condition     = alltrue([for g in values(var.eks_node_groups) : length(g.instance_types) > 0 && alltrue([for t in g.instance_types : can(regex("^[a-z]+[0-9]+[a-fh-z]*\\.[0-9]*[a-z]+$", t)) && !startswith(t, "t")])])
+    error_message = "Invalid value: every eks_node_groups entry needs instance_types, x86_64 (no Graviton '<family>g' types) and not burstable (t*)."
   }
   validation {
-    condition     = var.eks_node_group_shared.disk_size_gib >= 20 && var.eks_node_group_shared.disk_size_gib <= 1000
-    error_message = "Invalid value: eks_node_group_shared.disk_size_gib must be 20-1000."
+    condition     = alltrue([for g in values(var.eks_node_groups) : g.disk_size_gib >= 20 && g.disk_size_gib <= 1000])
+    error_message = "Invalid value: every eks_node_groups entry needs disk_size_gib 20-1000."
   }
 }
 
-variable "eks_node_group_premium" {
-  description = "Managed node group for the premium tier (label node-type=premium, taint premium-only=true:NoSchedule): premium-api pods only. Sizes must hold the premium HPA maximum (checked by deploy/config/check-scaling.sh)."
-  type = object({
-    instance_types = list(string)
-    min_size       = number
-    desired_size   = number
-    max_size       = number
-    disk_size_gib  = number
-  })
-  default = {
-    instance_types = ["m6i.2xlarge"]
-    min_size       = 3
-    desired_size   = 3
-    max_size       = 8
-    disk_size_gib  = 50
-  }
+variable "cluster_autoscaler_service_account" {
+  description = "namespace/name of the cluster autoscaler's ServiceAccount; its IAM role is bound to it through EKS Pod Identity (eks.tf)."
+  type        = string
+  default     = "kube-system/cluster-autoscaler"
 
   validation {
-    condition     = var.eks_node_group_premium.min_size >= 1 && var.eks_node_group_premium.min_size <= var.eks_node_group_premium.desired_size && var.eks_node_group_premium.desired_size <= var.eks_node_group_premium.max_size && var.eks_node_group_premium.max_size <= 100
-    error_message = "Invalid value: eks_node_group_premium needs 1 <= min_size <= desired_size <= max_size <= 100."
-  }
-  validation {
-    condition     = length(var.eks_node_group_premium.instance_types) > 0 && alltrue([for t in var.eks_node_group_premium.instance_types : can(regex("^[a-z]+[0-9]+[a-fh-z]*\\.[0-9]*[a-z]+$", t)) && !startswith(t, "t")])
-    error_message = "Invalid value: eks_node_group_premium.instance_types must be non-empty, x86_64 (no Graviton '<family>g' types) and not burstable (t*)."
-  }
-  validation {
-    condition     = var.eks_node_group_premium.disk_size_gib >= 20 && var.eks_node_group_premium.disk_size_gib <= 1000
-    error_message = "Invalid value: eks_node_group_premium.disk_size_gib must be 20-1000."
+    condition     = can(regex("^[a-z0-9-]+/[a-z0-9-]+$", var.cluster_autoscaler_service_account))
+    error_message = "Invalid value: cluster_autoscaler_service_account must be namespace/name."
   }
 }
 
@@ -346,15 +393,15 @@ variable "aurora_premium" {
     backup_retention_days = number
   })
   default = {
-    instance_class        = "db.r6g.xlarge"
+    instance_class        = "db.r6g.4xlarge"
     instance_count        = 3
-    max_connections       = 2000
+    max_connections       = 4000
     backup_retention_days = 35
   }
 
   validation {
     condition     = can(regex("^db\\.(r5|r6g|r6i|r7g|r7i|r8g|x2g)\\.[0-9]*x?large$", var.aurora_premium.instance_class))
-    error_message = "Invalid value: aurora_premium.instance_class must be a memory-optimized Aurora class such as db.r6g.xlarge (no db.t*)."
+    error_message = "Invalid value: aurora_premium.instance_class must be a memory-optimized Aurora class such as db.r6g.4xlarge (no db.t*)."
   }
   validation {
     condition     = var.aurora_premium.instance_count >= 2 && var.aurora_premium.instance_count <= 16 && floor(var.aurora_premium.instance_count) == var.aurora_premium.instance_count
@@ -374,6 +421,17 @@ variable "aurora_deletion_protection" {
   description = "Protect both Aurora clusters from deletion."
   type        = bool
   default     = true
+}
+
+variable "aurora_monitoring_interval_seconds" {
+  description = "RDS Enhanced Monitoring interval of every Aurora instance (OS metrics: CPU steal, run queue, memory, per-process), in seconds. 0 would turn it off, which is refused: CloudWatch's 60 s instance metrics cannot explain a 50 ms latency budget."
+  type        = number
+  default     = 15
+
+  validation {
+    condition     = contains([1, 5, 10, 15, 30, 60], var.aurora_monitoring_interval_seconds)
+    error_message = "Invalid value: aurora_monitoring_interval_seconds must be one of 1, 5, 10, 15, 30, 60 (0, off, is refused)."
+  }
 }
 
 # --------------------------------------------------------------------------- ElastiCache (Redis)
@@ -432,7 +490,7 @@ variable "redis_premium" {
     reserved_memory_percent = number
   })
   default = {
-    node_type               = "cache.r6g.large"
+    node_type               = "cache.r6g.2xlarge"
     num_cache_clusters      = 3
     maxmemory_policy        = "allkeys-lfu"
     reserved_memory_percent = 25
@@ -440,7 +498,7 @@ variable "redis_premium" {
 
   validation {
     condition     = can(regex("^cache\\.(m6g|m7g|r6g|r7g|m5|r5|m6i|r6i)\\.[0-9]*x?large$", var.redis_premium.node_type))
-    error_message = "Invalid value: redis_premium.node_type must be a current-generation, non-burstable node type such as cache.r6g.large."
+    error_message = "Invalid value: redis_premium.node_type must be a current-generation, non-burstable node type such as cache.r6g.2xlarge."
   }
   validation {
     condition     = var.redis_premium.num_cache_clusters >= 2 && var.redis_premium.num_cache_clusters <= 6
@@ -453,17 +511,6 @@ variable "redis_premium" {
   validation {
     condition     = var.redis_premium.reserved_memory_percent >= 0 && var.redis_premium.reserved_memory_percent <= 100
     error_message = "Invalid value: redis_premium.reserved_memory_percent must be 0-100."
-  }
-}
-
-variable "redis_auth_token" {
-  description = "Redis AUTH token for both replication groups (16-128 printable characters, no '@', '\"' or '/'). Pass it from a secret store (TF_VAR_redis_auth_token); it is stored in the Terraform state, so the state bucket must be encrypted and access-controlled."
-  type        = string
-  sensitive   = true
-
-  validation {
-    condition     = length(var.redis_auth_token) >= 16 && length(var.redis_auth_token) <= 128 && !can(regex("[@\"/ ]", var.redis_auth_token))
-    error_message = "Invalid value: redis_auth_token must be 16-128 characters without '@', '\"', '/' or spaces (ElastiCache AUTH rules)."
   }
 }
 
@@ -489,6 +536,17 @@ variable "colocation_instance_count" {
   validation {
     condition     = var.colocation_instance_count >= 0 && var.colocation_instance_count <= 16 && floor(var.colocation_instance_count) == var.colocation_instance_count
     error_message = "Invalid value: colocation_instance_count must be a whole number from 0 to 16."
+  }
+}
+
+variable "colocation_service_ports" {
+  description = "TCP ports the colocation hosts serve (e.g. the order gateway and the market-data feed). Only these are open, only to the premium nodes and to the other colocation hosts; nothing else reaches them (no SSH: SSM Session Manager)."
+  type        = list(number)
+  default     = [9001, 9002]
+
+  validation {
+    condition     = length(var.colocation_service_ports) > 0 && alltrue([for p in var.colocation_service_ports : p >= 1 && p <= 65535 && floor(p) == p])
+    error_message = "Invalid value: colocation_service_ports must be a non-empty list of TCP ports (1-65535)."
   }
 }
 

@@ -13,7 +13,9 @@
 //    references (declared here or listed as external in README.md), NetworkPolicy and PDB
 //    selectors, RBAC bindings, APIService backends, in-cluster DNS names of Services.
 // 4. Project rules: the smart-router Deployment (config mount, drain timing, probes, scrape
-//    annotations), metric and label names against the router contract, alert-rules ConfigMaps
+//    annotations, the admin endpoints on their own port and off every Service), the metric and
+//    label names of every PromQL query (selectors and bare names) against the metrics read from
+//    the router's source (router-metrics.mjs) and the recorded series, alert-rules ConfigMaps
 //    byte-identical to deploy/monitoring/rules/, adapter rules serving the HPAs' metrics.
 // 5. Extraction for the other tools (scripts/validate-deploy.sh): OUT/router.yaml and
 //    OUT/router.env (smart-router --check-config), OUT/prometheus/ (promtool check config),
@@ -25,6 +27,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, wri
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { LineCounter, parse as parseYaml, parseAllDocuments, stringify } from "yaml";
+import { promqlSeries } from "./promql.mjs";
+import { readRouterMetrics } from "./router-metrics.mjs";
 import { RULE_CONFIGMAPS, rulesKey, rulesSource } from "./sync-rules.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -54,37 +58,13 @@ function error(o, msg) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The router contract (shared/router-contract.md): metric names, types and labels, then the
-// metrics the router exports beyond it. Copied by hand from
-// include/smart_router/observability/metric_names.hpp and src/observability/metrics.cpp: a
-// metric added there must be added here before a rule may use it.
-const CONTRACT_METRICS = {
-  http_requests_total: { type: "counter", labels: ["tier", "user_tier", "route", "status"] },
-  http_request_duration_seconds: { type: "summary", labels: ["tier"] },
-  smart_router_request_duration_seconds: { type: "histogram", labels: ["tier", "user_tier"] },
-  response_time_ms: { type: "gauge", labels: ["tier"] },
-  smart_router_upstream_healthy: { type: "gauge", labels: ["pool", "endpoint"] },
-  smart_router_upstream_requests_total: { type: "counter", labels: ["pool", "endpoint", "outcome"] },
-  smart_router_shed_total: { type: "counter", labels: ["user_tier"] },
-  smart_router_budget_exceeded_total: { type: "counter", labels: ["tier", "user_tier"] },
-  smart_router_retries_total: { type: "counter", labels: ["pool"] },
-  smart_router_config_reloads_total: { type: "counter", labels: ["result"] },
-  smart_router_active_connections: { type: "gauge", labels: [] },
-  smart_router_in_flight_requests: { type: "gauge", labels: ["tier"] },
-  // The contract's additions for queued admission.
-  smart_router_queue_depth: { type: "gauge", labels: ["pool"] },
-  smart_router_queue_wait_seconds: { type: "histogram", labels: ["pool", "user_tier"] },
-  smart_router_pool_concurrency_limit: { type: "gauge", labels: ["pool"] },
-  // Beyond the contract.
-  smart_router_overload_rejections_total: { type: "counter", labels: ["pool", "user_tier", "reason"] },
-  smart_router_slo_requests_total: { type: "counter", labels: ["tier", "user_tier"] },
-  smart_router_slo_good_requests_total: { type: "counter", labels: ["tier", "user_tier"] },
-  smart_router_upstream_ejected: { type: "gauge", labels: ["pool", "endpoint"] },
-  smart_router_upstream_ejections_total: { type: "counter", labels: ["pool", "endpoint", "reason"] },
-  smart_router_pool_panic: { type: "gauge", labels: ["pool"] },
-  smart_router_build_info: { type: "gauge", labels: ["version"] },
-  smart_router_config_generation: { type: "gauge", labels: [] },
-};
+// The router's metrics (names, types, labels), read from its source: the names from
+// include/smart_router/observability/metric_names.hpp, types and labels from their registration
+// under src/ (router-metrics.mjs). Nothing here is a copy that could drift from the router.
+const routerMetrics = readRouterMetrics(repo);
+const CONTRACT_METRICS = routerMetrics.metrics;
+for (const p of routerMetrics.problems) notes.push(`router metrics: ${p}`);
+if (!Object.keys(CONTRACT_METRICS).length) error("include/smart_router/observability/metric_names.hpp", "no metric names could be read: every rule would be unchecked");
 // Labels Prometheus adds to every scraped series (prometheus-config.yaml relabelling).
 const TARGET_LABELS = ["namespace", "pod", "job", "instance", "app"];
 const LABEL_VALUES = {
@@ -96,13 +76,13 @@ const LABEL_VALUES = {
 // Series names the contract's metrics expose, with the labels each may carry.
 const SERIES = new Map();
 for (const [name, m] of Object.entries(CONTRACT_METRICS)) {
-  const labels = [...m.labels, ...TARGET_LABELS];
+  const labels = m.labels ? [...m.labels, ...TARGET_LABELS] : null; // null: labels not checked
   if (m.type === "histogram") {
-    SERIES.set(name + "_bucket", [...labels, "le"]);
+    SERIES.set(name + "_bucket", labels && [...labels, "le"]);
     SERIES.set(name + "_sum", labels);
     SERIES.set(name + "_count", labels);
   } else if (m.type === "summary") {
-    SERIES.set(name, [...labels, "quantile"]);
+    SERIES.set(name, labels && [...labels, "quantile"]);
     SERIES.set(name + "_sum", labels);
     SERIES.set(name + "_count", labels);
   } else {
@@ -126,43 +106,33 @@ for (const { tier } of RULE_CONFIGMAPS) {
   }
 }
 
-// Checks the metric selectors `name{...}` of a PromQL expression against the contract.
+// Checks every series name of a PromQL expression, and the labels of its matchers, against the
+// router's metrics and the recorded series. Returns how many series names it found.
 function checkPromqlNames(o, what, expr) {
-  const text = expr.replace(/"(?:[^"\\]|\\.)*"/g, (s) => s.replace(/[{}]/g, " ")); // braces in strings
-  const re = /([a-zA-Z_:][a-zA-Z0-9_:]*)\s*\{([^}]*)\}/g;
-  let m;
-  let found = 0;
-  while ((m = re.exec(text))) {
-    const name = m[1];
-    if (["by", "without", "on", "ignoring", "group_left", "group_right"].includes(name)) continue;
-    found++;
+  const series = promqlSeries(expr);
+  for (const { name, matchers } of series) {
+    const labelsUsed = [...matchers.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"/g)];
     if (RECORDED.has(name) && !SERIES.has(name)) {
       const labels = RECORDED.get(name);
-      const matchers = expr.slice(m.index).match(/\{([^}]*)\}/)?.[1] ?? "";
-      for (const [, label] of matchers.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)\s*"/g)) {
+      for (const [, label] of labelsUsed) {
         if (labels && !labels.includes(label)) error(o, `${what}: recorded series ${name} has no label "${label}" (its labels: ${labels.join(", ")})`);
       }
       continue;
     }
-    const allowed = SERIES.get(name);
-    if (!allowed) {
-      error(o, `${what}: metric "${name}" is not in the router contract`);
+    if (!SERIES.has(name)) {
+      error(o, `${what}: metric "${name}" is not one the router exports (include/smart_router/observability/metric_names.hpp) nor a recorded series`);
       continue;
     }
-    // Label matchers, taken from the original (quoted values intact).
-    const matchers = expr.slice(m.index).match(/\{([^}]*)\}/)?.[1] ?? "";
-    const mre = /([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"((?:[^"\\]|\\.)*)"/g;
-    let lm;
-    while ((lm = mre.exec(matchers))) {
-      const [, label, op, value] = lm;
-      if (!allowed.includes(label)) {
-        error(o, `${what}: ${name} has no label "${label}" (contract labels: ${allowed.join(", ")})`);
+    const allowed = SERIES.get(name);
+    for (const [, label, op, value] of labelsUsed) {
+      if (allowed && !allowed.includes(label)) {
+        error(o, `${what}: ${name} has no label "${label}" (its labels: ${allowed.join(", ")})`);
       } else if (op === "=" && LABEL_VALUES[label] && !LABEL_VALUES[label].includes(value)) {
         error(o, `${what}: ${label}="${value}" is not a contract value (${LABEL_VALUES[label].join(", ")})`);
       }
     }
   }
-  return found;
+  return series.length;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -760,6 +730,30 @@ for (const o of objects) {
   }
 }
 
+// The admin endpoints (/health /ready /metrics) on their own port, never behind the load balancer:
+// admin.listen set, the probes and the scrape annotation on that port, and no Service or
+// TargetGroupBinding that exposes it (the ALB's targets come from the Service).
+function checkAdminPort(o, p, c, cfg, listenPort) {
+  if (!cfg.admin?.listen) {
+    error(o, "router.yaml admin.listen is empty: /metrics and /ready would be served on the public port the load balancer forwards");
+    return;
+  }
+  const adminPort = Number(String(cfg.admin.listen).split(":").pop());
+  if (adminPort === listenPort) error(o, `router.yaml admin.listen port ${adminPort} is server.listen's port`);
+  const numberOf = (port) => (typeof port === "number" ? port : (c.ports ?? []).find((x) => x.name === port)?.containerPort);
+  for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
+    const port = c[probe]?.httpGet?.port;
+    if (port !== undefined && numberOf(port) !== adminPort) error(o, `${probe} must probe the admin port ${adminPort} (admin.listen), not ${JSON.stringify(port)}: /health and /ready are served there only`);
+  }
+  const ann = p.template.metadata?.annotations ?? {};
+  if (Number(ann["prometheus.io/port"]) !== adminPort) error(o, `prometheus.io/port must be the admin port ${adminPort}, where /metrics is served`);
+  for (const svc of ofKind("Service").filter((x) => x.obj.metadata.namespace === p.ns && matchesSelector(p.labels, x.obj.spec?.selector ?? {}))) {
+    for (const sp of svc.obj.spec?.ports ?? []) {
+      if (numberOf(sp.targetPort ?? sp.port) === adminPort) error(svc, `exposes the router's admin port ${adminPort}: the load balancer's targets come from this Service; keep /metrics and /ready off it`);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 7. smart-router Deployment rules (router contract + deploy/k8s/README.md)
 mkdirSync(outDir, { recursive: true });
@@ -839,6 +833,7 @@ for (const p of routerPods) {
       if (c.startupProbe && c.startupProbe.httpGet?.path !== "/ready") error(o, "startupProbe, when present, must be httpGet /ready");
       const livenessWindow = (c.livenessProbe?.periodSeconds ?? 10) * (c.livenessProbe?.failureThreshold ?? 3);
       if (livenessWindow <= drainS) error(o, `livenessProbe gives up after ${livenessWindow}s, less than the ${drainS}s drain during which /health is 503`);
+      checkAdminPort(o, p, c, cfg, listenPort);
     }
   }
   const ann = p.template.metadata?.annotations ?? {};

@@ -56,6 +56,8 @@ void validate_server(Validation& v) {
   }
 
   v.positive(f, "overload.max_in_flight", c.overload.max_in_flight);
+  v.in_range(f, "overload.tarpit.after", c.overload.tarpit.after, 0, 1000000);
+  v.in_range(f, "overload.tarpit.delay_ms", c.overload.tarpit.delay_ms, 1, 60000);
   if (c.logging.access_log.empty())
     v.error("logging.access_log", "must be stdout, off or a file path");
 }

@@ -39,8 +39,13 @@ void load_admin(Reader& r, const Field& f, Admin& out) {
 }
 
 void load_overload(Reader& r, const Field& f, Overload& out) {
-  MapReader m(r, f, {"max_in_flight"});
+  MapReader m(r, f, {"max_in_flight", "tarpit"});
   m.read("max_in_flight", out.max_in_flight);
+  if (auto tarpit = m.get("tarpit")) {
+    MapReader t(r, *tarpit, {"after", "delay_ms"});
+    t.read("after", out.tarpit.after);
+    t.read("delay_ms", out.tarpit.delay_ms);
+  }
 }
 
 void load_logging(Reader& r, const Field& f, Logging& out) {

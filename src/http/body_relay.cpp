@@ -68,6 +68,20 @@ boost::system::error_code fill_window_now(Stream& src, boost::beast::flat_buffer
   return ec;
 }
 
+// The source buffer sizes each read from the socket: one that only ever held heads (512
+// bytes to start with) would move a body in 512-byte reads and writes. Grown unless the
+// whole body arrived with its head (an idle upstream connection gives the memory back:
+// ConnectionPool::put), before the first piece, so a body that fits goes out in one write.
+template <bool isRequest>
+void grow_for_body(boost::beast::flat_buffer& src_buffer,
+                   const bhttp::basic_parser<isRequest>& parser, std::size_t buffer_size) {
+  const std::size_t read_size = std::min(buffer_size, kBodyReadSize);
+  const auto remaining = parser.content_length_remaining();
+  const bool all_here = remaining && *remaining <= src_buffer.size();
+  if (!parser.is_done() && !all_here && src_buffer.capacity() < read_size)
+    src_buffer.reserve(read_size);
+}
+
 }  // namespace
 
 // Every wait (a read or write that cannot complete at once, or a turn given to the other
@@ -84,15 +98,7 @@ net::awaitable<RelayResult> relay_body(BodySource<isRequest> from, BodySink to, 
   const auto idle = via.idle;
   RelayResult result;
   std::string_view pending_head = to.head;
-  // The source buffer sizes each read from the socket: one that only ever held heads (512
-  // bytes to start with) would move a body in 512-byte reads and writes. Grown unless the
-  // whole body arrived with its head (an idle upstream connection gives the memory back:
-  // ConnectionPool::put), before the first piece, so a body that fits goes out in one write.
-  const std::size_t read_size = std::min(buffer_size, kBodyReadSize);
-  const auto remaining = parser.content_length_remaining();
-  const bool all_here = remaining && *remaining <= src_buffer.size();
-  if (!parser.is_done() && !all_here && src_buffer.capacity() < read_size)
-    src_buffer.reserve(read_size);
+  grow_for_body(src_buffer, parser, buffer_size);
   // The last read found the source empty and nothing has suspended since: bytes that came
   // after it will still be announced by epoll, so the next wait needs no read first.
   bool drained = false;

@@ -4,6 +4,10 @@
 // costs a few hundred instructions a request. The deciding phases (phases.cpp) do no I/O; forward
 // (forwarder.cpp) returns an outcome; only this file answers, through the request's Downstream, and
 // every request is recorded by the one call to observe_finish below.
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/verb.hpp>
 
 #include "smart_router/http/error_response.hpp"
@@ -31,10 +35,33 @@ class InFlightGauge {
   prometheus::Gauge& g_;
 };
 
-// The router's own error, as the answer.
+// A refusal (503 overloaded, 429 rate_limited) on a connection that keeps asking sooner than
+// the last refusal's Retry-After (1 s): true after overload.tarpit.after of them in a row.
+bool tarpitted(Request& req, const ProxyError& err) {
+  auto& s = req.scratch;
+  if (err.kind != ErrorKind::overloaded && err.kind != ErrorKind::rate_limited) {
+    s.refusals = 0;
+    return false;
+  }
+  const auto now = Clock::now();
+  s.refusals = now - s.last_refusal < std::chrono::seconds(1) ? s.refusals + 1 : 1;
+  s.last_refusal = now;
+  const auto after = req.snap.config->overload.tarpit.after;
+  return after > 0 && s.refusals > after;
+}
+
+// The router's own error, as the answer. A tarpitted refusal is held first (a timer: the flood
+// costs no CPU meanwhile) and closes its connection.
 net::awaitable<void> answer_error(Request& req, const ProxyError& err) {
   req.outcome.status = status_of(err);
   req.outcome.error_code = recorded_code(err);
+  if (tarpitted(req, err)) {
+    req.worker.ctx.metrics.tarpitted().Increment();
+    req.down.close_after();
+    net::steady_timer hold(co_await net::this_coro::executor);
+    hold.expires_after(std::chrono::milliseconds(req.snap.config->overload.tarpit.delay_ms));
+    co_await hold.async_wait(net::as_tuple(net::use_awaitable));
+  }
   const ErrorAnswer answer(err, req.request_id);
   const LocalAnswer local = answer.answer();
   co_await req.down.answer(local, req.request_id);
@@ -64,6 +91,7 @@ std::optional<ProxyError> decide_route(Request& req) {
 
 // --- finish: the one place a finished request is recorded ----------------------------------
 void finish(Request& req) {
+  if (req.outcome.status != 429 && req.outcome.status != 503) req.scratch.refusals = 0;
   req.pool_slot.reset();
   req.admission.reset();
   observe_finish(req);

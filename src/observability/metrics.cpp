@@ -119,6 +119,13 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                     .Name(names::kInFlightRequests)
                     .Help("Requests in flight, by tier.")
                     .Register(r);
+  tarpitted_ = &prometheus::BuildCounter()
+                    .Name(names::kTarpittedTotal)
+                    .Help(
+                        "Refusals held overload.tarpit.delay_ms (and their connection "
+                        "closed): the connection kept asking sooner than Retry-After.")
+                    .Register(r)
+                    .Add({});
   active_connections_ = &prometheus::BuildGauge()
                              .Name(names::kActiveConnections)
                              .Help("Open client connections.")

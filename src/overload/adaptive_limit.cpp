@@ -26,12 +26,21 @@ void AdaptiveLimit::start_probe(Clock::time_point now) {
   resume_at_ = std::max(estimate_, static_cast<double>(s_.min_limit));
   slow_windows_ = 0;
   next_probe_ = now + std::chrono::milliseconds(s_.probe_interval_ms);
+  // Premium classes are not held to the probe's limit while lower ones are in flight (see
+  // try_count), so the pool may never get down to it: after a while, every answer counts (the
+  // lower classes are held by then; what is in flight is premium's own load).
+  const auto settle =
+      std::max(std::chrono::microseconds(100'000),
+               std::chrono::microseconds(static_cast<std::int64_t>(4 * min_rtt_us_)));
+  probe_any_after_.store((now + settle).time_since_epoch().count(), std::memory_order_relaxed);
   limit_.store(s_.min_limit, std::memory_order_relaxed);
 }
 
 void AdaptiveLimit::record(std::chrono::microseconds rtt, std::int64_t in_flight,
                            Clock::time_point now) {
-  if (probe_sample_wanted_.load(std::memory_order_relaxed) && in_flight <= s_.min_limit) {
+  if (probe_sample_wanted_.load(std::memory_order_relaxed) &&
+      (in_flight <= s_.min_limit ||
+       now.time_since_epoch().count() >= probe_any_after_.load(std::memory_order_relaxed))) {
     std::lock_guard lock(close_mutex_);
     if (probing_) {
       probe_sum_ += static_cast<double>(rtt.count());

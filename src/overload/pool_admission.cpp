@@ -1,5 +1,6 @@
 #include "smart_router/overload/pool_admission.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -10,12 +11,16 @@ namespace net = boost::asio;
 
 namespace {
 constexpr auto kToken = net::as_tuple(net::use_awaitable);
+// Credit a class's fresh lane may save up while its queue drains: a few requests arriving
+// together still take the lane.
+constexpr std::int64_t kFreshCreditMax = 4 * kFreshEvery;
 }  // namespace
 
 struct PoolAdmission::Waiter {
   const ClassLevels* levels = nullptr;  // the request's snapshot keeps it alive
   Clock::time_point deadline;
   std::uint64_t seq = 0;
+  bool fresh = false;    // in the fresh lane
   bool granted = false;  // under mutex_
   std::shared_ptr<net::steady_timer> timer;
 };
@@ -23,6 +28,7 @@ struct PoolAdmission::Waiter {
 bool PoolAdmission::WaiterOrder::operator()(const std::shared_ptr<Waiter>& a,
                                             const std::shared_ptr<Waiter>& b) const {
   if (a->levels->slot != b->levels->slot) return a->levels->slot > b->levels->slot;
+  if (a->fresh != b->fresh) return a->fresh;
   if (a->deadline != b->deadline) return a->deadline < b->deadline;
   return a->seq < b->seq;
 }
@@ -60,7 +66,7 @@ std::int64_t PoolAdmission::limit() const {
 
 bool PoolAdmission::try_acquire(const ClassLevels& levels) {
   if (waiting_.load(std::memory_order_seq_cst) > 0) return false;  // no overtaking
-  return try_count(counters_, levels, limit());
+  return try_count(counters_, levels, limit(), static_limit_.load(std::memory_order_relaxed));
 }
 
 void PoolAdmission::release(std::size_t slot) {
@@ -73,13 +79,18 @@ void PoolAdmission::release(std::size_t slot) {
 
 void PoolAdmission::grant_waiters() {
   const auto lim = limit();
+  const auto top = static_limit_.load(std::memory_order_relaxed);
   for (auto it = queue_.begin(); it != queue_.end();) {
     const auto& w = *it;
     // Lower priorities are held by every check a higher one is: the first that does not fit
     // ends the round.
-    if (!try_count(counters_, *w->levels, lim)) break;
+    if (!try_count(counters_, *w->levels, lim, top)) break;
     w->granted = true;
-    --waiting_at_[w->levels->slot];
+    note_grant(Clock::now());
+    const auto slot = w->levels->slot;
+    --waiting_at_[slot];
+    if (w->fresh) --fresh_at_[slot];
+    fresh_credit_[slot] = std::min(kFreshCreditMax, fresh_credit_[slot] + 1);
     waiting_.fetch_sub(1, std::memory_order_seq_cst);
     // The timer belongs to the waiter's worker thread: cancel it there.
     net::post(w->timer->get_executor(), [timer = w->timer] { timer->cancel(); });
@@ -87,15 +98,32 @@ void PoolAdmission::grant_waiters() {
   }
 }
 
-PoolAdmission::Clock::duration PoolAdmission::expected_wait(const ClassLevels& levels) const {
+void PoolAdmission::note_grant(Clock::time_point now) {
+  // Only grants in one run of queueing say how fast the queue moves: a gap of a second or
+  // more means the queue had emptied.
+  const auto gap = std::chrono::duration<double, std::micro>(now - last_grant_).count();
+  last_grant_ = now;
+  if (gap > 1e6) return;
+  grant_interval_us_ += (gap - grant_interval_us_) / 16;
+}
+
+PoolAdmission::Clock::duration PoolAdmission::expected_wait(const ClassLevels& levels,
+                                                            bool fresh) const {
   const auto latency = expected_latency();
-  std::int64_t ahead = 0;
-  for (std::size_t s = levels.slot; s < kMaxPriorityLevels; ++s) ahead += waiting_at_[s];
+  std::int64_t ahead = fresh ? fresh_at_[levels.slot] : waiting_at_[levels.slot];
+  for (std::size_t s = levels.slot + 1; s < kMaxPriorityLevels; ++s) ahead += waiting_at_[s];
   const auto own_share = levels.checks.empty() ? 100U : levels.checks.front().share_percent;
   const auto slots = share_of(limit(), own_share);
   // Slots turn over once per latency: the request ahead of us in line k is served after k/slots
-  // latencies.
-  return latency * (ahead + 1) / slots;
+  // latencies. Behind the fresh lane, the line moves at what the lane leaves of them.
+  // The line may move slower than that (a freed slot takes a moment to reach its waiter, and
+  // the worker to send its request): then the pace at which the queue hands out slots rules.
+  const auto measured = std::chrono::duration<double, std::micro>(grant_interval_us_ * 1.0);
+  const auto wait = std::max<Clock::duration>(
+      latency * (ahead + 1) / slots,
+      std::chrono::duration_cast<Clock::duration>(measured * static_cast<double>(ahead + 1)));
+  if (fresh) return wait;
+  return wait * kFreshEvery / (kFreshEvery - 1);
 }
 
 net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
@@ -107,10 +135,18 @@ net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
   {
     std::lock_guard lock(mutex_);
     const auto now = Clock::now();
-    const auto latency = expected_latency();
+    // The time an answer needs, with a margin: the mean alone would let the slower half of
+    // the answers admitted at the last moment miss the deadline (a 504 after all the wait).
+    const auto latency = expected_latency() * 5 / 4 + std::chrono::milliseconds(1);
     if (static_cast<std::int64_t>(queue_.size()) >= queue_length_.load(std::memory_order_relaxed))
       co_return AdmitResult::queue_full;
-    if (now + expected_wait(levels) + latency > deadline) co_return AdmitResult::deadline;
+    auto& credit = fresh_credit_[levels.slot];
+    w->fresh = credit >= kFreshEvery;
+    if (now + expected_wait(levels, w->fresh) + latency > deadline) co_return AdmitResult::deadline;
+    if (w->fresh) {
+      credit -= kFreshEvery;
+      ++fresh_at_[levels.slot];
+    }
     w->seq = next_seq_++;
     w->timer = std::make_shared<net::steady_timer>(ex);
     // Admitted later than this, the answer could not come before the deadline.
@@ -126,6 +162,7 @@ net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
   if (w->granted) co_return AdmitResult::admitted;
   queue_.erase(w);
   --waiting_at_[levels.slot];
+  if (w->fresh) --fresh_at_[levels.slot];
   waiting_.fetch_sub(1, std::memory_order_seq_cst);
   co_return AdmitResult::timed_out;
 }

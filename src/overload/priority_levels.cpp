@@ -46,28 +46,40 @@ std::int64_t share_of(std::int64_t limit, std::uint32_t share_percent) {
 
 namespace {
 
+// `top_limit` bounds a check of share 100 % while requests of lower priorities are in flight
+// (see try_count); every other check is a share of `limit`.
 bool within(const PriorityCounters& counters, const ClassLevels& levels, std::int64_t limit,
-            std::int64_t extra) {
+            std::int64_t top_limit, std::int64_t extra) {
   std::int64_t below = 0;
+  std::int64_t lower = 0;  // requests of lower priorities than the class's own
   std::size_t counted = 0;
   for (const auto& check : levels.checks) {
-    for (; counted <= check.top_slot; ++counted) below += counters.at(counted);
-    if (below + extra > share_of(limit, check.share_percent)) return false;
+    for (; counted <= check.top_slot; ++counted) {
+      if (counted == levels.slot) lower = below;
+      below += counters.at(counted);
+    }
+    const bool whole = check.share_percent >= 100 && lower > 0;
+    if (below + extra > (whole ? top_limit : share_of(limit, check.share_percent))) return false;
   }
   return true;
 }
 
 }  // namespace
 
-bool try_count(PriorityCounters& counters, const ClassLevels& levels, std::int64_t limit) {
+bool try_count(PriorityCounters& counters, const ClassLevels& levels, std::int64_t limit,
+               std::int64_t top_limit) {
   counters.add(levels.slot, 1);
-  if (within(counters, levels, limit, 0)) return true;
+  if (within(counters, levels, limit, top_limit, 0)) return true;
   counters.add(levels.slot, -1);
   return false;
 }
 
+bool try_count(PriorityCounters& counters, const ClassLevels& levels, std::int64_t limit) {
+  return try_count(counters, levels, limit, limit);
+}
+
 bool fits(const PriorityCounters& counters, const ClassLevels& levels, std::int64_t limit) {
-  return within(counters, levels, limit, 1);
+  return within(counters, levels, limit, limit, 1);
 }
 
 }  // namespace smart_router::overload

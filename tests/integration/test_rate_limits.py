@@ -180,3 +180,32 @@ pools:
     for path, (line, col) in expected.items():
         assert any(ln.startswith(f"{p}:{line}:{col}: {path}:") for ln in lines), \
             f"{path} at {line}:{col} missing in:\n{r.stderr}"
+
+
+def test_a_connection_flooding_refusals_is_tarpitted_and_closed(stack):
+    """overload.tarpit: after `after` refusals in a row, each sooner than the last one's
+    Retry-After, the next refusal is held delay_ms and its connection closed; another
+    connection, and the same one's earlier refusals, are answered at once."""
+    import time
+    cfg = limits({"LITE": {"class": {"requests_per_second": SLOW, "burst": 1}}})
+    cfg["overload"] = {"tarpit": {"after": 3, "delay_ms": 1500}}
+    t = Topology(stack, cfg)
+    with t.router.connect() as c:
+        assert c.request("GET", "/x").status == 200
+        for _ in range(3):
+            refused = c.request("GET", "/x")
+            assert_rate_limited(refused, "LITE-class", quota=1, window=5)
+            assert refused.header("Connection", "").lower() != "close", refused
+        assert t.router.metric("smart_router_tarpitted_total") == 0
+        sent = time.monotonic()
+        held = c.request("GET", "/x")
+        # A lower bound only: a slow machine can only make the hold longer.
+        assert time.monotonic() - sent >= 1.4, "the fourth refusal in a row was not held"
+        assert_rate_limited(held, "LITE-class", quota=1, window=5)
+        assert held.header("Connection", "").lower() == "close", held
+        assert c.peer_closed(), "a tarpitted connection must be closed"
+    assert t.router.metric("smart_router_tarpitted_total") == 1
+    # The tarpit is per connection: a new one is refused at once, without closing.
+    fresh = t.router.get("/x")
+    assert fresh.status == 429 and fresh.header("Connection", "").lower() != "close", fresh
+    assert t.router.metric("smart_router_tarpitted_total") == 1

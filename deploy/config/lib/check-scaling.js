@@ -293,13 +293,16 @@ async function checkTerraform(cfg, o, r, routerDoc) {
 
   // node groups
   for (const [g, gc] of Object.entries(cfg.node_groups)) {
-    const d = needVar(`eks_node_group_${g}`); if (!d) continue;
-    const f = vfile(`eks_node_group_${g}`);
-    r.same(f, `var.eks_node_group_${g}.instance_types`, gc.instance_types, d.instance_types);
-    r.same(f, `var.eks_node_group_${g}.min_size`, gc.min, d.min_size);
-    r.same(f, `var.eks_node_group_${g}.desired_size`, gc.desired, d.desired_size);
-    r.same(f, `var.eks_node_group_${g}.max_size`, gc.max, d.max_size);
-    r.same(f, `var.eks_node_group_${g}.disk_size_gib`, gc.disk_gib, d.disk_size_gib);
+    const groups = needVar('eks_node_groups'); if (!groups) continue;
+    const d = groups[g];
+    const f = vfile('eks_node_groups');
+    if (!d) { r.fail('MISSING', `${r.rel(f)}: var.eks_node_groups has no default entry "${g}"`); continue; }
+    const v = `var.eks_node_groups["${g}"]`;
+    r.same(f, `${v}.instance_types`, gc.instance_types, d.instance_types);
+    r.same(f, `${v}.min_size`, gc.min, d.min_size);
+    r.same(f, `${v}.desired_size`, gc.desired, d.desired_size);
+    r.same(f, `${v}.max_size`, gc.max, d.max_size);
+    r.same(f, `${v}.disk_size_gib`, gc.disk_gib, d.disk_size_gib);
     const ng = res.get(`aws_eks_node_group.${g}`);
     if (!ng) { r.fail('MISSING', `${r.rel(o.terraform)}: no aws_eks_node_group.${g}`); continue; }
     r.same(ng.file, `aws_eks_node_group.${g} labels`, gc.labels || {}, ng.body.labels || {});
@@ -393,6 +396,44 @@ async function checkTerraform(cfg, o, r, routerDoc) {
       else if (Number.isFinite(dd)) r.ok(`target group ${t} deregistration ${dd} s > drain ${drain} ms`);
     }
   }
+  checkShippedTrust(o, r, varDefault);
+}
+
+// The router.yaml of the shipped ConfigMap against Terraform: the JWT identity provider
+// (var.tier_jwt_*), the ALB's addresses as the only trusted proxies (cidrsubnet(var.vpc_cidr,
+// 4, 0), the public subnets) and the admin port the target groups health-check.
+function checkShippedTrust(o, r, varDefault) {
+  const cmFile = path.join(o.k8s, 'router/configmap.yaml');
+  if (!fs.existsSync(cmFile)) { r.note(`${r.rel(cmFile)} does not exist: shipped trust settings not compared`); return; }
+  const YAML = load('yaml');
+  let doc;
+  try { doc = YAML.parse(YAML.parse(fs.readFileSync(cmFile, 'utf8')).data['router.yaml']); } catch (e) { r.fail('INVALID', `${r.rel(cmFile)}: data."router.yaml": ${e.message.split('\n')[0]}`); return; }
+  const same = (what, tf, got) => {
+    if (JSON.stringify(tf) === JSON.stringify(got)) r.ok(`${what} = ${fmt(tf)}`);
+    else r.fail('DRIFT', `${r.rel(cmFile)}: ${what}: variables.tf says ${fmt(tf)}, configmap.yaml says ${fmt(got)}`);
+  };
+  const trust = (doc.tiers && doc.tiers.trust) || {};
+  const jwt = trust.jwt || {};
+  if (trust.mode !== 'jwt') r.fail('INVARIANT', `${r.rel(cmFile)}: tiers.trust.mode is ${trust.mode || 'header (the default)'}: behind a public ALB only jwt proves a tier`);
+  for (const [key, name] of [['jwks_url', 'tier_jwt_jwks_url'], ['issuer', 'tier_jwt_issuer'], ['audience', 'tier_jwt_audience']]) {
+    const v = varDefault(name);
+    if (v) same(`tiers.trust.jwt.${key} vs var.${name}`, v.d, jwt[key]);
+  }
+  const vpc = varDefault('vpc_cidr');
+  if (vpc) same('server.trusted_proxies vs cidrsubnet(var.vpc_cidr, 4, 0) (the public subnets: the ALB)', [cidrSubnet(vpc.d, 4, 0)], (doc.server && doc.server.trusted_proxies) || []);
+  const admin = varDefault('router_admin_port');
+  const adminListen = String((doc.admin && doc.admin.listen) || '');
+  if (!adminListen) r.fail('INVARIANT', `${r.rel(cmFile)}: admin.listen is empty: /metrics and /ready would be served on the public port`);
+  else if (admin) same('admin.listen port vs var.router_admin_port', admin.d, Number(adminListen.split(':').pop()));
+}
+
+// cidrsubnet() of Terraform for IPv4.
+function cidrSubnet(cidr, newbits, num) {
+  const [ip, len] = cidr.split('/');
+  const base = ip.split('.').reduce((a, b) => a * 256 + Number(b), 0);
+  const prefix = Number(len) + newbits;
+  const addr = base + num * 2 ** (32 - prefix);
+  return `${[24, 16, 8, 0].map((sh) => Math.floor(addr / 2 ** sh) % 256).join('.')}/${prefix}`;
 }
 
 // ---------------------------------------------------------------------------- config/router.yaml

@@ -114,7 +114,7 @@ describe('check-scaling', { concurrency: 3 }, () => {
     editText(path.join(root, 'deploy/terraform/aurora.tf'), 'value        = tostring(var.aurora_premium.max_connections)', 'value        = "5000"');
     const r = await run(root);
     assert.strictEqual(r.code, 1, r.out);
-    assert.match(r.out, /aws_db_parameter_group.premium max_connections: scaling-config.yaml says 2000, aurora.tf says "5000"/);
+    assert.match(r.out, /aws_db_parameter_group.premium max_connections: scaling-config.yaml says 4000, aurora.tf says "5000"/);
   });
 
   it('DB pools that no longer fit max_connections', async () => {
@@ -128,7 +128,7 @@ describe('check-scaling', { concurrency: 3 }, () => {
   it('node group too small for the HPA maximum', async () => {
     const root = copyInputs();
     editYaml(cfgFile(root), () => true, (c) => { c.node_groups.premium.max = 4; });
-    editText(path.join(root, 'deploy/terraform/variables.tf'), /max_size\s*=\s*8/, 'max_size       = 4');
+    editText(path.join(root, 'deploy/terraform/variables.tf'), /max_size\s*=\s*9\b/, 'max_size       = 4');
     const r = await run(root);
     assert.strictEqual(r.code, 1, r.out);
     assert.match(r.out, /INVARIANT node group premium: pods at HPA max plus rollout surge \(premium-api 40\) need 7 x m6i.2xlarge/);
@@ -136,9 +136,30 @@ describe('check-scaling', { concurrency: 3 }, () => {
 
   it('Redis working set larger than the node', async () => {
     const root = copyInputs();
-    editYaml(cfgFile(root), () => true, (c) => { c.tiers.premium.redis.cache_memory_gib = 12; });
+    editYaml(cfgFile(root), () => true, (c) => { c.tiers.premium.redis.cache_memory_gib = 48; });
     const r = await run(root);
     assert.strictEqual(r.code, 1, r.out);
-    assert.match(r.out, /INVARIANT tier premium: Redis cache_memory_gib 12 > usable 9.80 GiB/);
+    assert.match(r.out, /INVARIANT tier premium: Redis cache_memory_gib 48 > usable 39\.6\d GiB/);
+  });
+
+  it('shipped router trust drifting from Terraform', async () => {
+    const root = copyInputs();
+    const cm = path.join(root, 'deploy/k8s/router/configmap.yaml');
+    editText(cm, 'jwks_url: "https://auth.smart-router.example/.well-known/jwks.json"', 'jwks_url: "https://other.example/jwks.json"');
+    editText(cm, 'trusted_proxies: ["10.40.0.0/20"]', 'trusted_proxies: ["0.0.0.0/0"]');
+    editText(cm, 'listen: "0.0.0.0:9090"', 'listen: ""');
+    const r = await run(root);
+    assert.strictEqual(r.code, 1, r.out);
+    assert.match(r.out, /tiers.trust.jwt.jwks_url vs var.tier_jwt_jwks_url: variables.tf says "https:\/\/auth.smart-router.example\/.well-known\/jwks.json", configmap.yaml says "https:\/\/other.example\/jwks.json"/);
+    assert.match(r.out, /server.trusted_proxies vs cidrsubnet\(var.vpc_cidr, 4, 0\).*\["10.40.0.0\/20"\].*\["0.0.0.0\/0"\]/);
+    assert.match(r.out, /admin.listen is empty/);
+  });
+
+  it('shipped router trusting the X-User-Tier header', async () => {
+    const root = copyInputs();
+    editText(path.join(root, 'deploy/k8s/router/configmap.yaml'), 'mode: jwt', 'mode: header');
+    const r = await run(root);
+    assert.strictEqual(r.code, 1, r.out);
+    assert.match(r.out, /tiers.trust.mode is header: behind a public ALB only jwt proves a tier/);
   });
 });

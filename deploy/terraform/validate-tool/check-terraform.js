@@ -16,7 +16,8 @@
 //              bounded version constraint; aws pinned with ~> 5.x; every provider used is required
 //   policy     the project's invariants (TLS 1.3 listener policy, encryption, KMS rotation,
 //              Redis failover, EKS node-group labels/taint, /health target-group checks,
-//              no `srm_enabled`)
+//              no `srm_enabled`, vpc-cni with enableNetworkPolicy, no KMS key, security group
+//              or AUTH token shared by two tiers' data stores)
 // Warnings (do not fail): unused variables and locals.
 
 const path = require('path');
@@ -361,11 +362,32 @@ function checkPolicy(mod, decl, report, textOf) {
     if (!hc || hc.path === undefined) fail(b, `"${b.name}"`, `${key}: health_check.path must be set (smart-router answers /health)`);
     else if (p.known && p.value !== '/health') fail(b, 'path', `${key}: health_check.path is "${p.value}", smart-router answers /health`);
   }
+  // Enforced NetworkPolicies: the VPC CNI add-on must turn its policy agent on.
+  for (const { key, b } of resources('aws_eks_addon')) {
+    if (b.body.addon_name !== 'vpc-cni') continue;
+    if (!/enableNetworkPolicy\s*[=:]\s*"?true/.test(String(b.body.configuration_values || ''))) {
+      fail(b, `"${b.name}"`, `${key}: vpc-cni needs configuration_values with enableNetworkPolicy = "true", or every NetworkPolicy is ignored`);
+    }
+  }
+  // Tier isolation: no two data stores of one kind share a key, a security group or a token.
+  const isolated = { aws_rds_cluster: ['kms_key_id', 'vpc_security_group_ids', 'master_user_secret_kms_key_id'], aws_elasticache_replication_group: ['kms_key_id', 'security_group_ids', 'auth_token'] };
+  for (const [type, attrs] of Object.entries(isolated)) {
+    const stores = resources(type);
+    for (const attr of attrs) {
+      const seen = new Map();
+      for (const { key, b } of stores) {
+        if (b.body[attr] === undefined) continue;
+        const v = JSON.stringify(b.body[attr]);
+        if (seen.has(v)) fail(b, attr, `${key}: ${attr} is the same as ${seen.get(v)}'s: each tier's data store needs its own`);
+        else seen.set(v, key);
+      }
+    }
+  }
   const groups = resources('aws_eks_node_group');
   for (const { key, b } of groups) {
     const labels = b.body.labels || {};
     const nodeType = labels['node-type'];
-    if (!nodeType) { fail(b, `"${b.name}"`, `${key}: labels must carry node-type (shared or premium)`); continue; }
+    if (!nodeType) { fail(b, `"${b.name}"`, `${key}: labels must carry node-type (shared, premium or router)`); continue; }
     const taints = [].concat(b.body.taint || []);
     const premiumTaint = taints.find((t) => t.key === 'premium-only');
     if (nodeType === 'premium') {

@@ -89,8 +89,18 @@ struct Tiers {
   bool routing_enabled = true;     // TIER_ROUTING_ENABLED=false turns it off
 };
 
+// A connection whose requests are refused (503 overloaded, 429 rate_limited) again and again,
+// each sooner than the last refusal's Retry-After, is a closed-loop flood: after `after`
+// refusals in a row its next refusal is held `delay_ms` and the connection closed (HAProxy's
+// tarpit), so the flood costs a timer, not the core premium requests need.
+struct Tarpit {
+  std::uint32_t after = 0;  // 0: off
+  std::uint32_t delay_ms = 1000;
+};
+
 struct Overload {
   std::uint32_t max_in_flight = 4096;
+  Tarpit tarpit;
 };
 
 // rate_limits: token buckets per tier class and per client key (README "Rate limits").

@@ -32,6 +32,9 @@ struct ConnectionScratch {
   std::string head;
   FlatFields response_fields;
   std::string request_id;
+  // The connection's refusals in a row, each within a second (Retry-After) of the last.
+  std::uint32_t refusals = 0;
+  std::chrono::steady_clock::time_point last_refusal;
 };
 
 struct RequestDecisions {

@@ -18,6 +18,7 @@ inline constexpr const char* kActiveConnections = "smart_router_active_connectio
 inline constexpr const char* kInFlightRequests = "smart_router_in_flight_requests";
 // The contract's additions for rate limits and queued admission.
 inline constexpr const char* kRateLimitedTotal = "smart_router_rate_limited_total";
+inline constexpr const char* kTarpittedTotal = "smart_router_tarpitted_total";
 inline constexpr const char* kQueueDepth = "smart_router_queue_depth";
 inline constexpr const char* kQueueWaitSeconds = "smart_router_queue_wait_seconds";
 inline constexpr const char* kPoolConcurrencyLimit = "smart_router_pool_concurrency_limit";

@@ -58,6 +58,7 @@ class AdaptiveLimit {
   std::atomic<Clock::rep> window_start_;
   std::atomic<double> min_rtt_seen_{0};
   std::atomic<bool> probe_sample_wanted_{false};  // a probe is collecting samples
+  std::atomic<Clock::rep> probe_any_after_{0};    // then answers at any in-flight count count
 
   // Under close_mutex_:
   std::mutex close_mutex_;

@@ -9,6 +9,14 @@
 // first and earliest deadline first within a priority, until a slot is handed to it or it can
 // no longer make its deadline. A freed slot goes to the best waiter directly (no thundering
 // herd), on the waiter's own worker thread.
+//
+// Fresh first: after a burst, a class's queue holds a backlog of requests that can still make
+// their deadlines; served strictly in order, every request that arrives after the burst would
+// wait behind all of it. So a share of each class's slots (one in kFreshEvery of the slots the
+// queue hands out) goes to a fresh lane: a request that arrives while the class has credit for it
+// waits only behind other fresh ones. During a burst the lane takes at most that share (the
+// backlog drains at the rest, and its admission check counts on no more); after it, arrivals
+// at normal rates all take the lane and are served at once, while the backlog drains behind.
 #pragma once
 
 #include <atomic>
@@ -43,6 +51,9 @@ enum class AdmitResult : std::uint8_t {
   timed_out,   // waited, and can no longer make the deadline
 };
 
+// One in this many of the slots a class's queue hands out may go to its fresh lane.
+inline constexpr std::int64_t kFreshEvery = 10;
+
 class PoolAdmission {
  public:
   using Clock = std::chrono::steady_clock;
@@ -74,8 +85,10 @@ class PoolAdmission {
   struct WaiterOrder {
     bool operator()(const std::shared_ptr<Waiter>& a, const std::shared_ptr<Waiter>& b) const;
   };
-  void grant_waiters();                                            // under mutex_
-  Clock::duration expected_wait(const ClassLevels& levels) const;  // under mutex_
+  void grant_waiters();                    // under mutex_
+  void note_grant(Clock::time_point now);  // under mutex_: the pace of the queue
+  // Under mutex_: the wait a new request of `levels` can expect in the lane it would take.
+  Clock::duration expected_wait(const ClassLevels& levels, bool fresh) const;
 
   std::string pool_;
   std::atomic<bool> limited_{false};
@@ -92,8 +105,12 @@ class PoolAdmission {
 
   std::mutex mutex_;
   std::set<std::shared_ptr<Waiter>, WaiterOrder> queue_;
-  std::array<std::int64_t, kMaxPriorityLevels> waiting_at_{};  // per slot, under mutex_
+  std::array<std::int64_t, kMaxPriorityLevels> waiting_at_{};    // per slot, under mutex_
+  std::array<std::int64_t, kMaxPriorityLevels> fresh_at_{};      // of them in the fresh lane
+  std::array<std::int64_t, kMaxPriorityLevels> fresh_credit_{};  // grants since, per slot
   std::uint64_t next_seq_ = 0;
+  Clock::time_point last_grant_;  // under mutex_
+  double grant_interval_us_ = 0;  // smoothed time between grants, under mutex_
 };
 
 // A slot of a pool, given back when the request ends however it ends.

@@ -65,6 +65,12 @@ std::vector<ClassLevels> build_class_levels(const PrioritySlots& slots,
 
 // Counts one request of `levels` if every check holds under `limit`; true when counted.
 bool try_count(PriorityCounters& counters, const ClassLevels& levels, std::int64_t limit);
+// The same where `limit` may be cut below the configured `top_limit` (an adaptive limit): a
+// class whose share is the whole limit (premium) is held by `top_limit` while requests of lower
+// priorities are in flight, so the cuts fall on those first; with none left to cut, the
+// cut limit holds it too.
+bool try_count(PriorityCounters& counters, const ClassLevels& levels, std::int64_t limit,
+               std::int64_t top_limit);
 // Whether a request of `levels` would fit now (nothing counted).
 bool fits(const PriorityCounters& counters, const ClassLevels& levels, std::int64_t limit);
 

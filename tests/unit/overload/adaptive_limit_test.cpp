@@ -106,8 +106,25 @@ TEST(AdaptiveLimit, ProbesAgainAfterTheInterval) {
   AdaptiveLimit a(s, 64, t);
   probe(a, t, microseconds(20000));
   t = feed(a, t, 20, microseconds(20000), 64);
-  t = feed(a, t, 30, microseconds(20000), 64);
+  t = feed(a, t, 19, microseconds(20000), 64);  // 39 x 26 ms: past the interval
   EXPECT_TRUE(a.probing());
+}
+
+// Premium is not held to the probe's limit while LITE is in flight: when the pool stays above
+// it, the probe counts every answer after a while instead of waiting for ever.
+TEST(AdaptiveLimit, AProbeAboveItsLimitCountsEveryAnswerAfterAWhile) {
+  auto t = Clock::now();
+  AdaptiveSettings s = settings();
+  s.probe_interval_ms = 1000;
+  AdaptiveLimit a(s, 64, t);
+  probe(a, t, microseconds(20000));
+  t = feed(a, t, 39, microseconds(20000), 64);
+  ASSERT_TRUE(a.probing());
+  t = feed(a, t, 2, microseconds(20000), 20);  // 52 ms at 20 in flight: not the probe's yet
+  EXPECT_TRUE(a.probing());
+  feed(a, t, 4, microseconds(20000), 20);  // past 100 ms: these count
+  EXPECT_FALSE(a.probing());
+  EXPECT_GT(a.limit(), s.min_limit);  // resumed
 }
 
 }  // namespace

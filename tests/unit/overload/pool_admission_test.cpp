@@ -175,4 +175,51 @@ TEST_F(PoolAdmissionTest, ARaisedLimitFreesWaiters) {
   EXPECT_EQ(w.result, AdmitResult::admitted);
 }
 
+// After a burst: the backlog drains in order, but a request arriving once the queue has handed
+// out enough slots waits only behind other fresh ones.
+TEST_F(PoolAdmissionTest, AfterABurstAFreshRequestOvertakesTheBacklog) {
+  pool.configure(limit_of(1));
+  ASSERT_TRUE(pool.try_acquire(k.elite()));
+  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  std::vector<Waiting> backlog(20);
+  for (auto& w : backlog) start_waiting(ioc, pool, k.elite(), deadline, w);
+  const auto grants = static_cast<int>(smart_router::overload::kFreshEvery);
+  for (int i = 0; i < grants; ++i) {
+    pool.release(k.elite().slot);
+    run(backlog[i]);
+    ASSERT_EQ(backlog[i].result, AdmitResult::admitted);  // in order
+  }
+  Waiting fresh;
+  start_waiting(ioc, pool, k.elite(), deadline, fresh);
+  pool.release(k.elite().slot);
+  run(fresh);
+  EXPECT_EQ(fresh.result, AdmitResult::admitted);
+  EXPECT_FALSE(backlog[grants].result);  // the backlog's next still waits
+}
+
+// During a burst the fresh lane takes at most its share of what the queue hands out: the
+// backlog keeps draining.
+TEST_F(PoolAdmissionTest, TheFreshLaneTakesOnlyItsShare) {
+  pool.configure(limit_of(1, 1000));
+  ASSERT_TRUE(pool.try_acquire(k.elite()));
+  const auto deadline = Clock::now() + std::chrono::seconds(5);
+  std::vector<Waiting> backlog(200);
+  for (auto& w : backlog) start_waiting(ioc, pool, k.elite(), deadline, w);
+  std::vector<Waiting> arrivals(100);
+  for (auto& w : arrivals) {
+    start_waiting(ioc, pool, k.elite(), deadline, w);  // a new arrival per slot freed
+    pool.release(k.elite().slot);
+    ioc.restart();
+    ioc.poll();
+  }
+  const auto admitted = [](const std::vector<Waiting>& ws) {
+    int n = 0;
+    for (const auto& w : ws) n += w.result == AdmitResult::admitted ? 1 : 0;
+    return n;
+  };
+  EXPECT_GT(admitted(arrivals), 0);  // the lane is used
+  EXPECT_LE(admitted(arrivals), 100 / smart_router::overload::kFreshEvery + 1);
+  EXPECT_EQ(admitted(backlog) + admitted(arrivals), 100);
+}
+
 }  // namespace

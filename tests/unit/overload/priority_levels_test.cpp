@@ -90,4 +90,26 @@ TEST(PriorityLevels, ClassesAtOnePriorityShareTheirLevel) {
   EXPECT_EQ(admit_all(c, levels[0], 10, 6), 0);
 }
 
+// An adaptive limit cut below the configured one falls on the lower classes first: while LITE
+// holds slots, premium is held only by the configured limit; with nothing lower in flight, the
+// cut holds premium too.
+TEST(PriorityLevels, ACutLimitFallsOnLowerClassesFirst) {
+  const Contract k;
+  PriorityCounters c;
+  const std::int64_t cut = 10;
+  const std::int64_t configured = 64;
+  int lite = 0;
+  for (int i = 0; i < 20; ++i) lite += try_count(c, k.lite(), cut, configured) ? 1 : 0;
+  EXPECT_EQ(lite, 7);  // 70 % of the cut limit
+  int elite = 0;
+  for (int i = 0; i < 100; ++i) elite += try_count(c, k.elite(), cut, configured) ? 1 : 0;
+  EXPECT_EQ(elite, configured - lite);
+
+  PriorityCounters premium_only;
+  int alone = 0;
+  for (int i = 0; i < 100; ++i)
+    alone += try_count(premium_only, k.elite(), cut, configured) ? 1 : 0;
+  EXPECT_EQ(alone, cut);
+}
+
 }  // namespace

@@ -44,6 +44,9 @@ test('planted mistakes are all reported', () => {
     /output "no_desc" has no description/,
     /aws_vpc.main has no count\/for_each and cannot be indexed/,
     /duplicate resource "aws_vpc.main"/,
+    /aws_eks_addon.cni: vpc-cni needs configuration_values with enableNetworkPolicy/,
+    /aws_elasticache_replication_group.two: kms_key_id is the same as aws_elasticache_replication_group.one's/,
+    /aws_elasticache_replication_group.two: auth_token is the same as aws_elasticache_replication_group.one's/,
   ];
   for (const re of expected) assert.match(r.out, re);
 });
