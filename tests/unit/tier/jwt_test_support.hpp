@@ -19,6 +19,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "smart_router/config/loader.hpp"
+
 namespace tier_test {
 
 struct KeyPair {
