@@ -60,6 +60,8 @@ std::unique_ptr<LoadedSnapshot> load_snapshot(const std::string& path) {
   }
   auto loaded = std::make_unique<LoadedSnapshot>();
   try {
+    if (result.config->server.tls) server::make_server_tls_context(*result.config->server.tls);
+    JwksRefresher::plan(result.config->tiers);
     loaded->snap = http::build_snapshot(std::move(*result.config), loaded->endpoints,
                                         loaded->metrics, process_env, 1);
   } catch (const std::exception& e) {
@@ -80,7 +82,9 @@ App::App(CliOptions opts)
       port_file_(std::move(opts.port_file)),
       takeover_(opts.takeover),
       checker_(control_, ctx_.metrics),
-      dns_(control_) {}
+      dns_(control_),
+      certs_(control_, ctx_.server_tls, ctx_.metrics),
+      jwks_(control_, ctx_.jwks, ctx_.metrics) {}
 
 App::~App() {
   for (auto& w : workers_) w->ioc().stop();
@@ -90,9 +94,14 @@ App::~App() {
 
 bool App::apply(config::Config cfg, const std::string& why, bool is_reload) {
   std::shared_ptr<const http::RouterSnapshot> snap;
+  server::CertificateWatcher::Loaded tls;
+  std::optional<JwksRefresher::Plan> jwks;
   try {
-    snap = http::build_snapshot(std::move(cfg), endpoints_, ctx_.metrics, process_env,
-                                generation_ + 1, &ctx_.pool_admissions, &ctx_.rate_limits);
+    tls = server::CertificateWatcher::load(cfg.server.tls);
+    jwks = JwksRefresher::plan(cfg.tiers);
+    snap =
+        http::build_snapshot(std::move(cfg), endpoints_, ctx_.metrics, process_env, generation_ + 1,
+                             &ctx_.pool_admissions, &ctx_.rate_limits, &ctx_.jwks);
   } catch (const std::exception& e) {
     spdlog::error("config {} rejected ({}): {}", config_path_, why, e.what());
     return false;
@@ -111,7 +120,9 @@ bool App::apply(config::Config cfg, const std::string& why, bool is_reload) {
   ++generation_;
   // Counted before publishing, so whoever sees the new behaviour also sees the count.
   if (is_reload) ctx_.metrics.config_reloads(true).Increment();
+  certs_.install(std::move(tls));
   ctx_.snapshots.publish(snap);
+  jwks_.install(std::move(jwks));
   ctx_.metrics.config_generation().Set(static_cast<double>(generation_));
   checker_.watch(pools_of(*snap));
   dns_.watch(pools_of(*snap));
@@ -233,6 +244,8 @@ net::awaitable<void> App::wait_for_drain() {
     spdlog::warn("drain timeout: closing {} connection(s) still open", open_sessions());
   checker_.stop();
   dns_.stop();
+  certs_.stop();
+  jwks_.stop();
   for (auto& w : workers_) w->ioc().stop();
   control_.stop();
 }

@@ -47,16 +47,20 @@ Claim header_claim_of(const TierInputs& in, bool believed, const char* untrusted
 }  // namespace
 
 TrustPolicy::TrustPolicy(const config::Trust& trust, std::string_view tier_header_name,
-                         const config::EnvLookup& env)
+                         const config::EnvLookup& env, JwksStores* jwks)
     : mode_(trust.mode), trusted_(trust.trusted_cidrs) {
   // CIDRs are parsed in every mode so a typo is reported even before the mode is switched on.
   if (mode_ == config::TrustMode::jwt) {
-    jwt_ = std::make_unique<JwtVerifier>(trust.jwt, env);
+    jwt_ = std::make_unique<JwtVerifier>(trust.jwt, env, jwks);
     jwt_header_is_tier_header_ = iequals(trust.jwt.header, tier_header_name);
   }
 }
 
 TrustPolicy::~TrustPolicy() = default;
+
+const JwksStore* TrustPolicy::jwks() const noexcept {
+  return jwt_ ? jwt_->jwks().get() : nullptr;
+}
 
 Claim TrustPolicy::evaluate(const TierInputs& in) const noexcept {
   switch (mode_) {

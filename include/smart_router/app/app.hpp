@@ -9,9 +9,11 @@
 #include <vector>
 
 #include "smart_router/app/cli.hpp"
+#include "smart_router/app/jwks_refresher.hpp"
 #include "smart_router/config/loader.hpp"
 #include "smart_router/health/active_checker.hpp"
 #include "smart_router/http/router_context.hpp"
+#include "smart_router/server/certificate_watcher.hpp"
 #include "smart_router/server/worker.hpp"
 #include "smart_router/upstream/dns_refresher.hpp"
 
@@ -47,6 +49,8 @@ class App {
   upstream::EndpointRegistry endpoints_;
   health::ActiveChecker checker_;
   upstream::DnsRefresher dns_;
+  server::CertificateWatcher certs_;
+  JwksRefresher jwks_;
   std::vector<std::unique_ptr<server::Worker>> workers_;
   std::vector<std::thread> threads_;
   std::uint64_t generation_ = 0;

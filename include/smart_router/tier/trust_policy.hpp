@@ -14,6 +14,8 @@
 namespace smart_router::tier {
 
 class JwtVerifier;
+class JwksStore;
+class JwksStores;
 
 enum class ClaimState {
   absent,     // no claim at all: the default class, not a downgrade
@@ -42,10 +44,13 @@ class TrustPolicy {
   // `tier_header_name` is tiers.header (so jwt mode knows when both names are the same header).
   // Throws std::invalid_argument on a bad CIDR or JWT setting.
   TrustPolicy(const config::Trust& trust, std::string_view tier_header_name,
-              const config::EnvLookup& env);
+              const config::EnvLookup& env, JwksStores* jwks = nullptr);
   ~TrustPolicy();
   TrustPolicy(const TrustPolicy&) = delete;
   TrustPolicy& operator=(const TrustPolicy&) = delete;
+
+  // The JWKS of jwt mode with a jwks_url, else null.
+  const JwksStore* jwks() const noexcept;
 
   // Never throws. Does not allocate in header and trusted_peers modes.
   Claim evaluate(const TierInputs& in) const noexcept;
