@@ -58,7 +58,7 @@ void check_rendered(const bhttp::request_header<>& head, std::string_view target
   http::UpstreamRequestHead info;
   info.target = target;
   info.request_id = "0123456789abcdef";
-  info.client_ip = "10.0.0.1";
+  info.peer_ip = "10.0.0.1";
   info.proto = "http";
   info.tier_header = "X-User-Tier";
   info.user_tier = "LITE";

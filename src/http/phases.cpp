@@ -70,6 +70,9 @@ struct NamedHeaders {
   // X-Forwarded-For lines, in order (looked for only from a trusted proxy). More lines than
   // this are one more malformed entry: the walk stops before the first ones.
   std::array<std::string_view, 8> xff{};
+  std::size_t xff_lines = 0;
+  bool xff_overflow = false;
+};
 
 constexpr std::string_view kTraceparent = "traceparent";
 constexpr std::string_view kTracestate = "tracestate";
@@ -79,10 +82,6 @@ void note(std::string_view value, std::string_view& first, std::uint8_t& count) 
   if (count == 0) first = value;
   if (count < 2) ++count;
 }
-
-  std::size_t xff_lines = 0;
-  bool xff_overflow = false;
-};
 
 void add_xff_line(NamedHeaders& h, std::string_view value) {
   if (h.xff_lines == h.xff.size()) {
@@ -141,6 +140,8 @@ void begin_trace(Request& req, const NamedHeaders& named) {
     state = bound_tracestate(combined, req.scratch.tracestate);
   }
   req.trace.begin(incoming, state);
+}
+
 // The client behind trusted proxies (server.trusted_proxies); the peer otherwise.
 void resolve_client_address(Request& req, const NamedHeaders& named) {
   auto& d = req.decided;
