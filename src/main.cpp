@@ -29,6 +29,6 @@ int main(int argc, char** argv) {
       break;
   }
   setup_logging();
-  App app(opts.config_path);
+  App app(opts);
   return app.run();
 }

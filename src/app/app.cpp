@@ -15,10 +15,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "smart_router/app/cpu_count.hpp"
 #include "smart_router/app/logging.hpp"
+#include "smart_router/app/port_file.hpp"
 
 namespace smart_router::app {
 namespace net = boost::asio;
@@ -58,6 +60,8 @@ std::unique_ptr<LoadedSnapshot> load_snapshot(const std::string& path) {
   }
   auto loaded = std::make_unique<LoadedSnapshot>();
   try {
+    if (result.config->server.tls) server::make_server_tls_context(*result.config->server.tls);
+    JwksRefresher::plan(result.config->tiers);
     loaded->snap = http::build_snapshot(std::move(*result.config), loaded->endpoints,
                                         loaded->metrics, process_env, 1);
   } catch (const std::exception& e) {
@@ -73,8 +77,14 @@ int check_config(const std::string& path) {
   return 0;
 }
 
-App::App(std::string config_path)
-    : config_path_(std::move(config_path)), checker_(control_, ctx_.metrics), dns_(control_) {}
+App::App(CliOptions opts)
+    : config_path_(std::move(opts.config_path)),
+      port_file_(std::move(opts.port_file)),
+      takeover_(opts.takeover),
+      checker_(control_, ctx_.metrics),
+      dns_(control_),
+      certs_(control_, ctx_.server_tls, ctx_.metrics),
+      jwks_(control_, ctx_.jwks, ctx_.metrics) {}
 
 App::~App() {
   for (auto& w : workers_) w->ioc().stop();
@@ -84,9 +94,14 @@ App::~App() {
 
 bool App::apply(config::Config cfg, const std::string& why, bool is_reload) {
   std::shared_ptr<const http::RouterSnapshot> snap;
+  server::CertificateWatcher::Loaded tls;
+  std::optional<JwksRefresher::Plan> jwks;
   try {
-    snap = http::build_snapshot(std::move(cfg), endpoints_, ctx_.metrics, process_env,
-                                generation_ + 1, &ctx_.pool_admissions, &ctx_.rate_limits);
+    tls = server::CertificateWatcher::load(cfg.server.tls);
+    jwks = JwksRefresher::plan(cfg.tiers);
+    snap =
+        http::build_snapshot(std::move(cfg), endpoints_, ctx_.metrics, process_env, generation_ + 1,
+                             &ctx_.pool_admissions, &ctx_.rate_limits, &ctx_.jwks);
   } catch (const std::exception& e) {
     spdlog::error("config {} rejected ({}): {}", config_path_, why, e.what());
     return false;
@@ -105,7 +120,9 @@ bool App::apply(config::Config cfg, const std::string& why, bool is_reload) {
   ++generation_;
   // Counted before publishing, so whoever sees the new behaviour also sees the count.
   if (is_reload) ctx_.metrics.config_reloads(true).Increment();
+  certs_.install(std::move(tls));
   ctx_.snapshots.publish(snap);
+  jwks_.install(std::move(jwks));
   ctx_.metrics.config_generation().Set(static_cast<double>(generation_));
   checker_.watch(pools_of(*snap));
   dns_.watch(pools_of(*snap));
@@ -177,29 +194,82 @@ void App::start_drain(int signal) {
   net::co_spawn(control_, wait_for_drain(), net::detached);
 }
 
-net::awaitable<void> App::wait_for_drain() {
-  const auto timeout =
-      std::chrono::milliseconds(ctx_.snapshots.load()->config->server.drain_timeout_ms);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  net::steady_timer timer(control_);
-  for (;;) {
-    std::size_t open = 0;
-    for (auto& w : workers_) open += w->open_sessions();
-    if (open == 0) {
-      spdlog::info("drained: every connection closed");
-      break;
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      spdlog::warn("drain timeout: closing {} connection(s) still open", open);
-      break;
-    }
+std::size_t App::open_sessions() const {
+  std::size_t open = 0;
+  for (const auto& w : workers_) open += w->open_sessions();
+  return open;
+}
+
+namespace {
+
+// Waits (polling) until `done()` or the deadline; returns whether done() held.
+template <typename Done>
+net::awaitable<bool> poll_until(net::io_context& ioc,
+                                std::chrono::steady_clock::time_point deadline, Done done) {
+  net::steady_timer timer(ioc);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) co_return false;
     timer.expires_after(std::chrono::milliseconds(20));
     co_await timer.async_wait(kToken);
   }
+  co_return true;
+}
+
+}  // namespace
+
+net::awaitable<void> App::wait_for_drain() {
+  const auto timeout =
+      std::chrono::milliseconds(ctx_.snapshots.load()->config->server.drain_timeout_ms);
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + timeout;
+  const auto drained = [this] { return open_sessions() == 0; };
+  // The listeners stay open while connections are served, for at most half the drain time
+  // (new connections may keep coming: with --takeover the kernel spreads them over both
+  // routers), so the connections accepted last still have time to finish. They close while the
+  // workers still run, after serving what the kernel queued: a listener left open until exit
+  // resets every connection that reaches it meanwhile.
+  const auto listen_until = start + timeout / 2;
+  co_await poll_until(control_, listen_until, drained);
+  for (auto& w : workers_) net::post(w->ioc(), [worker = w.get()] { worker->close_listeners(); });
+  const auto closed = [this] {
+    for (const auto& w : workers_)
+      if (!w->listeners_closed()) return false;
+    return true;
+  };
+  const auto close_deadline = deadline + std::chrono::seconds(1);
+  co_await poll_until(control_, close_deadline, closed);
+  if (co_await poll_until(control_, deadline, drained))
+    spdlog::info("drained: every connection closed");
+  else
+    spdlog::warn("drain timeout: closing {} connection(s) still open", open_sessions());
   checker_.stop();
   dns_.stop();
+  certs_.stop();
+  jwks_.stop();
   for (auto& w : workers_) w->ioc().stop();
   control_.stop();
+}
+
+void App::open_listeners(const std::string& listen, const std::string& admin_listen,
+                         std::uint32_t workers) {
+  // Port 0: the first worker's bind picks the port, the others join it (SO_REUSEPORT).
+  auto at = server::parse_listen_address(listen);
+  if (!takeover_) server::ensure_address_free(at);
+  for (std::uint32_t i = 0; i < workers; ++i) {
+    workers_.push_back(std::make_unique<server::Worker>(ctx_, i));
+    at = workers_.back()->listen(at, false);
+  }
+  std::optional<net::ip::tcp::endpoint> admin_at;
+  if (!admin_listen.empty()) {
+    admin_at = server::parse_listen_address(admin_listen);
+    if (!takeover_) server::ensure_address_free(*admin_at);
+    admin_at = workers_.front()->listen(*admin_at, true);
+  }
+  if (!port_file_.empty()) write_file_atomically(port_file_, port_file_text(at, admin_at));
+  spdlog::info("smart-router {} listening on {} with {} worker(s){}{}", SMART_ROUTER_VERSION,
+               host_port_text(at), workers,
+               admin_at ? ", admin on " + host_port_text(*admin_at) : "",
+               takeover_ ? " (taking over the port)" : "");
 }
 
 int App::run() {
@@ -216,17 +286,7 @@ int App::run() {
   if (!apply(std::move(*result.config), "start", false)) return 1;
 
   try {
-    const auto at = server::parse_listen_address(listen);
-    server::ensure_address_free(at);
-    for (std::uint32_t i = 0; i < workers; ++i) {
-      workers_.push_back(std::make_unique<server::Worker>(ctx_, i));
-      workers_.back()->listen(at, false);
-    }
-    if (!admin_listen.empty()) {
-      const auto admin_at = server::parse_listen_address(admin_listen);
-      server::ensure_address_free(admin_at);
-      workers_.front()->listen(admin_at, true);
-    }
+    open_listeners(listen, admin_listen, workers);
   } catch (const std::exception& e) {
     spdlog::error("cannot listen on {}: {}", listen, e.what());
     return 1;
@@ -240,8 +300,6 @@ int App::run() {
       worker->ioc().run();
     });
   }
-  spdlog::info("smart-router {} listening on {} with {} worker(s){}", SMART_ROUTER_VERSION, listen,
-               workers, admin_listen.empty() ? "" : ", admin on " + admin_listen);
   control_.run();
   for (auto& t : threads_) t.join();
   threads_.clear();

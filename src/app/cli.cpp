@@ -1,6 +1,7 @@
 #include "smart_router/app/cli.hpp"
 
 #include <optional>
+#include <utility>
 
 namespace smart_router::app {
 
@@ -8,6 +9,11 @@ namespace {
 
 std::string default_config(const char* env_config) {
   return (env_config != nullptr && *env_config != '\0') ? env_config : "config/router.yaml";
+}
+
+bool is_flag(const std::string& arg, const char* flag) {
+  const std::string f(flag);
+  return arg == f || arg.rfind(f + "=", 0) == 0;
 }
 
 CliOptions usage_error(std::string why) {
@@ -75,24 +81,27 @@ CliOptions parse_cli(const std::vector<std::string>& args, const char* env_confi
       opts.command = Command::version;
       return opts;
     }
-    if (a == "--config" || a == "-c" || a.rfind("--config=", 0) == 0) {
-      opts.config_path = value();
+    std::string* path = nullptr;
+    if (a == "-c" || is_flag(a, "--config")) {
+      path = &opts.config_path;
       have_config = true;
-    } else if (a == "--check-config" || a.rfind("--check-config=", 0) == 0) {
-      opts.config_path = value();
+    } else if (is_flag(a, "--check-config")) {
+      path = &opts.config_path;
       opts.command = Command::check_config;
       have_config = true;
+    } else if (is_flag(a, "--port-file")) {
+      path = &opts.port_file;
+    } else if (a == "--takeover") {
+      opts.takeover = true;
+      continue;
     } else {
-      opts.command = Command::usage_error;
-      opts.error = "unknown argument: " + a;
-      return opts;
+      return usage_error("unknown argument: " + a);
     }
-    if (opts.config_path.empty()) {
-      opts.command = Command::usage_error;
-      opts.error = a.substr(0, a.find('=')) + " needs a PATH";
-      return opts;
-    }
+    *path = value();
+    if (path->empty()) return usage_error(a.substr(0, a.find('=')) + " needs a PATH");
   }
+  if (opts.command == Command::check_config && (!opts.port_file.empty() || opts.takeover))
+    return usage_error("--port-file and --takeover apply to a run, not to --check-config");
   if (!have_config) opts.config_path = default_config(env_config);
   return opts;
 }
@@ -103,6 +112,15 @@ std::string help_text() {
 Usage:
   smart-router [--config PATH]       run (PATH defaults to $SMART_ROUTER_CONFIG,
                                      else config/router.yaml)
+  smart-router [--config PATH] --port-file PORTFILE [--takeover]
+                                     run; once listening, write the bound addresses to
+                                     PORTFILE (replaced whole, never partial): a line
+                                     "listen=HOST:PORT", and "admin=HOST:PORT" when
+                                     admin.listen is set. Port 0 in server.listen or
+                                     admin.listen binds a port the kernel picks.
+                                     --takeover: listen on the address of a running
+                                     smart-router (SO_REUSEPORT) instead of refusing it, so
+                                     that the old one can drain (SIGTERM) while this one serves
   smart-router --check-config PATH   validate PATH: prints "config OK" or every error
                                      as PATH:LINE:COL: message (exit 1)
   smart-router explain [--config PATH] [--peer IP] [--json] 'METHOD PATH' [-H 'Name: value']...

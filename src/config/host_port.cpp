@@ -128,4 +128,39 @@ std::optional<HostPort> parse_endpoint(std::string_view text, std::string* why) 
   return hp;
 }
 
+std::optional<HttpsUrl> parse_https_url(std::string_view text, std::string* why) {
+  constexpr std::string_view kScheme = "https://";
+  if (text.size() < kScheme.size() ||
+      !std::equal(kScheme.begin(), kScheme.end(), text.begin(), [](char a, char b) {
+        return a == std::tolower(static_cast<unsigned char>(b));
+      })) {
+    *why = "must start with https:// (keys are only fetched over TLS)";
+    return std::nullopt;
+  }
+  text.remove_prefix(kScheme.size());
+  if (text.find_first_of("# \t") != std::string_view::npos) {
+    *why = "spaces and fragments (#) are not allowed";
+    return std::nullopt;
+  }
+  const auto slash = text.find_first_of("/?");
+  std::string_view authority = text.substr(0, slash);
+  HttpsUrl url;
+  url.target = slash == std::string_view::npos ? "/" : std::string(text.substr(slash));
+  if (url.target.front() == '?') url.target.insert(url.target.begin(), '/');
+  if (authority.find('@') != std::string_view::npos) {
+    *why = "user info (user@) is not allowed";
+    return std::nullopt;
+  }
+  // No port: 443.
+  std::string with_port(authority);
+  const bool has_port = !authority.empty() && authority.front() == '['
+                            ? authority.find("]:") != std::string_view::npos
+                            : authority.find(':') != std::string_view::npos;
+  if (!has_port) with_port += ":443";
+  auto hp = parse_endpoint(with_port, why);
+  if (!hp) return std::nullopt;
+  url.endpoint = std::move(*hp);
+  return url;
+}
+
 }  // namespace smart_router::config

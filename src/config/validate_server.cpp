@@ -55,6 +55,7 @@ void validate_server(Validation& v) {
   validate_limits(v, c.server.limits);
   validate_methods(v, c.server.allowed_methods);
   if (c.server.tls) validate_tls(v, *c.server.tls);
+  check_cidrs(v, "server.trusted_proxies", c.server.trusted_proxies);
 
   if (!c.admin.listen.empty()) {
     const auto admin = parse_listen_address(c.admin.listen, &why);

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <set>
 
+#include "smart_router/config/host_port.hpp"
 #include "text.hpp"
 #include "validation.hpp"
 
@@ -27,8 +28,8 @@ bool valid_env_name(std::string_view s) {
   return true;
 }
 
-// "10.0.0.0/8", "fd00::/8", or a bare address for one host (as tier::Cidr accepts them).
-// Empty result = valid.
+}  // namespace
+
 std::string cidr_problem(const std::string& s) {
   namespace ip = boost::asio::ip;
   if (s.find('%') != std::string::npos) return "scope ids (%...) are not allowed";
@@ -57,6 +58,17 @@ std::string cidr_problem(const std::string& s) {
     return "host bits are set after the prefix (did you mean " + canonical + "?)";
   return {};
 }
+
+void check_cidrs(Validation& v, const std::string& path, const std::vector<std::string>& cidrs) {
+  for (std::size_t i = 0; i < cidrs.size(); ++i) {
+    const std::string problem = cidr_problem(cidrs[i]);
+    if (!problem.empty())
+      v.error(path + "[" + std::to_string(i) + "]",
+              "invalid CIDR " + quote(cidrs[i]) + ": " + problem);
+  }
+}
+
+namespace {
 
 constexpr std::size_t kMaxDistinctPriorities = 16;
 
@@ -116,6 +128,21 @@ void validate_classes(Validation& v) {
                                  " distinct priorities, got " + std::to_string(priorities.size()));
 }
 
+void validate_jwks(Validation& v, const JwtTrust& j, bool public_key_algorithms) {
+  std::string why;
+  if (!parse_https_url(j.jwks_url, &why))
+    v.error("tiers.trust.jwt.jwks_url", "invalid URL " + quote(j.jwks_url) + ": " + why);
+  if (!j.public_key_file.empty())
+    v.error("tiers.trust.jwt.public_key_file",
+            "set either public_key_file or jwks_url, not both (the JWKS holds the keys)");
+  if (!public_key_algorithms)
+    v.error("tiers.trust.jwt.algorithms", "jwks_url needs RS* or ES* algorithms listed");
+  const auto& f = v.marks.file;
+  v.in_range(f, "tiers.trust.jwt.jwks_refresh_s", j.jwks_refresh_s, 1, 86400);
+  v.in_range(f, "tiers.trust.jwt.jwks_min_refresh_s", j.jwks_min_refresh_s, 1, 3600);
+  if (!j.jwks_ca_file.empty()) v.readable_file(f, "tiers.trust.jwt.jwks_ca_file", j.jwks_ca_file);
+}
+
 void validate_jwt(Validation& v, const Trust& t) {
   const JwtTrust& j = t.jwt;
   if (!is_http_token(j.header))
@@ -142,16 +169,20 @@ void validate_jwt(Validation& v, const Trust& t) {
   }
   if (t.mode != TrustMode::jwt) return;
   if (j.algorithms.empty()) v.error("tiers.trust.jwt.algorithms", "at least one is required");
-  if (rsa && ec)
+  if (rsa && ec && j.jwks_url.empty())
     v.error("tiers.trust.jwt.algorithms",
-            "RS* and ES* need different keys, but there is one public_key_file");
+            "RS* and ES* need different keys, but there is one public_key_file (a jwks_url can "
+            "serve both)");
   if (hmac && !valid_env_name(j.hs256_secret_env))
     v.error("tiers.trust.jwt.hs256_secret_env",
             "HS* needs the name of the environment variable holding the secret, got " +
                 quote(j.hs256_secret_env));
-  if (rsa || ec) {
+  if (!j.jwks_url.empty()) {
+    validate_jwks(v, j, rsa || ec);
+  } else if (rsa || ec) {
     if (j.public_key_file.empty())
-      v.error("tiers.trust.jwt.public_key_file", "RS*/ES* need a PEM public key file");
+      v.error("tiers.trust.jwt.public_key_file",
+              "RS*/ES* need a PEM public key file or a jwks_url");
     else
       v.readable_file(v.marks.file, "tiers.trust.jwt.public_key_file", j.public_key_file);
   }
@@ -159,12 +190,7 @@ void validate_jwt(Validation& v, const Trust& t) {
 
 void validate_trust(Validation& v) {
   const Trust& t = v.config.tiers.trust;
-  for (std::size_t i = 0; i < t.trusted_cidrs.size(); ++i) {
-    const std::string problem = cidr_problem(t.trusted_cidrs[i]);
-    if (!problem.empty())
-      v.error("tiers.trust.trusted_cidrs[" + std::to_string(i) + "]",
-              "invalid CIDR " + quote(t.trusted_cidrs[i]) + ": " + problem);
-  }
+  check_cidrs(v, "tiers.trust.trusted_cidrs", t.trusted_cidrs);
   if (t.mode == TrustMode::trusted_peers && t.trusted_cidrs.empty())
     v.error("tiers.trust.trusted_cidrs",
             "mode trusted_peers needs at least one CIDR (otherwise no peer is trusted)");

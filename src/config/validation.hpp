@@ -49,6 +49,12 @@ class Validation {
   std::vector<ConfigError>& out_;
 };
 
+// "10.0.0.0/8", "fd00::/8", or a bare address for one host (as tier::Cidr accepts them).
+// Empty result = valid.
+std::string cidr_problem(const std::string& s);
+// Reports each entry of the list at `path` that is not a valid CIDR.
+void check_cidrs(Validation& v, const std::string& path, const std::vector<std::string>& cidrs);
+
 void validate_server(Validation& v);  // server, admin, overload, logging
 void validate_tiers(Validation& v);
 void validate_routes(Validation& v);

@@ -11,7 +11,7 @@ namespace {
 void load_jwt(Reader& r, const Field& f, JwtTrust& out) {
   MapReader m(r, f,
               {"header", "claim", "algorithms", "hs256_secret_env", "public_key_file", "issuer",
-               "audience"});
+               "audience", "jwks_url", "jwks_refresh_s", "jwks_min_refresh_s", "jwks_ca_file"});
   m.read("header", out.header);
   m.read("claim", out.claim);
   m.read("algorithms", out.algorithms);
@@ -19,6 +19,10 @@ void load_jwt(Reader& r, const Field& f, JwtTrust& out) {
   m.read("public_key_file", out.public_key_file);
   m.read("issuer", out.issuer);
   m.read("audience", out.audience);
+  m.read("jwks_url", out.jwks_url);
+  m.read("jwks_refresh_s", out.jwks_refresh_s);
+  m.read("jwks_min_refresh_s", out.jwks_min_refresh_s);
+  m.read("jwks_ca_file", out.jwks_ca_file);
 }
 
 void load_trust(Reader& r, const Field& f, Trust& out) {

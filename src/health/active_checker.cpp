@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "smart_router/health/active_recovery.hpp"
 #include "smart_router/health/ejection_watch.hpp"
 #include "smart_router/health/health_state.hpp"
 #include "smart_router/health/http_probe.hpp"
@@ -40,7 +41,9 @@ net::awaitable<void> probe_loop(std::shared_ptr<upstream::Endpoint> ep,
     const bool passed = co_await probe_http(ep, hc, pool.connect_timeout_ms, owner->tls_params());
     if (!*running) break;
     if (auto changed = state.observe(passed)) {
-      ep->set_active_health(*changed);
+      if (apply_active_health(*ep, *changed, upstream::steady_now_ms()))
+        spdlog::info("pool {} endpoint {} passes its health check again: its ejection ends",
+                     pool.name, ep->address());
       healthy_gauge->Set(*changed == upstream::ActiveHealth::healthy ? 1 : 0);
       const auto level =
           *changed == upstream::ActiveHealth::healthy ? spdlog::level::info : spdlog::level::warn;

@@ -18,7 +18,7 @@ void AccessLogObserver::on_finish(const FinishedRequest& f) {
   r.trace_id = req.trace.trace_id();
   r.span_id = req.trace.span_id();
   r.parent_span_id = req.trace.parent_id();
-  r.client_ip = req.down.connection().client_ip;
+  r.client_ip = req.decided.client_ip;
   r.method = {method.data(), method.size()};
   r.target = req.decided.target.empty() ? std::string_view(raw_target.data(), raw_target.size())
                                         : req.decided.target;

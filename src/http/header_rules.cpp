@@ -169,8 +169,6 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
   out += " HTTP/1.1\r\n";
 
   const ConnectionTokens<bhttp::fields> named(req, req.find(bhttp::field::connection) != req.end());
-  thread_local std::string prior_xff;  // reused: no allocation per request
-  prior_xff.clear();
   for (const auto& f : req) {
     const auto id = f.name();
     const std::string_view name(f.name_string().data(), f.name_string().size());
@@ -181,15 +179,10 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
     }
     if (is_hop_by_hop_field(id) || is_framing(id) || id == bhttp::field::expect) continue;
     if (id == bhttp::field::unknown) {
-      if (iequals(name, "x-forwarded-for")) {
-        // Repeated lines form one list, in order (RFC 9110 5.3); the peer is appended below.
-        if (!prior_xff.empty()) prior_xff += ", ";
-        prior_xff += value;
-        continue;
-      }
-      if (iequals(name, "x-forwarded-proto") || iequals(name, "x-request-id") ||
-          iequals(name, "x-user-tier") || iequals(name, "x-request-budget-ms") ||
-          iequals(name, "traceparent") || iequals(name, "tracestate"))
+      if (iequals(name, "x-forwarded-for") || iequals(name, "x-forwarded-proto") ||
+          iequals(name, "x-request-id") || iequals(name, "x-user-tier") ||
+          iequals(name, "x-request-budget-ms") || iequals(name, "traceparent") ||
+          iequals(name, "tracestate"))
         continue;
     }
     if (iequals(name, info.tier_header)) continue;
@@ -198,11 +191,11 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
   }
   if (info.upgrade) out += "Connection: upgrade\r\n";
   out += "X-Forwarded-For: ";
-  if (!prior_xff.empty()) {
-    out += prior_xff;
+  if (!info.believed_chain.empty()) {
+    out += info.believed_chain;
     out += ", ";
   }
-  out += info.client_ip;
+  out += info.peer_ip;
   out += "\r\nX-Forwarded-Proto: ";
   out += info.proto;
   out += "\r\nX-Request-Id: ";

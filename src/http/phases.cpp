@@ -1,12 +1,16 @@
 #include "smart_router/http/phases.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <span>
 
+#include "smart_router/http/client_address.hpp"
 #include "smart_router/http/header_rules.hpp"
 #include "smart_router/http/path_normalizer.hpp"
 #include "smart_router/http/request_id.hpp"
 #include "smart_router/http/trace_context.hpp"
+#include "smart_router/tier/jwks_store.hpp"
 
 namespace smart_router::http {
 namespace bhttp = boost::beast::http;
@@ -49,7 +53,7 @@ void refresh_scraped_gauges(const Request& req, std::int64_t now_ms) {
 Clock::time_point request_deadline(const Request& req) {
   const auto& hint = req.decided.budget_hint;
   const bool trusted =
-      !hint.empty() && req.snap.classifier->trusts_peer(req.down.connection().peer);
+      !hint.empty() && req.snap.classifier->trusts_peer(req.decided.client);
   return req.started + request_budget(req.decided.cls->cls->timeout_ms, hint, trusted);
 }
 
@@ -63,7 +67,9 @@ struct NamedHeaders {
   std::string_view tracestate;  // the first one
   std::uint8_t traceparents = 0;
   std::uint8_t tracestates = 0;
-};
+  // X-Forwarded-For lines, in order (looked for only from a trusted proxy). More lines than
+  // this are one more malformed entry: the walk stops before the first ones.
+  std::array<std::string_view, 8> xff{};
 
 constexpr std::string_view kTraceparent = "traceparent";
 constexpr std::string_view kTracestate = "tracestate";
@@ -74,9 +80,23 @@ void note(std::string_view value, std::string_view& first, std::uint8_t& count) 
   if (count < 2) ++count;
 }
 
-NamedHeaders scan_named_headers(const bhttp::fields& f) {
+  std::size_t xff_lines = 0;
+  bool xff_overflow = false;
+};
+
+void add_xff_line(NamedHeaders& h, std::string_view value) {
+  if (h.xff_lines == h.xff.size()) {
+    h.xff_overflow = true;
+    h.xff[h.xff.size() - 1] = value;  // keep the last line; the walk ends with it
+    return;
+  }
+  h.xff[h.xff_lines++] = value;
+}
+
+NamedHeaders scan_named_headers(const bhttp::fields& f, bool want_xff) {
   static constexpr std::string_view kRequestId = "x-request-id";
   static constexpr std::string_view kBudget = "x-request-budget-ms";
+  static constexpr std::string_view kXff = "x-forwarded-for";
   NamedHeaders h;
   for (const auto& field : f) {
     if (field.name() == bhttp::field::expect) {
@@ -92,6 +112,8 @@ NamedHeaders scan_named_headers(const bhttp::fields& f) {
       note(sv(field.value()), h.traceparent, h.traceparents);
     else if (name.size() == kTracestate.size() && iequals(name, kTracestate))
       note(sv(field.value()), h.tracestate, h.tracestates);
+    else if (want_xff && name.size() == kXff.size() && iequals(name, kXff))
+      add_xff_line(h, sv(field.value()));
   }
   return h;
 }
@@ -119,6 +141,17 @@ void begin_trace(Request& req, const NamedHeaders& named) {
     state = bound_tracestate(combined, req.scratch.tracestate);
   }
   req.trace.begin(incoming, state);
+// The client behind trusted proxies (server.trusted_proxies); the peer otherwise.
+void resolve_client_address(Request& req, const NamedHeaders& named) {
+  auto& d = req.decided;
+  std::span<const std::string_view> lines(named.xff.data(), named.xff_lines);
+  if (named.xff_overflow) lines = lines.subspan(lines.size() - 1);  // only the last is walked
+  auto found = resolve_client(d.client, lines, req.snap.trusted_proxies);
+  if (found.address == d.client && found.believed_chain.empty()) return;
+  d.client = found.address;
+  d.client_text = d.client.to_string();
+  d.client_ip = d.client_text;
+  d.believed_chain = std::move(found.believed_chain);
 }
 
 const PoolClassMetrics& admission_metrics(const Request& req) {
@@ -137,8 +170,8 @@ std::optional<ProxyError> rate_limit(const Request& req) {
   const auto& limits = req.decided.cls->rate_limits;
   if (!limits.active()) return std::nullopt;
   const auto& head = req.down.request().get();
-  const ratelimit::RequestFacts facts{req.decided.jwt_subject, req.down.connection().peer,
-                                      &header_lookup, static_cast<const bhttp::fields*>(&head)};
+  const ratelimit::RequestFacts facts{req.decided.jwt_subject, req.decided.client, &header_lookup,
+                                      static_cast<const bhttp::fields*>(&head)};
   auto refused = limits.check(facts, req.started.time_since_epoch());
   if (!refused) return std::nullopt;
   return ProxyError{
@@ -162,6 +195,8 @@ tier::TierInputs tier_inputs(const bhttp::fields& head, const config::Tiers& tie
                              const boost::asio::ip::address& peer) {
   tier::TierInputs in;
   in.tier_header = find_header(head, tiers.header);
+  in.tier_header_repeated = in.tier_header && head.count(boost::beast::string_view(
+                                                  tiers.header.data(), tiers.header.size())) > 1;
   if (tiers.trust.mode == config::TrustMode::jwt)
     in.jwt_header = find_header(head, tiers.trust.jwt.header);
   in.peer = peer;
@@ -181,7 +216,8 @@ routing::RequestView route_view(const bhttp::request_header<>& head, std::string
 
 std::optional<ProxyError> begin(Request& req) {
   const auto& head = req.down.request().get();
-  const auto named = scan_named_headers(head);
+  const auto named = scan_named_headers(head, !req.snap.trusted_proxies.empty());
+  resolve_client_address(req, named);
   if (named.request_id && is_acceptable_request_id(*named.request_id))
     req.request_id.assign(*named.request_id);
   else
@@ -236,12 +272,18 @@ std::optional<admin::AdminAnswer> admin(const Request& req) {
   for (const auto* p : req.snap.reachable_pools())
     pools.push_back({p->pool->name(), p->pool->healthy_count(), p->pool->endpoints().size(),
                      p->pool->ejected_count(now), p->pool->in_panic(now)});
-  return admin::answer_admin(path, req.worker.ctx.draining.load(), pools, req.worker.ctx.metrics);
+  std::optional<admin::JwksStatus> jwks;
+  if (const auto* store = req.snap.classifier->jwks()) {
+    auto st = store->status();
+    jwks = admin::JwksStatus{st.attempted, st.keys, std::move(st.last_error)};
+  }
+  return admin::answer_admin(path, req.worker.ctx.draining.load(), pools, req.worker.ctx.metrics,
+                             jwks);
 }
 
 std::optional<ProxyError> classify_tier(Request& req) {
   const auto& tiers = req.snap.config->tiers;
-  const auto in = tier_inputs(req.down.request().get(), tiers, req.down.connection().peer);
+  const auto in = tier_inputs(req.down.request().get(), tiers, req.decided.client);
   auto d = req.snap.classifier->classify(in);
   if (d.outcome == tier::TierOutcome::unknown_tier)
     return ProxyError{ErrorKind::unknown_tier, "unknown tier in " + tiers.header, 0, {}, {}};

@@ -84,22 +84,6 @@ overload::PoolAdmissionSettings admission_settings(const config::Pool& p) {
   return s;
 }
 
-// server.tls: the certificate chain and key, loaded now so a bad file fails the reload.
-std::shared_ptr<boost::asio::ssl::context> server_tls_context(const config::ServerTls& cfg) {
-  namespace ssl = boost::asio::ssl;
-  auto tls = std::make_shared<ssl::context>(ssl::context::tls_server);
-  tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                   ssl::context::single_dh_use);
-  boost::system::error_code ec;
-  tls->use_certificate_chain_file(cfg.cert_file, ec);
-  if (ec)
-    throw std::invalid_argument("server.tls.cert_file " + cfg.cert_file + ": " + ec.message());
-  tls->use_private_key_file(cfg.key_file, ssl::context::pem, ec);
-  if (ec) throw std::invalid_argument("server.tls.key_file " + cfg.key_file + ": " + ec.message());
-  return tls;
-}
-
 // A pool with its endpoints (shared across snapshots through the registry) and the handles of
 // its metrics.
 PoolRuntime compile_pool(const config::Pool& p, const std::vector<config::TierClass>& classes,
@@ -174,14 +158,15 @@ std::vector<overload::ClassLevels> class_levels(const std::vector<config::TierCl
 std::shared_ptr<const RouterSnapshot> build_snapshot(
     config::Config cfg, upstream::EndpointRegistry& endpoints, observability::Metrics& metrics,
     const config::EnvLookup& env, std::uint64_t generation,
-    overload::PoolAdmissionRegistry* admissions, ratelimit::RateLimitState* rate_limits) {
+    overload::PoolAdmissionRegistry* admissions, ratelimit::RateLimitState* rate_limits,
+    tier::JwksStores* jwks) {
   auto snap = std::make_shared<RouterSnapshot>();
   snap->config = std::make_shared<const config::Config>(std::move(cfg));
   snap->generation = generation;
   const auto& c = *snap->config;
-  snap->classifier = std::make_unique<tier::TierClassifier>(c.tiers, env, &metrics);
+  snap->classifier = std::make_unique<tier::TierClassifier>(c.tiers, env, &metrics, jwks);
   snap->routes = std::make_unique<routing::RouteTable>(c.routes);
-  if (c.server.tls) snap->server_tls = server_tls_context(*c.server.tls);
+  snap->trusted_proxies = tier::CidrSet(c.server.trusted_proxies);
   snap->pools.reserve(c.pools.size());  // ClassRuntime and route_pools point into it
   for (const auto& p : c.pools)
     snap->pools.push_back(compile_pool(p, c.tiers.classes, endpoints, metrics, admissions));

@@ -152,6 +152,28 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                             .Help("Number of the config snapshot in use (1 = the first load).")
                             .Register(r)
                             .Add({});
+  tls_certificate_reloads_ = &prometheus::BuildCounter()
+                                  .Name(names::kTlsCertificateReloadsTotal)
+                                  .Help(
+                                      "server.tls certificate and key re-read after a change on "
+                                      "disk, by result (a failure keeps the previous pair).")
+                                  .Register(r);
+  tls_certificate_expiry_ = &prometheus::BuildGauge()
+                                 .Name(names::kTlsCertificateExpiry)
+                                 .Help("notAfter of the server.tls certificate in use (Unix time).")
+                                 .Register(r)
+                                 .Add({});
+  jwks_fetches_ = &prometheus::BuildCounter()
+                       .Name(names::kJwksFetchesTotal)
+                       .Help(
+                           "Fetches of tiers.trust.jwt.jwks_url, by result (a failure keeps the "
+                           "last good keys).")
+                       .Register(r);
+  jwks_keys_ = &prometheus::BuildGauge()
+                    .Name(names::kJwksKeys)
+                    .Help("Keys of the JWKS in use for verifying tier tokens.")
+                    .Register(r)
+                    .Add({});
   prometheus::BuildGauge()
       .Name(names::kBuildInfo)
       .Help("Build information.")
@@ -275,6 +297,14 @@ prometheus::Gauge& Metrics::pool_panic(const std::string& pool) {
 
 prometheus::Counter& Metrics::config_reloads(bool success) {
   return config_reloads_->Add({{"result", success ? "success" : "failure"}});
+}
+
+prometheus::Counter& Metrics::tls_certificate_reloads(bool success) {
+  return tls_certificate_reloads_->Add({{"result", success ? "success" : "failure"}});
+}
+
+prometheus::Counter& Metrics::jwks_fetches(bool success) {
+  return jwks_fetches_->Add({{"result", success ? "success" : "failure"}});
 }
 
 std::string Metrics::serialize() {

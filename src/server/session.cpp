@@ -236,7 +236,7 @@ void start_session(tcp::socket socket, Worker& worker, bool admin_only) {
   if (s->peer.is_v6() && s->peer.to_v6().is_v4_mapped())
     s->peer = net::ip::make_address_v4(net::ip::v4_mapped, s->peer.to_v6());
   s->client_ip = s->peer.to_string();
-  if (!admin_only) s->tls = worker.resources().refresh_snapshot()->server_tls;
+  if (!admin_only) s->tls = worker.resources().server_tls();
   s->registry_pos = worker.add_session(s.get());
   auto& ctx = worker.resources().ctx;
   ctx.connections.fetch_add(1, std::memory_order_relaxed);

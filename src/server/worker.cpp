@@ -19,8 +19,18 @@ using tcp = net::ip::tcp;
 
 namespace {
 
+void admit_connection(tcp::socket socket, Worker& worker, bool admin_only) {
+  const auto limit = worker.resources().refresh_snapshot()->config->server.limits.max_connections;
+  if (worker.resources().ctx.connections.load(std::memory_order_relaxed) >=
+      static_cast<std::int64_t>(limit)) {
+    boost::system::error_code ignored;
+    socket.close(ignored);  // over max_connections: refuse rather than queue unboundedly
+    return;
+  }
+  start_session(std::move(socket), worker, admin_only);
+}
+
 net::awaitable<void> accept_loop(tcp::acceptor* acceptor, Worker* worker, bool admin_only) {
-  auto& ctx = worker->resources().ctx;
   for (;;) {
     auto [ec, socket] = co_await acceptor->async_accept(net::as_tuple(net::use_awaitable));
     if (ec == net::error::operation_aborted || !acceptor->is_open()) co_return;
@@ -31,14 +41,7 @@ net::awaitable<void> accept_loop(tcp::acceptor* acceptor, Worker* worker, bool a
       co_await pause.async_wait(net::as_tuple(net::use_awaitable));
       continue;
     }
-    const auto limit =
-        worker->resources().refresh_snapshot()->config->server.limits.max_connections;
-    if (ctx.connections.load(std::memory_order_relaxed) >= static_cast<std::int64_t>(limit)) {
-      boost::system::error_code ignored;
-      socket.close(ignored);  // over max_connections: refuse rather than queue unboundedly
-      continue;
-    }
-    start_session(std::move(socket), *worker, admin_only);
+    admit_connection(std::move(socket), *worker, admin_only);
   }
 }
 
@@ -46,7 +49,7 @@ net::awaitable<void> accept_loop(tcp::acceptor* acceptor, Worker* worker, bool a
 
 Worker::Worker(http::RouterContext& ctx, std::size_t index) : resources_(ctx), index_(index) {}
 
-void Worker::listen(const tcp::endpoint& at, bool admin_only) {
+tcp::endpoint Worker::listen(const tcp::endpoint& at, bool admin_only) {
   auto acceptor = std::make_unique<tcp::acceptor>(ioc_);
   acceptor->open(at.protocol());
   acceptor->set_option(net::socket_base::reuse_address(true));
@@ -57,7 +60,9 @@ void Worker::listen(const tcp::endpoint& at, bool admin_only) {
   acceptor->bind(at);
   acceptor->listen(net::socket_base::max_listen_connections);
   net::co_spawn(ioc_, accept_loop(acceptor.get(), this, admin_only), net::detached);
-  acceptors_.push_back(std::move(acceptor));
+  auto bound = acceptor->local_endpoint();
+  listeners_.push_back({std::move(acceptor), admin_only});
+  return bound;
 }
 
 void Worker::begin_drain() {
@@ -67,6 +72,20 @@ void Worker::begin_drain() {
   for (Session* s : sessions_)
     if (s->idle) s->stream.socket().cancel(ignored);
   resources_.connections.clear();
+}
+
+void Worker::close_listeners() {
+  for (auto& l : listeners_) {
+    boost::system::error_code ec;
+    l.acceptor->non_blocking(true, ec);
+    while (!ec) {
+      tcp::socket socket(ioc_);
+      l.acceptor->accept(socket, ec);
+      if (!ec) admit_connection(std::move(socket), *this, l.admin_only);
+    }
+    l.acceptor->close(ec);
+  }
+  listeners_closed_.store(true);
 }
 
 std::list<Session*>::iterator Worker::add_session(Session* s) {

@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "smart_router/tier/jwks_store.hpp"
+
 namespace smart_router::tier {
 namespace {
 
@@ -132,6 +134,33 @@ int public_key_type(const std::string& pem, const std::string& path) {
   return type;
 }
 
+// The JWS header's "alg" and "kid" ("" when absent); nullopt when it cannot be read.
+struct JwsHeader {
+  std::string alg;
+  std::string kid;
+};
+
+std::optional<JwsHeader> read_jws_header(std::string_view token) {
+  const auto json = base64url_decode(token.substr(0, token.find('.')));
+  if (!json) return std::nullopt;
+  const auto doc = nlohmann::json::parse(*json, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) return std::nullopt;
+  JwsHeader h;
+  const auto alg = doc.find("alg");
+  const auto kid = doc.find("kid");
+  if (alg == doc.end() || !alg->is_string()) return std::nullopt;
+  if (kid != doc.end() && !kid->is_string()) return std::nullopt;
+  h.alg = alg->get<std::string>();
+  if (kid != doc.end()) h.kid = kid->get<std::string>();
+  return h;
+}
+
+std::int64_t steady_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 struct JwtVerifier::Impl {
@@ -140,11 +169,50 @@ struct JwtVerifier::Impl {
   std::vector<std::string> hmac_algs;
   std::vector<const EVP_MD* (*)()> hmac_mds;
   std::vector<std::string> pk_algs;
+  std::vector<std::vector<std::string>> pk_alg_alone;  // {pk_algs[i]} for each i
   std::string secret;
   std::string public_key_pem;
   std::string claim;
   std::string issuer;
   std::string audience;
+  std::shared_ptr<JwksStore> jwks;  // with a jwks_url: the keys, by kid
+  std::int64_t jwks_min_refresh_ms = 0;
+
+  // The PEM key an RS/ES token is verified with: the file's, or the JWKS key its kid names
+  // (an unknown kid asks for an early refresh). Null with out.reason set when there is none.
+  // `algs` is set to the algorithms cpp-jwt may accept.
+  const std::string* public_key(std::string_view token, const std::vector<std::string>*& algs,
+                                JwtCheck& out) const {
+    algs = &pk_algs;
+    if (!jwks) return &public_key_pem;
+    const auto header = read_jws_header(token);
+    const AlgInfo* alg = header ? find_alg(header->alg) : nullptr;
+    const auto listed =
+        header ? std::find(pk_algs.begin(), pk_algs.end(), header->alg) : pk_algs.end();
+    if (alg == nullptr || alg->family == Family::hmac || listed == pk_algs.end()) {
+      out.reason = "algorithm not allowed";
+      return nullptr;
+    }
+    const KeySet* keys = jwks->keys();
+    if (keys == nullptr) {
+      out.reason = "no JWKS keys loaded yet";
+      return nullptr;
+    }
+    const Jwk* key =
+        keys->find(header->kid, alg->family == Family::rsa ? KeyKind::rsa : KeyKind::ec);
+    if (key == nullptr) {
+      if (!header->kid.empty()) jwks->want_refresh(steady_now_ms(), jwks_min_refresh_ms);
+      out.reason = "unknown key id (kid)";
+      return nullptr;
+    }
+    if (!key->alg.empty() && key->alg != header->alg) {
+      out.reason = "algorithm not allowed for this key";
+      return nullptr;
+    }
+    // Only the token's own algorithm: the key's type and alg were checked against it above.
+    algs = &pk_alg_alone[static_cast<std::size_t>(listed - pk_algs.begin())];
+    return &key->pem;
+  }
 
   // Constant-time check that the signature is the HMAC of one listed HS algorithm. cpp-jwt
   // compares HMACs with operator==, so a token reaches it only once this holds.
@@ -205,7 +273,8 @@ struct JwtVerifier::Impl {
   }
 };
 
-JwtVerifier::JwtVerifier(const config::JwtTrust& cfg, const config::EnvLookup& env)
+JwtVerifier::JwtVerifier(const config::JwtTrust& cfg, const config::EnvLookup& env,
+                         JwksStores* stores)
     : impl_(std::make_unique<Impl>()) {
   if (cfg.algorithms.empty())
     throw std::invalid_argument("tiers.trust.jwt.algorithms: list at least one algorithm");
@@ -223,6 +292,7 @@ JwtVerifier::JwtVerifier(const config::JwtTrust& cfg, const config::EnvLookup& e
     auto& list = alg->family == Family::hmac ? impl_->hmac_algs : impl_->pk_algs;
     if (std::find(list.begin(), list.end(), canonical) != list.end()) continue;
     list.push_back(canonical);
+    if (alg->family != Family::hmac) impl_->pk_alg_alone.push_back({canonical});
     if (alg->family == Family::hmac) impl_->hmac_mds.push_back(alg->md);
     want_rsa = want_rsa || alg->family == Family::rsa;
     want_ec = want_ec || alg->family == Family::ec;
@@ -238,7 +308,13 @@ JwtVerifier::JwtVerifier(const config::JwtTrust& cfg, const config::EnvLookup& e
     impl_->secret = secret;
   }
 
-  if (want_rsa || want_ec) {
+  if (!cfg.jwks_url.empty()) {
+    if (!want_rsa && !want_ec)
+      throw std::invalid_argument("tiers.trust.jwt.jwks_url: list RS* or ES* algorithms");
+    impl_->jwks =
+        stores != nullptr ? stores->get(cfg.jwks_url) : std::make_shared<JwksStore>(cfg.jwks_url);
+    impl_->jwks_min_refresh_ms = std::int64_t{cfg.jwks_min_refresh_s} * 1000;
+  } else if (want_rsa || want_ec) {
     if (want_rsa && want_ec)
       throw std::invalid_argument(
           "tiers.trust.jwt.algorithms: RS* and ES* need different keys, but there is one "
@@ -263,6 +339,10 @@ JwtVerifier::JwtVerifier(const config::JwtTrust& cfg, const config::EnvLookup& e
 
 JwtVerifier::~JwtVerifier() = default;
 
+const std::shared_ptr<JwksStore>& JwtVerifier::jwks() const {
+  return impl_->jwks;
+}
+
 JwtCheck JwtVerifier::check(std::string_view header_value) const noexcept {
   JwtCheck out;
   try {
@@ -281,8 +361,10 @@ JwtCheck JwtVerifier::check(std::string_view header_value) const noexcept {
       obj = jwt::decode(tok, jwt::params::algorithms(impl_->hmac_algs), ec,
                         jwt::params::secret(impl_->secret));
     } else if (!impl_->pk_algs.empty()) {
-      obj = jwt::decode(tok, jwt::params::algorithms(impl_->pk_algs), ec,
-                        jwt::params::secret(impl_->public_key_pem));
+      const std::vector<std::string>* algs = nullptr;
+      const std::string* key = impl_->public_key(*token, algs, out);
+      if (key == nullptr) return out;
+      obj = jwt::decode(tok, jwt::params::algorithms(*algs), ec, jwt::params::secret(*key));
     } else {
       out.reason = "bad signature";
       return out;

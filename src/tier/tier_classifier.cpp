@@ -29,8 +29,8 @@ bool equals_upper(std::string_view upper_name, std::string_view claim) noexcept 
 }  // namespace
 
 struct TierClassifier::Impl {
-  Impl(const config::Tiers& tiers, const config::EnvLookup& env)
-      : trust(tiers.trust, tiers.header, env) {}
+  Impl(const config::Tiers& tiers, const config::EnvLookup& env, JwksStores* jwks)
+      : trust(tiers.trust, tiers.header, env, jwks) {}
 
   std::vector<std::string> upper_names;  // Tiers::classes order
   config::FallbackPolicy on_unknown = config::FallbackPolicy::use_default;
@@ -55,9 +55,13 @@ bool TierClassifier::trusts_peer(const boost::asio::ip::address& peer) const {
   return impl_->trust.trusts_peer(peer);
 }
 
+const JwksStore* TierClassifier::jwks() const {
+  return impl_->trust.jwks();
+}
+
 TierClassifier::TierClassifier(const config::Tiers& tiers, const config::EnvLookup& env,
-                               observability::Metrics* metrics)
-    : impl_(std::make_unique<Impl>(tiers, env)) {
+                               observability::Metrics* metrics, JwksStores* jwks)
+    : impl_(std::make_unique<Impl>(tiers, env, jwks)) {
   if (tiers.classes.empty()) throw std::invalid_argument("tiers.classes: no tier class defined");
   impl_->upper_names.reserve(tiers.classes.size());
   for (const auto& c : tiers.classes) {

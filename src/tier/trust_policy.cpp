@@ -28,51 +28,53 @@ std::string_view header_claim(const TierInputs& in) noexcept {
   return in.tier_header ? trim(*in.tier_header) : std::string_view{};
 }
 
-Claim untrusted_header(std::string_view value, const char* reason) noexcept {
+// A claim from the tier header: `believed` says whether its sender is. A repeated header is
+// a list naming no class (malformed when believed; an untrusted claim of no class otherwise).
+Claim header_claim_of(const TierInputs& in, bool believed, const char* untrusted_reason) noexcept {
   Claim c;
-  c.state = ClaimState::untrusted;
-  c.header_value = value;
-  c.reason = reason;
+  if (in.tier_header_repeated) {
+    c.state = believed ? ClaimState::malformed : ClaimState::untrusted;
+    c.reason = believed ? "tier header repeated" : untrusted_reason;
+    return c;
+  }
+  c.header_value = header_claim(in);
+  if (c.header_value.empty()) return c;  // absent
+  c.state = believed ? ClaimState::honoured : ClaimState::untrusted;
+  if (!believed) c.reason = untrusted_reason;
   return c;
 }
 
 }  // namespace
 
 TrustPolicy::TrustPolicy(const config::Trust& trust, std::string_view tier_header_name,
-                         const config::EnvLookup& env)
+                         const config::EnvLookup& env, JwksStores* jwks)
     : mode_(trust.mode), trusted_(trust.trusted_cidrs) {
   // CIDRs are parsed in every mode so a typo is reported even before the mode is switched on.
   if (mode_ == config::TrustMode::jwt) {
-    jwt_ = std::make_unique<JwtVerifier>(trust.jwt, env);
+    jwt_ = std::make_unique<JwtVerifier>(trust.jwt, env, jwks);
     jwt_header_is_tier_header_ = iequals(trust.jwt.header, tier_header_name);
   }
 }
 
 TrustPolicy::~TrustPolicy() = default;
 
+const JwksStore* TrustPolicy::jwks() const noexcept {
+  return jwt_ ? jwt_->jwks().get() : nullptr;
+}
+
 Claim TrustPolicy::evaluate(const TierInputs& in) const noexcept {
   switch (mode_) {
-    case config::TrustMode::header: {
-      Claim c;
-      c.header_value = header_claim(in);
-      if (!c.header_value.empty()) c.state = ClaimState::honoured;
-      return c;
-    }
+    case config::TrustMode::header:
+      return header_claim_of(in, true, nullptr);
 
-    case config::TrustMode::trusted_peers: {
-      const std::string_view value = header_claim(in);
-      if (value.empty()) return Claim{};
-      if (!trusted_.contains(in.peer)) return untrusted_header(value, "peer not in trusted_cidrs");
-      Claim c;
-      c.state = ClaimState::honoured;
-      c.header_value = value;
-      return c;
-    }
+    case config::TrustMode::trusted_peers:
+      return header_claim_of(in, trusted_.contains(in.peer), "peer not in trusted_cidrs");
 
     case config::TrustMode::jwt: {
       // The tier header is never believed here; a value in it is only an unproven claim.
-      const std::string_view bare =
-          jwt_header_is_tier_header_ ? std::string_view{} : header_claim(in);
+      Claim bare = jwt_header_is_tier_header_
+                       ? Claim{}
+                       : header_claim_of(in, false, "tier header without a JWT claim");
       JwtCheck check =
           in.jwt_header ? jwt_->check(*in.jwt_header) : JwtCheck{JwtStatus::no_token, {}, nullptr};
       Claim c;
@@ -95,10 +97,9 @@ Claim TrustPolicy::evaluate(const TierInputs& in) const noexcept {
           }
           [[fallthrough]];  // verified, but it claims no tier
         case JwtStatus::no_token:
-          if (!bare.empty()) {
-            Claim u = untrusted_header(bare, "tier header without a JWT claim");
-            u.subject = std::move(c.subject);
-            return u;
+          if (bare.state != ClaimState::absent) {
+            bare.subject = std::move(c.subject);
+            return bare;
           }
           return c;  // absent
       }

@@ -2,7 +2,7 @@
 
 import wire
 from checks import echo
-from harness import free_port, make_config, poll_until, pool
+from harness import make_config, poll_until, pool
 from stack import Topology
 
 
@@ -87,14 +87,16 @@ def test_health_checks_reach_the_upstream(stack):
 def test_admin_listener_on_its_own_port(stack):
     shared = stack.mocks("shared", 1)
     premium = stack.mocks("premium", 1)
-    admin_port = free_port()
     cfg = make_config([shared[0].address], [premium[0].address],
-                      {"admin": {"listen": f"127.0.0.1:{admin_port}"}})
+                      {"admin": {"listen": "127.0.0.1:0"}})
     router = stack.router(cfg)
+    admin_port = router.admin_port
+    assert admin_port and admin_port != router.port, "the port file names both listeners"
     poll_until(lambda: wire.get(admin_port, "/ready", timeout=2).status == 200, timeout=10,
                what="/ready on the admin port")
     assert wire.get(admin_port, "/health").json() == {"status": "ok"}
-    assert "http_requests_total" in wire.get(admin_port, "/metrics").body.decode()
+    assert echo(router.get("/counted"))["path"] == "/counted"  # traffic for the metrics below
+    assert "http_requests_total{" in wire.get(admin_port, "/metrics").body.decode()
     other = wire.get(admin_port, "/api/x")
     assert other.status == 404, "the admin listener must not proxy"
     # on the main listener these paths are ordinary routes now

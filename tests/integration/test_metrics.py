@@ -4,7 +4,7 @@ import pytest
 
 import prom
 from checks import echo
-from harness import poll_until
+from harness import make_config, poll_until
 
 CONTRACT_FAMILIES = {
     "http_requests_total": "counter",
@@ -134,11 +134,27 @@ def test_duration_histogram(topo):
     assert values == sorted(values), "histogram buckets must be cumulative"
 
 
-def test_response_time_ms_gauge(topo):
-    m = scrape(topo)
-    for tier in ["shared", "premium"]:
-        v = prom.value(m, "response_time_ms", tier=tier)
-        assert v is not None and v >= 0, (tier, v)
+def test_response_time_ms_is_the_mean_of_the_recent_requests(stack):
+    # A router of its own: every request it served is within the 30 s window, so the gauge is
+    # the summary's sum / count (the same durations), in ms.
+    shared, premium = stack.mock("shared-1"), stack.mock("premium-1")
+    router = stack.router(make_config([shared.address], [premium.address], health=False))
+    for delay_ms in (100, 100, 300):
+        assert echo(router.get(f"/rt?delay_ms={delay_ms}", [("X-User-Tier", "LITE")]))
+
+    def settled(m):
+        return prom.value(m, "http_request_duration_seconds_count", tier="shared") == 3
+
+    m = prom.parse(router.metrics_text())
+    if not settled(m):
+        poll_until(lambda: settled(prom.parse(router.metrics_text())), timeout=5,
+                   what="the three requests recorded")
+        m = prom.parse(router.metrics_text())
+    mean_ms = 1000 * prom.value(m, "http_request_duration_seconds_sum", tier="shared") / 3
+    gauge = prom.value(m, "response_time_ms", tier="shared")
+    assert gauge == pytest.approx(mean_ms, rel=1e-3, abs=0.01), (gauge, mean_ms)
+    assert gauge >= (100 + 100 + 300) / 3, f"mean below the upstream's own delay: {gauge}"
+    assert prom.value(m, "response_time_ms", tier="premium") == 0, "premium served nothing"
 
 
 def test_upstream_healthy_gauge(topo):

@@ -58,12 +58,6 @@ def poll_until(fn: Callable, timeout: float = 5.0, interval: float = 0.02, what:
         time.sleep(interval)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class ClosedPort:
     """A loopback port that refuses connections: bound, never listening, held until close()."""
 
@@ -283,12 +277,35 @@ def make_config(shared: list, premium: list, overrides: Optional[dict] = None,
 
 # --- the router ------------------------------------------------------------------------------
 
+def read_port_file(path: Path) -> Optional[dict]:
+    """The router's --port-file as {"listen": (host, port), "admin": (host, port)}, or None
+    while it is not there yet (the router writes it whole, by rename, once listening)."""
+    try:
+        text = Path(path).read_text()
+    except FileNotFoundError:
+        return None
+    out = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        host, colon, port = value.rpartition(":")
+        if not sep or not colon or not port.isdigit():
+            raise AssertionError(f"malformed port file line {line!r} in {path}")
+        out[key] = (host.strip("[]"), int(port))
+    if "listen" not in out:
+        raise AssertionError(f"port file {path} without a listen= line: {text!r}")
+    return out
+
+
 class Router(Proc):
-    """smart-router on a generated YAML file (config dict) with a free loopback port."""
+    """smart-router on a generated YAML file (config dict), on a port the kernel picks.
+
+    server.listen (and admin.listen, when set) are used as given: port 0 makes the router bind
+    a free port and report it in its --port-file, which sets self.port (and self.admin_port).
+    """
 
     def __init__(self, config: dict, logdir: Path, name: str = "router", env: Optional[dict] = None,
                  config_path: Optional[Path] = None, wait_ready: bool = False,
-                 start_timeout: float = 10.0, tls_context=None):
+                 start_timeout: float = 10.0, tls_context=None, extra_args: tuple = ()):
         super().__init__(name, logdir)
         # With server.tls, every request the harness makes (readiness, metrics) uses TLS.
         self.tls = {} if tls_context is None else {"tls_context": tls_context,
@@ -296,72 +313,34 @@ class Router(Proc):
         self.config = copy.deepcopy(config)
         self.config_path = Path(config_path) if config_path else self.logdir / f"{name}.yaml"
         self.env = env
-        last_err = None
-        for _ in range(5):
-            self.port = free_port()
-            self.config["server"]["listen"] = f"127.0.0.1:{self.port}"
-            if config_path is None or not self.config_path.exists():
-                self.write_config(self.config)
-            else:
-                self._rewrite_listen()
-            self._spawn([ROUTER_BIN, "--config", str(self.config_path)], env=env)
-            try:
-                poll_until(self._healthy_or_dead, timeout=start_timeout, what=f"{name} /health 200")
-            except Exception as e:  # noqa: BLE001
-                last_err = e
-                self.stop()
-                continue
-            if self.alive() and not self._port_exclusively_ours():
-                # Another router (ctest -j runs test files side by side) grabbed the same port:
-                # with SO_REUSEPORT both would listen and share connections. Pick another.
-                last_err = RuntimeError(f"port {self.port} shared with another process")
-                self.stop()
-                continue
-            if self.alive():
-                break
-            last_err = RuntimeError(f"{name} exited with {self.proc.poll()}:\n{self.stderr_text()[-2000:]}")
+        if config_path is None or not self.config_path.exists():
+            self.write_config(self.config)
+        self.port_file = self.logdir / f"{name}.port"
+        if self.port_file.exists():
+            self.port_file.unlink()
+        self._spawn([ROUTER_BIN, "--config", str(self.config_path), "--port-file",
+                     str(self.port_file), *extra_args], env=env)
+        try:
+            ports = poll_until(self._ports_or_dead, timeout=start_timeout, what=f"{name} port file")
+            if not self.alive():
+                raise RuntimeError(f"{name} exited with {self.proc.poll()}:\n"
+                                   f"{self.stderr_text()[-2000:]}")
+            self.port = ports["listen"][1]
+            self.admin_port = ports["admin"][1] if "admin" in ports else None
+            poll_until(self._healthy_or_dead, timeout=start_timeout, what=f"{name} /health 200")
+            if not self.alive():
+                raise RuntimeError(f"{name} exited with {self.proc.poll()}:\n"
+                                   f"{self.stderr_text()[-2000:]}")
+        except Exception:
             self.stop()
-            if "listen" not in self.stderr_text():
-                break  # not a port clash: do not retry
-        else:
-            raise RuntimeError(f"router did not start: {last_err}")
-        if not self.alive():
-            raise RuntimeError(f"router did not start: {last_err}")
+            raise
         if wait_ready:
             self.wait_ready()
 
-    def _port_exclusively_ours(self) -> bool:
-        """True when every socket listening on our port belongs to this router process."""
-        want = f":{self.port:04X}"
-        listening = set()
-        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-            try:
-                lines = Path(table).read_text().splitlines()[1:]
-            except OSError:
-                continue
-            for line in lines:
-                f = line.split()
-                if len(f) > 9 and f[1].endswith(want) and f[3] == "0A":  # 0A = LISTEN
-                    listening.add(f[9])
-        ours = set()
-        try:
-            for fd in Path(f"/proc/{self.pid}/fd").iterdir():
-                try:
-                    target = os.readlink(fd)
-                except OSError:
-                    continue
-                if target.startswith("socket:["):
-                    ours.add(target[8:-1])
-        except OSError:
-            return True  # cannot tell (no /proc): assume so
-        return bool(listening) and listening <= ours
-
-    def _rewrite_listen(self):
-        # For pre-written files (symlink layouts): the caller wrote listen as a placeholder.
-        text = self.config_path.read_text()
-        text = text.replace("127.0.0.1:0", f"127.0.0.1:{self.port}")
-        real = self.config_path.resolve()
-        real.write_text(text)
+    def _ports_or_dead(self):
+        if not self.alive():
+            return {"dead": True}  # stop waiting: the caller checks alive()
+        return read_port_file(self.port_file)
 
     def assert_alive(self, context: str = ""):
         """Fails clearly when the router process has died (crash) instead of 'connection refused'."""
@@ -386,16 +365,15 @@ class Router(Proc):
     def _healthy_or_dead(self):
         if not self.alive():
             return True  # stop waiting: the caller checks alive()
-        return wire.get(self.port, "/health", timeout=1, **self.tls).status == 200
+        port = self.admin_port or self.port
+        return wire.get(port, "/health", timeout=1, **self.tls).status == 200
 
     # --- config files ----------------------------------------------------------------------
     def yaml_text(self, config: dict) -> str:
         return yamlgen.dump(config)
 
     def write_config(self, config: dict, atomic: bool = True):
-        """Writes config (keeping this router's listen address) to the config file."""
-        config = copy.deepcopy(config)
-        config["server"]["listen"] = f"127.0.0.1:{self.port}"
+        """Writes config to the config file (listen addresses take effect at restart only)."""
         self.write_text(yamlgen.dump(config), atomic=atomic)
 
     def write_text(self, text: str, atomic: bool = True):

@@ -19,6 +19,13 @@ struct PoolStatus {
   bool panic = false;       // ejections ignored: too few endpoints left without one
 };
 
+// The JWKS of JWT trust (tiers.trust.jwt.jwks_url), for /ready.
+struct JwksStatus {
+  bool attempted = false;  // the first fetch has finished, either way
+  std::size_t keys = 0;
+  std::string last_error;
+};
+
 struct AdminAnswer {
   unsigned status = 200;
   std::string content_type;
@@ -28,9 +35,11 @@ struct AdminAnswer {
 bool is_admin_path(std::string_view path);
 
 // nullopt when `path` is not an admin endpoint.
+// /ready also waits for the first JWKS fetch to finish (`jwks`, when JWKS keys are used).
 std::optional<AdminAnswer> answer_admin(std::string_view path, bool draining,
                                         const std::vector<PoolStatus>& reachable_pools,
-                                        observability::Metrics& metrics);
+                                        observability::Metrics& metrics,
+                                        const std::optional<JwksStatus>& jwks = std::nullopt);
 
 // GET /debug/config (the effective config: the file after the environment's overrides, secrets
 // never in it) and GET /debug/routes (the route table in order: matchers and pools). Served on

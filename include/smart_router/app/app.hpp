@@ -8,9 +8,12 @@
 #include <thread>
 #include <vector>
 
+#include "smart_router/app/cli.hpp"
+#include "smart_router/app/jwks_refresher.hpp"
 #include "smart_router/config/loader.hpp"
 #include "smart_router/health/active_checker.hpp"
 #include "smart_router/http/router_context.hpp"
+#include "smart_router/server/certificate_watcher.hpp"
 #include "smart_router/server/worker.hpp"
 #include "smart_router/upstream/dns_refresher.hpp"
 
@@ -18,7 +21,8 @@ namespace smart_router::app {
 
 class App {
  public:
-  explicit App(std::string config_path);
+  // Uses opts.config_path, opts.port_file and opts.takeover.
+  explicit App(CliOptions opts);
   ~App();
 
   // Runs until drained; returns the process exit code.
@@ -28,17 +32,25 @@ class App {
   bool apply(config::Config cfg, const std::string& why, bool is_reload);
   void reload(const std::string& why);
   void start_drain(int signal);
+  // Binds every worker's listener (and the admin listener); writes --port-file. Throws.
+  void open_listeners(const std::string& listen, const std::string& admin_listen,
+                      std::uint32_t workers);
   boost::asio::awaitable<void> watch_signals();
   boost::asio::awaitable<void> watch_config_file();
   boost::asio::awaitable<void> wait_for_drain();
+  std::size_t open_sessions() const;
 
   std::string config_path_;
+  std::string port_file_;
+  bool takeover_ = false;
   std::string loaded_content_;
   boost::asio::io_context control_{1};
   http::RouterContext ctx_;
   upstream::EndpointRegistry endpoints_;
   health::ActiveChecker checker_;
   upstream::DnsRefresher dns_;
+  server::CertificateWatcher certs_;
+  JwksRefresher jwks_;
   std::vector<std::unique_ptr<server::Worker>> workers_;
   std::vector<std::thread> threads_;
   std::uint64_t generation_ = 0;

@@ -1,5 +1,5 @@
-// Command line: --config / --check-config / --version / --help, with the SMART_ROUTER_CONFIG
-// fallback, and `explain`.
+// Command line: --config / --check-config / --port-file / --takeover / --version / --help, with
+// the SMART_ROUTER_CONFIG fallback, and `explain`.
 #pragma once
 
 #include <string>
@@ -20,6 +20,11 @@ struct ExplainArgs {
 struct CliOptions {
   Command command = Command::run;
   std::string config_path;
+  // run only: where to write the bound addresses once listening ("" = nowhere).
+  std::string port_file;
+  // run only: join a running smart-router's SO_REUSEPORT group on server.listen (and
+  // admin.listen) instead of refusing a port already in use, so that one can drain.
+  bool takeover = false;
   std::string error;  // for usage_error
   ExplainArgs explain;
 };

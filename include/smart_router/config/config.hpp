@@ -35,6 +35,9 @@ struct Server {
   std::string listen = "0.0.0.0:8080";
   std::uint32_t workers = 0;  // 0 = one per CPU core
   std::optional<ServerTls> tls;
+  // Load balancers and proxies in front whose X-Forwarded-For is believed (README "Client
+  // address"); empty = the TCP peer is the client.
+  std::vector<std::string> trusted_proxies;
   Limits limits;
   std::uint32_t drain_timeout_ms = 20000;
   // Methods forwarded; empty = any (methods are extensible). Another -> 405 (501 for a
@@ -57,6 +60,12 @@ struct JwtTrust {
   std::string public_key_file;
   std::string issuer;
   std::string audience;
+  // Keys from an identity provider's JWKS (https only; "" = not used): RS*/ES* tokens are
+  // verified with the key their `kid` names (README "JWKS").
+  std::string jwks_url;
+  std::uint32_t jwks_refresh_s = 300;     // fetched again this often
+  std::uint32_t jwks_min_refresh_s = 30;  // a token with an unknown kid fetches at most this often
+  std::string jwks_ca_file;               // "" = the system's CAs
 };
 
 struct Trust {

@@ -22,4 +22,12 @@ std::optional<HostPort> parse_listen_address(std::string_view text, std::string*
 // An upstream endpoint: DNS name, IPv4 literal or [IPv6 literal], then a port 1..65535.
 std::optional<HostPort> parse_endpoint(std::string_view text, std::string* why);
 
+// "https://host[:port][/path[?query]]" (the JWKS URL): no user info, no fragment, port 443 when
+// absent. `target` is the path and query ("/" when absent).
+struct HttpsUrl {
+  HostPort endpoint;
+  std::string target;
+};
+std::optional<HttpsUrl> parse_https_url(std::string_view text, std::string* why);
+
 }  // namespace smart_router::config

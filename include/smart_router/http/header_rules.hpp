@@ -30,7 +30,10 @@ enum class BodyFraming : std::uint8_t { none, content_length, chunked, until_clo
 struct UpstreamRequestHead {
   std::string_view target;  // the normalised target; the request's own when empty
   std::string_view request_id;
-  std::string_view client_ip;
+  // X-Forwarded-For: the entries the router believes (http/client_address.hpp), then the TCP
+  // peer. What the client sent beyond them is dropped: nobody vouched for it.
+  std::string_view believed_chain;
+  std::string_view peer_ip;
   std::string_view proto;        // "http" or "https"
   std::string_view tier_header;  // the configured claim header, removed before forwarding
   std::string_view user_tier;    // effective class, sent as X-User-Tier

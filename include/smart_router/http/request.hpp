@@ -40,10 +40,14 @@ struct ConnectionScratch {
 };
 
 struct RequestDecisions {
-  // begin
-  std::string_view path;    // normalised path: what routes match and the upstream gets
-  std::string_view target;  // normalised path + query
-  std::string normalized;   // backs path/target when normalising changed the target
+  // begin: the client behind trusted proxies (http/client_address.hpp), else the peer
+  boost::asio::ip::address client;
+  std::string_view client_ip;  // its text: the connection's, or client_text's
+  std::string client_text;     // backs client_ip when the client came from X-Forwarded-For
+  std::string believed_chain;  // X-Forwarded-For entries believed, forwarded before the peer
+  std::string_view path;       // normalised path: what routes match and the upstream gets
+  std::string_view target;     // normalised path + query
+  std::string normalized;      // backs path/target when normalising changed the target
   bool expects_continue = false;
   std::string_view
       budget_hint;  // X-Request-Budget-Ms as sent ("" if not); admit believes it or not
@@ -69,7 +73,10 @@ struct RequestOutcome {
 
 struct Request {
   Request(Downstream& d, WorkerResources& w, const RouterSnapshot& s, ConnectionScratch& scr)
-      : down(d), worker(w), snap(s), scratch(scr), request_id(scr.request_id) {}
+      : down(d), worker(w), snap(s), scratch(scr), request_id(scr.request_id) {
+    decided.client = d.connection().peer;
+    decided.client_ip = d.connection().client_ip;
+  }
   Request(const Request&) = delete;
   Request& operator=(const Request&) = delete;
   ~Request() { worker.buffers.give(std::move(buffer_)); }

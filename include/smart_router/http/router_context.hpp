@@ -3,9 +3,11 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/ssl/context.hpp>
 #include <memory>
 #include <vector>
 
+#include "smart_router/common/published.hpp"
 #include "smart_router/http/router_snapshot.hpp"
 #include "smart_router/observability/access_log.hpp"
 #include "smart_router/observability/metrics.hpp"
@@ -21,8 +23,13 @@ struct RouterContext {
   overload::Admission admission;                    // router-wide max_in_flight
   overload::PoolAdmissionRegistry pool_admissions;  // per pool limit and queue
   ratelimit::RateLimitState rate_limits;            // buckets kept across reloads
+  tier::JwksStores jwks;                            // JWKS keys by URL, kept across reloads
   observability::Metrics metrics;
   std::atomic<std::shared_ptr<observability::AccessLog>> access_log;
+  // The TLS listener's context (server.tls; null = plain HTTP). Replaced when the config or the
+  // certificate files change (server/certificate_watcher.hpp), apart from the config snapshot:
+  // a new certificate must not drop the workers' caches.
+  Published<boost::asio::ssl::context> server_tls;
   std::atomic<bool> draining{false};
   std::atomic<std::int64_t> connections{0};
 };
@@ -70,12 +77,18 @@ struct WorkerResources {
     return snapshot_;
   }
 
+  // The TLS context for a new connection (one acquire load when it did not change).
+  const std::shared_ptr<boost::asio::ssl::context>& server_tls() {
+    return server_tls_.get(ctx.server_tls);
+  }
+
   // The snapshot of the last refresh.
   const std::shared_ptr<const RouterSnapshot>& snapshot() const { return snapshot_; }
 
  private:
   std::shared_ptr<const RouterSnapshot> snapshot_;
   std::uint64_t generation_ = 0;
+  PublishedCache<boost::asio::ssl::context> server_tls_;
 };
 
 }  // namespace smart_router::http

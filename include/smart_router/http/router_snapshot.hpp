@@ -5,7 +5,6 @@
 
 #include <array>
 #include <atomic>
-#include <boost/asio/ssl/context.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -17,6 +16,8 @@
 #include "smart_router/overload/priority_levels.hpp"
 #include "smart_router/ratelimit/rate_limit_state.hpp"
 #include "smart_router/routing/route_table.hpp"
+#include "smart_router/tier/cidr.hpp"
+#include "smart_router/tier/jwks_store.hpp"
 #include "smart_router/tier/tier_classifier.hpp"
 #include "smart_router/upstream/upstream_pool.hpp"
 
@@ -101,7 +102,7 @@ struct RouterSnapshot {
   std::vector<ClassRuntime> classes;                // config order
   std::vector<overload::ClassLevels> class_levels;  // per class, config order
   std::vector<const PoolRuntime*> route_pools;      // per route: its `pool:` action, else nullptr
-  std::shared_ptr<boost::asio::ssl::context> server_tls;  // server.tls, or null for plain HTTP
+  tier::CidrSet trusted_proxies;                    // server.trusted_proxies
   std::uint64_t generation = 0;
 
   const PoolRuntime* find_pool(const std::string& name) const;
@@ -112,12 +113,13 @@ struct RouterSnapshot {
 // Compiles `cfg`. Throws std::invalid_argument when it cannot be served (the validator catches
 // nearly everything before this point; e.g. a JWT key file that vanished). Pools take their
 // admission state from `admissions` (configured with the new limits), and classes their
-// rate-limit buckets from `rate_limits` (which keeps them across reloads); fresh ones when null.
+// rate-limit buckets from `rate_limits` (which keeps them across reloads), and JWT verification
+// its JWKS keys from `jwks`; fresh ones when null.
 std::shared_ptr<const RouterSnapshot> build_snapshot(
     config::Config cfg, upstream::EndpointRegistry& endpoints, observability::Metrics& metrics,
     const config::EnvLookup& env, std::uint64_t generation,
     overload::PoolAdmissionRegistry* admissions = nullptr,
-    ratelimit::RateLimitState* rate_limits = nullptr);
+    ratelimit::RateLimitState* rate_limits = nullptr, tier::JwksStores* jwks = nullptr);
 
 // The published snapshot. Workers poll generation() (one relaxed load) and reload on change.
 class SnapshotStore {

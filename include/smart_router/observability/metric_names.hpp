@@ -37,5 +37,11 @@ inline constexpr const char* kRetryBudgetExhaustedTotal =
     "smart_router_retry_budget_exhausted_total";
 inline constexpr const char* kRetriesInFlight = "smart_router_retries_in_flight";
 inline constexpr const char* kHedgesTotal = "smart_router_hedges_total";
+inline constexpr const char* kTlsCertificateReloadsTotal =
+    "smart_router_tls_certificate_reloads_total";
+inline constexpr const char* kTlsCertificateExpiry =
+    "smart_router_tls_certificate_expiry_timestamp_seconds";
+inline constexpr const char* kJwksFetchesTotal = "smart_router_jwks_fetches_total";
+inline constexpr const char* kJwksKeys = "smart_router_jwks_keys";
 
 }  // namespace smart_router::observability::metric_names

@@ -69,6 +69,12 @@ class Metrics {
                                           const std::string& reason);
   prometheus::Gauge& pool_panic(const std::string& pool);
   prometheus::Counter& config_reloads(bool success);
+  // server.tls certificate files re-read after they changed on disk, by result.
+  prometheus::Counter& tls_certificate_reloads(bool success);
+  prometheus::Gauge& tls_certificate_expiry() { return *tls_certificate_expiry_; }
+  // tiers.trust.jwt.jwks_url fetches, by result, and the keys in use.
+  prometheus::Counter& jwks_fetches(bool success);
+  prometheus::Gauge& jwks_keys() { return *jwks_keys_; }
   prometheus::Gauge& active_connections() { return *active_connections_; }
   prometheus::Counter& tarpitted() { return *tarpitted_; }
   prometheus::Gauge& config_generation() { return *config_generation_; }
@@ -106,6 +112,10 @@ class Metrics {
   prometheus::Gauge* active_connections_;
   prometheus::Counter* tarpitted_;
   prometheus::Gauge* config_generation_;
+  prometheus::Family<prometheus::Counter>* tls_certificate_reloads_;
+  prometheus::Gauge* tls_certificate_expiry_;
+  prometheus::Family<prometheus::Counter>* jwks_fetches_;
+  prometheus::Gauge* jwks_keys_;
 
   std::mutex tiers_mutex_;
   std::unordered_map<std::string, std::unique_ptr<TierMetrics>> tiers_;

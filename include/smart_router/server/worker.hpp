@@ -25,13 +25,19 @@ class Worker {
   std::size_t index() const { return index_; }
 
   // Binds a listener (SO_REUSEPORT, so every worker can bind the same address) and starts its
-  // accept loop. Throws boost::system::system_error when the address cannot be bound.
-  void listen(const boost::asio::ip::tcp::endpoint& at, bool admin_only);
+  // accept loop; returns the bound address (port 0: the port the kernel picked, for the other
+  // workers to bind). Throws boost::system::system_error when the address cannot be bound.
+  boost::asio::ip::tcp::endpoint listen(const boost::asio::ip::tcp::endpoint& at, bool admin_only);
 
   // On this worker's thread: close connections waiting for their next request.
   void begin_drain();
   // Connections still open (read from any thread).
   std::size_t open_sessions() const { return open_sessions_.load(); }
+  // On this worker's thread, at the end of a drain: serves what the kernel has queued, then
+  // closes the listeners (a connection still queued at the close is reset, so this happens
+  // while the worker runs, never by exit).
+  void close_listeners();
+  bool listeners_closed() const { return listeners_closed_.load(); }
 
   // Session bookkeeping (worker thread only).
   std::list<Session*>::iterator add_session(Session* s);
@@ -42,9 +48,14 @@ class Worker {
   boost::asio::io_context ioc_{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   http::WorkerResources resources_;
   std::size_t index_;
-  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  struct Listener {
+    std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor;
+    bool admin_only = false;
+  };
+  std::vector<Listener> listeners_;
   std::list<Session*> sessions_;
   std::atomic<std::size_t> open_sessions_{0};
+  std::atomic<bool> listeners_closed_{false};
 };
 
 // Throws when another process already listens on `at` (checked before the workers bind).

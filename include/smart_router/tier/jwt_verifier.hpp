@@ -25,18 +25,27 @@ struct JwtCheck {
   std::string subject{};         // the "sub" claim when the token verified (valid/invalid_claim)
 };
 
+class JwksStore;
+class JwksStores;
+
 class JwtVerifier {
  public:
   // Throws std::invalid_argument: empty or unknown algorithm list, "none" listed, HS* listed
-  // but the secret variable unset or empty, RS*/ES* listed but the public key file missing,
-  // unreadable, not a PEM public key, or of the wrong type for the listed algorithms.
-  JwtVerifier(const config::JwtTrust& cfg, const config::EnvLookup& env);
+  // but the secret variable unset or empty, RS*/ES* listed but neither a jwks_url nor a public
+  // key file, or that file unreadable, not a PEM public key, or of the wrong type for the
+  // listed algorithms. With a jwks_url, RS*/ES* tokens are verified with the JWKS key their
+  // kid names, taken from `stores` (a store of its own when null: no keys until published).
+  JwtVerifier(const config::JwtTrust& cfg, const config::EnvLookup& env,
+              JwksStores* stores = nullptr);
   ~JwtVerifier();
   JwtVerifier(const JwtVerifier&) = delete;
   JwtVerifier& operator=(const JwtVerifier&) = delete;
 
   // `header_value`: "Bearer <token>" (scheme case-insensitive) or a bare token.
   JwtCheck check(std::string_view header_value) const noexcept;
+
+  // The JWKS the keys come from (null without a jwks_url).
+  const std::shared_ptr<JwksStore>& jwks() const;
 
  private:
   struct Impl;

@@ -19,6 +19,9 @@ class Metrics;
 
 namespace smart_router::tier {
 
+class JwksStore;
+class JwksStores;
+
 enum class TierOutcome {
   ok,            // class_index is the effective class
   unknown_tier,  // claim names no class and on_unknown: reject -> 400 unknown_tier
@@ -38,6 +41,9 @@ struct TierInputs {
   std::optional<std::string_view> tier_header;  // value of tiers.header, if present
   std::optional<std::string_view> jwt_header;   // value of tiers.trust.jwt.header, if present
   boost::asio::ip::address peer;
+  // tiers.header on more than one field line: one list (RFC 9110 5.3), "LITE, ELITE", which
+  // names no class, so the claim is an unknown tier (on_unknown), never one of its values.
+  bool tier_header_repeated = false;
 };
 
 // What classify() saw on its way, for `smart-router explain`: the claim and whether it was
@@ -53,9 +59,9 @@ class TierClassifier {
  public:
   // Throws std::invalid_argument with a readable message on a bad CIDR, key file or secret.
   // `env` reads the JWT secret variable (hs256_secret_env). `metrics`, when given, counts
-  // every downgrade.
+  // every downgrade. `jwks` holds the JWKS key sets (tiers.trust.jwt.jwks_url) across reloads.
   TierClassifier(const config::Tiers& tiers, const config::EnvLookup& env,
-                 observability::Metrics* metrics = nullptr);
+                 observability::Metrics* metrics = nullptr, JwksStores* jwks = nullptr);
   ~TierClassifier();
   TierClassifier(const TierClassifier&) = delete;
   TierClassifier& operator=(const TierClassifier&) = delete;
@@ -64,6 +70,8 @@ class TierClassifier {
   TierDecision classify(const TierInputs& in, TierTrace* trace = nullptr) const;
   // Whether a peer's hints about its request (X-Request-Budget-Ms) are believed.
   bool trusts_peer(const boost::asio::ip::address& peer) const;
+  // The JWKS tokens are verified with (null without tiers.trust.jwt.jwks_url in jwt mode).
+  const JwksStore* jwks() const;
 
   // Index of a class by case-insensitive name, or nullopt.
   std::optional<std::size_t> find_class(std::string_view name) const;

@@ -14,13 +14,16 @@
 namespace smart_router::tier {
 
 class JwtVerifier;
+class JwksStore;
+class JwksStores;
 
 enum class ClaimState {
   absent,     // no claim at all: the default class, not a downgrade
   honoured,   // the claim is believed; name() is what it says
   untrusted,  // a claim was made but is not proven (untrusted peer, bad JWT, bare header in jwt
               // mode); name() is what it says when known, else ""
-  malformed,  // a verified JWT whose tier claim is not a string: treated as an unknown tier
+  malformed,  // a verified JWT whose tier claim is not a string, or a believed tier header sent
+              // on several field lines: treated as an unknown tier
 };
 
 struct Claim {
@@ -41,10 +44,13 @@ class TrustPolicy {
   // `tier_header_name` is tiers.header (so jwt mode knows when both names are the same header).
   // Throws std::invalid_argument on a bad CIDR or JWT setting.
   TrustPolicy(const config::Trust& trust, std::string_view tier_header_name,
-              const config::EnvLookup& env);
+              const config::EnvLookup& env, JwksStores* jwks = nullptr);
   ~TrustPolicy();
   TrustPolicy(const TrustPolicy&) = delete;
   TrustPolicy& operator=(const TrustPolicy&) = delete;
+
+  // The JWKS of jwt mode with a jwks_url, else null.
+  const JwksStore* jwks() const noexcept;
 
   // Never throws. Does not allocate in header and trusted_peers modes.
   Claim evaluate(const TierInputs& in) const noexcept;

@@ -133,10 +133,38 @@ TEST(ParseCli, EmptyValueIsAUsageError) {
   EXPECT_EQ(o.command, Command::usage_error) << "config_path='" << o.config_path << "'";
 }
 
+TEST(ParseCli, PortFileAndTakeover) {
+  auto o = parse({"--config", "a.yaml", "--port-file", "/run/router.port", "--takeover"});
+  EXPECT_EQ(o.command, Command::run);
+  EXPECT_EQ(o.config_path, "a.yaml");
+  EXPECT_EQ(o.port_file, "/run/router.port");
+  EXPECT_TRUE(o.takeover);
+  o = parse({"--port-file=p"}, "/from/env.yaml");
+  EXPECT_EQ(o.command, Command::run);
+  EXPECT_EQ(o.config_path, "/from/env.yaml");
+  EXPECT_EQ(o.port_file, "p");
+  EXPECT_FALSE(o.takeover);
+  EXPECT_TRUE(parse({}).port_file.empty());
+}
+
+TEST(ParseCli, PortFileNeedsAPathAndARun) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"--port-file"},
+                                             {"--port-file="},
+                                             {"--check-config", "a.yaml", "--port-file", "p"},
+                                             {"--check-config", "a.yaml", "--takeover"},
+                                             {"--takeover=1"}}) {
+    const auto o = parse(args);
+    EXPECT_EQ(o.command, Command::usage_error) << args.back();
+    EXPECT_FALSE(o.error.empty()) << args.back();
+  }
+}
+
 TEST(HelpText, MentionsEveryFlag) {
   const std::string h = help_text();
-  for (const char* flag : {"--config", "--check-config", "--version", "--help", "explain", "--peer",
-                           "SMART_ROUTER_CONFIG", "config/router.yaml"})
+  for (const char* flag :
+       {"--config", "--check-config", "--version", "--help", "--port-file", "--takeover",
+        "listen=", "admin=", "explain", "--peer", "SMART_ROUTER_CONFIG", "config/router.yaml"})
     EXPECT_NE(h.find(flag), std::string::npos) << flag;
 }
 

@@ -72,5 +72,38 @@ TEST(EndpointTest, RejectsBadEndpoints) {
   }
 }
 
+TEST(HttpsUrlTest, HostPortAndTarget) {
+  std::string why;
+  auto u = parse_https_url("https://idp.example.com/.well-known/jwks.json", &why);
+  ASSERT_TRUE(u) << why;
+  EXPECT_EQ(u->endpoint.host, "idp.example.com");
+  EXPECT_EQ(u->endpoint.port, 443);
+  EXPECT_EQ(u->target, "/.well-known/jwks.json");
+  u = parse_https_url("HTTPS://127.0.0.1:8443", &why);
+  ASSERT_TRUE(u) << why;
+  EXPECT_EQ(u->endpoint.port, 8443);
+  EXPECT_EQ(u->target, "/");
+  u = parse_https_url("https://[::1]/keys?tenant=a", &why);
+  ASSERT_TRUE(u) << why;
+  EXPECT_EQ(u->endpoint.host, "::1");
+  EXPECT_TRUE(u->endpoint.ipv6);
+  EXPECT_EQ(u->endpoint.port, 443);
+  EXPECT_EQ(u->target, "/keys?tenant=a");
+  u = parse_https_url("https://[::1]:9443?x", &why);
+  ASSERT_TRUE(u) << why;
+  EXPECT_EQ(u->endpoint.port, 9443);
+  EXPECT_EQ(u->target, "/?x");
+}
+
+TEST(HttpsUrlTest, RejectsWhatCannotBeFetchedSafely) {
+  for (const char* bad : {"http://idp/jwks", "idp/jwks", "", "https://", "https://user@idp/jwks",
+                          "https://idp/jwks#frag", "https://idp:0/jwks", "https://idp:99999/",
+                          "https://bad host/", "https://[::1/"}) {
+    std::string why;
+    EXPECT_FALSE(parse_https_url(bad, &why)) << bad;
+    EXPECT_FALSE(why.empty()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace smart_router::config

@@ -353,7 +353,8 @@ TEST(LoaderTest, JwtExampleIsValid) {
   const LoadResult r = load_config_file(kSourceDir + "/config/examples/jwt.yaml", test::no_env);
   ASSERT_TRUE(r.errors.empty()) << test::dump(r.errors);
   EXPECT_EQ(r.config->tiers.trust.mode, TrustMode::jwt);
-  EXPECT_EQ(r.config->tiers.trust.jwt.algorithms, std::vector<std::string>{"HS256"});
+  EXPECT_EQ(r.config->tiers.trust.jwt.algorithms, (std::vector<std::string>{"RS256", "ES256"}));
+  EXPECT_EQ(r.config->tiers.trust.jwt.jwks_url, "https://auth.example.com/.well-known/jwks.json");
   EXPECT_EQ(r.config->tiers.trust.on_untrusted, FallbackPolicy::reject);
 }
 #endif

@@ -52,6 +52,17 @@ TEST(ValidateServerTest, AddressesAndRanges) {
   EXPECT_EQ(errors.size(), 8u) << test::dump(errors);
 }
 
+TEST(ValidateServerTest, TrustedProxiesAreCidrs) {
+  const auto errors = test::validate_yaml(
+      "server:\n"                                                        // 1
+      "  trusted_proxies: [10.0.0.0/8, \"fd00::/8\", 10.0.0.1/8, lb]\n"  // 2: cols 45, 57
+      + std::string(kPools));
+  EXPECT_TRUE(HasError(
+      errors, 2, 45, "server.trusted_proxies[2]: invalid CIDR \"10.0.0.1/8\": host bits are set"));
+  EXPECT_TRUE(HasError(errors, 2, 57, "server.trusted_proxies[3]: invalid CIDR \"lb\""));
+  EXPECT_EQ(errors.size(), 2u) << test::dump(errors);
+}
+
 TEST(ValidateServerTest, AdminMustDifferFromServer) {
   const auto errors = test::validate_yaml(
       "server: {listen: \"0.0.0.0:8080\"}\n"

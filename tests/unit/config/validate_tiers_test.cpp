@@ -232,6 +232,47 @@ TEST(ValidateTiersTest, JwtRsaAndEcNeedTwoKeys) {
   EXPECT_EQ(errors.size(), 1u) << test::dump(errors);
 }
 
+TEST(ValidateTiersTest, JwksUrlServesRsaAndEc) {
+  test::TempFile ca("PEM");
+  const auto errors = test::validate_yaml(
+      "tiers:\n"
+      "  trust:\n"
+      "    mode: jwt\n"
+      "    jwt:\n"
+      "      algorithms: [RS256, ES256]\n"
+      "      jwks_url: https://idp.example.com/.well-known/jwks.json\n"
+      "      jwks_refresh_s: 600\n"
+      "      jwks_min_refresh_s: 10\n"
+      "      jwks_ca_file: " +
+      ca.path() + "\n" + std::string(kPools));
+  EXPECT_TRUE(errors.empty()) << test::dump(errors);
+}
+
+TEST(ValidateTiersTest, JwksSettingsAreChecked) {
+  test::TempFile key("PEM");
+  const auto errors = test::validate_yaml(
+      "tiers:\n"                                       // 1
+      "  trust:\n"                                     // 2
+      "    mode: jwt\n"                                // 3
+      "    jwt:\n"                                     // 4
+      "      algorithms: [HS256]\n"                    // 5: key col 7
+      "      jwks_url: http://idp.example.com/jwks\n"  // 6: value col 17
+      "      jwks_refresh_s: 0\n"                      // 7: value col 23
+      "      jwks_min_refresh_s: 3601\n"               // 8: value col 27
+      "      jwks_ca_file: /nonexistent/ca.pem\n"      // 9: value col 21
+      "      public_key_file: " +                      // 10: value col 24
+      key.path() +
+      "\n" + std::string(kPools));
+  EXPECT_TRUE(HasError(errors, 6, 17,
+                       "tiers.trust.jwt.jwks_url: invalid URL \"http://idp.example.com/jwks\": "
+                       "must start with https://"));
+  EXPECT_TRUE(HasError(errors, 5, 7, "jwks_url needs RS* or ES* algorithms listed"));
+  EXPECT_TRUE(HasError(errors, 7, 23, "tiers.trust.jwt.jwks_refresh_s"));
+  EXPECT_TRUE(HasError(errors, 8, 27, "tiers.trust.jwt.jwks_min_refresh_s"));
+  EXPECT_TRUE(HasError(errors, 9, 21, "tiers.trust.jwt.jwks_ca_file: cannot read"));
+  EXPECT_TRUE(HasError(errors, 10, 24, "set either public_key_file or jwks_url, not both"));
+}
+
 TEST(ValidateTiersTest, JwtSettingsIgnoredOutsideJwtModeExceptSpelling) {
   const auto ok = test::validate_yaml(
       "tiers:\n"

@@ -130,6 +130,30 @@ TEST_F(Phases, BeginNormalisesTheTarget) {
   EXPECT_EQ(r.decided.target, "/api/b/c?q=1");
 }
 
+constexpr const char* kForwarded =
+    "GET /api/x HTTP/1.1\r\nX-Forwarded-For: 198.51.100.1, 203.0.113.7";
+
+TEST_F(Phases, BeginDoesNotBelieveForwardedForWithoutTrustedProxies) {
+  auto& r = request(kForwarded);
+  EXPECT_FALSE(http::begin(r));
+  EXPECT_EQ(r.decided.client_ip, "10.0.0.1");
+  EXPECT_EQ(r.decided.client.to_string(), "10.0.0.1");
+  EXPECT_EQ(r.decided.believed_chain, "");
+}
+
+TEST_F(Phases, BeginTakesTheClientFromForwardedForOfATrustedProxy) {
+  std::string cfg = kConfig;
+  const std::string server = "server: {listen: \"127.0.0.1:0\"}";
+  cfg.replace(cfg.find(server), server.size(),
+              "server: {listen: \"127.0.0.1:0\", trusted_proxies: [10.0.0.0/8]}");
+  use(cfg);
+  auto& r = request(kForwarded);
+  EXPECT_FALSE(http::begin(r));
+  EXPECT_EQ(r.decided.client_ip, "203.0.113.7");
+  EXPECT_EQ(r.decided.client.to_string(), "203.0.113.7");
+  EXPECT_EQ(r.decided.believed_chain, "203.0.113.7");
+}
+
 TEST_F(Phases, BeginRefusesATargetWithoutAPath) {
   auto& r = request("OPTIONS * HTTP/1.1");
   const auto err = http::begin(r);

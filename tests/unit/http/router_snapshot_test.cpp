@@ -215,17 +215,6 @@ TEST_F(VanishingFileTest, AVanishedJwtKeyFileThrows) {
   EXPECT_THROW(build_snapshot(cfg, registry_, metrics_, no_env, 2), std::invalid_argument);
 }
 
-TEST_F(VanishingFileTest, AnUnusableServerCertificateThrowsNamingTheKey) {
-  const auto cert = write("cert.pem", "not a certificate\n");
-  const auto key = write("key.pem", "not a key\n");
-  auto cfg = load(contract_yaml(kContractRoutes, "server:\n  tls: {cert_file: \"" + cert +
-                                                     "\", key_file: \"" + key + "\"}\n"));
-  try {
-    build_snapshot(cfg, registry_, metrics_, no_env, 1);
-    FAIL() << "built a snapshot with an unusable certificate";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("server.tls.cert_file"), std::string::npos) << e.what();
-  }
-}
+// An unusable server.tls pair is refused where it is loaded (server/tls_context_test.cpp).
 
 }  // namespace

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
@@ -16,6 +18,8 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+
+#include "smart_router/config/loader.hpp"
 
 namespace tier_test {
 
@@ -117,6 +121,57 @@ inline std::string hs256_raw(const std::string& header_json, const std::string& 
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(input.data()), input.size(), mac, &len);
   return input + "." + b64url(std::string(reinterpret_cast<const char*>(mac), len));
+}
+
+// A token signed by cpp-jwt whose header names key `kid`.
+inline std::string sign_kid(const std::string& alg, const std::string& key, const std::string& kid,
+                            const nlohmann::json& claims) {
+  jwt::jwt_object obj{jwt::params::algorithm(alg), jwt::params::secret(key),
+                      jwt::params::headers({{"kid", kid}})};
+  for (auto it = claims.begin(); it != claims.end(); ++it) obj.add_claim(it.key(), it.value());
+  obj.add_claim("exp", std::chrono::system_clock::now() + std::chrono::seconds(3600));
+  return obj.signature();
+}
+
+inline std::string bn_bytes(EVP_PKEY* key, const char* name) {
+  BIGNUM* bn = nullptr;
+  EVP_PKEY_get_bn_param(key, name, &bn);
+  std::string out(static_cast<std::size_t>(BN_num_bytes(bn)), '\0');
+  BN_bn2bin(bn, reinterpret_cast<unsigned char*>(out.data()));
+  BN_free(bn);
+  return out;
+}
+
+// The public half of `kp` as a JWK (RFC 7517/7518), as an identity provider publishes it.
+inline nlohmann::json jwk_of(const KeyPair& kp, const std::string& kid,
+                             const std::string& alg = "") {
+  BIO* bio = BIO_new_mem_buf(kp.public_pem.data(), static_cast<int>(kp.public_pem.size()));
+  EVP_PKEY* key = PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  nlohmann::json j = {{"kid", kid}, {"use", "sig"}};
+  if (!alg.empty()) j["alg"] = alg;
+  if (EVP_PKEY_base_id(key) == EVP_PKEY_RSA) {
+    j["kty"] = "RSA";
+    j["n"] = b64url(bn_bytes(key, OSSL_PKEY_PARAM_RSA_N));
+    j["e"] = b64url(bn_bytes(key, OSSL_PKEY_PARAM_RSA_E));
+  } else {
+    unsigned char point[133];
+    std::size_t len = 0;
+    EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point, sizeof point,
+                                    &len);
+    const std::size_t half = (len - 1) / 2;  // 0x04 || x || y
+    j["kty"] = "EC";
+    j["crv"] = half == 32 ? "P-256" : half == 48 ? "P-384" : "P-521";
+    j["x"] = b64url(std::string(reinterpret_cast<const char*>(point) + 1, half));
+    j["y"] = b64url(std::string(reinterpret_cast<const char*>(point) + 1 + half, half));
+  }
+  EVP_PKEY_free(key);
+  return j;
+}
+
+inline const KeyPair& rsa_key2() {
+  static const KeyPair kp = pem_pair(EVP_RSA_gen(2048));
+  return kp;
 }
 
 inline smart_router::config::EnvLookup env_with(std::map<std::string, std::string> vars) {

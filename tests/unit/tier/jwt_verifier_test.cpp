@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "jwt_test_support.hpp"
+#include "smart_router/tier/jwks_store.hpp"
 
 namespace {
 
@@ -340,6 +341,110 @@ TEST(JwtVerifier, AlgorithmNamesAreCaseInsensitiveInConfig) {
   t.algorithms = {"hs256"};
   const JwtVerifier v = make(t);
   EXPECT_EQ(v.check(sign("HS256", kSecret, {{"tier", "ELITE"}})).status, JwtStatus::valid);
+}
+
+// --- keys from a JWKS (tiers.trust.jwt.jwks_url) ---------------------------------------------
+
+struct JwksFixture {
+  JwtTrust cfg = [] {
+    JwtTrust t;
+    t.algorithms = {"RS256", "ES256"};  // one JWKS serves both
+    t.jwks_url = "https://idp.example/jwks";
+    return t;
+  }();
+  smart_router::tier::JwksStores stores;
+  JwtVerifier v{cfg, env_with({}), &stores};
+  std::shared_ptr<smart_router::tier::JwksStore> store = stores.get(cfg.jwks_url);
+
+  void publish(const nlohmann::json& keys) {
+    auto parsed = smart_router::tier::parse_jwks(nlohmann::json{{"keys", keys}}.dump());
+    store->publish(std::make_shared<const smart_router::tier::KeySet>(std::move(parsed.set)));
+  }
+};
+
+TEST(JwtVerifierJwks, TokensAreVerifiedWithTheKeyTheirKidNames) {
+  JwksFixture f;
+  f.publish({tier_test::jwk_of(tier_test::rsa_key(), "r1"),
+             tier_test::jwk_of(tier_test::rsa_key2(), "r2"),
+             tier_test::jwk_of(tier_test::ec_key(), "e1", "ES256")});
+  auto c = f.v.check(
+      tier_test::sign_kid("RS256", tier_test::rsa_key2().private_pem, "r2", {{"tier", "ELITE"}}));
+  EXPECT_EQ(c.status, JwtStatus::valid);
+  EXPECT_EQ(c.claim, "ELITE");
+  c = f.v.check(
+      tier_test::sign_kid("ES256", tier_test::ec_key().private_pem, "e1", {{"tier", "VOID"}}));
+  EXPECT_EQ(c.status, JwtStatus::valid);
+  // Signed by r1's private key but naming r2: the signature does not verify.
+  c = f.v.check(
+      tier_test::sign_kid("RS256", tier_test::rsa_key().private_pem, "r2", {{"tier", "VOID"}}));
+  EXPECT_EQ(c.status, JwtStatus::invalid);
+  EXPECT_EQ(reason(c), "bad signature");
+}
+
+TEST(JwtVerifierJwks, NoKeysYetIsInvalidNotAnError) {
+  JwksFixture f;
+  const auto c = f.v.check(
+      tier_test::sign_kid("RS256", tier_test::rsa_key().private_pem, "r1", {{"tier", "ELITE"}}));
+  EXPECT_EQ(c.status, JwtStatus::invalid);
+  EXPECT_EQ(reason(c), "no JWKS keys loaded yet");
+  EXPECT_FALSE(f.store->take_refresh_request());  // the refresher is fetching already
+}
+
+TEST(JwtVerifierJwks, UnknownKidAsksForOneEarlyRefresh) {
+  JwksFixture f;
+  f.publish({tier_test::jwk_of(tier_test::rsa_key(), "r1")});
+  const auto token =
+      tier_test::sign_kid("RS256", tier_test::rsa_key2().private_pem, "new", {{"tier", "ELITE"}});
+  auto c = f.v.check(token);
+  EXPECT_EQ(c.status, JwtStatus::invalid);
+  EXPECT_EQ(reason(c), "unknown key id (kid)");
+  EXPECT_TRUE(f.store->take_refresh_request());
+  EXPECT_EQ(f.v.check(token).status, JwtStatus::invalid);
+  EXPECT_FALSE(f.store->take_refresh_request());  // rate-limited: jwks_min_refresh_s
+  // The provider rotated: once the new set is published the token verifies.
+  f.publish({tier_test::jwk_of(tier_test::rsa_key2(), "new")});
+  EXPECT_EQ(f.v.check(token).status, JwtStatus::valid);
+  // ... and the old key is gone.
+  EXPECT_EQ(f.v.check(tier_test::sign_kid("RS256", tier_test::rsa_key().private_pem, "r1",
+                                          {{"tier", "ELITE"}}))
+                .status,
+            JwtStatus::invalid);
+}
+
+TEST(JwtVerifierJwks, AlgorithmMustFitTheKeyAndTheList) {
+  JwksFixture f;
+  f.publish({tier_test::jwk_of(tier_test::rsa_key(), "r1", "RS256"),
+             tier_test::jwk_of(tier_test::ec_key(), "e1")});
+  // An HS256 token made with the RSA public key as the secret (key confusion) gets nowhere.
+  auto c = f.v.check(sign("HS256", tier_test::rsa_key().public_pem, {{"tier", "VOID"}}));
+  EXPECT_EQ(c.status, JwtStatus::invalid);
+  // RS384 is not listed.
+  c = f.v.check(
+      tier_test::sign_kid("RS384", tier_test::rsa_key().private_pem, "r1", {{"tier", "VOID"}}));
+  EXPECT_EQ(c.status, JwtStatus::invalid);
+  EXPECT_EQ(reason(c), "algorithm not allowed");
+  // A kid naming an EC key on an RS256 token: no RSA key of that kid.
+  c = f.v.check(
+      tier_test::sign_kid("RS256", tier_test::rsa_key().private_pem, "e1", {{"tier", "VOID"}}));
+  EXPECT_EQ(c.status, JwtStatus::invalid);
+}
+
+TEST(JwtVerifierJwks, KeyPinnedToAnotherAlgorithmIsRefused) {
+  JwksFixture f;
+  f.cfg.algorithms = {"RS256", "RS512"};
+  JwtVerifier v(f.cfg, env_with({}), &f.stores);
+  f.publish({tier_test::jwk_of(tier_test::rsa_key(), "r1", "RS512")});
+  const auto c = v.check(
+      tier_test::sign_kid("RS256", tier_test::rsa_key().private_pem, "r1", {{"tier", "VOID"}}));
+  EXPECT_EQ(c.status, JwtStatus::invalid);
+  EXPECT_EQ(reason(c), "algorithm not allowed for this key");
+}
+
+TEST(JwtVerifierJwks, JwksUrlNeedsPublicKeyAlgorithms) {
+  JwtTrust t;
+  t.algorithms = {"HS256"};
+  t.jwks_url = "https://idp.example/jwks";
+  EXPECT_THROW(JwtVerifier(t, env_with({{"TIER_JWT_SECRET", kSecret}})), std::invalid_argument);
 }
 
 }  // namespace

@@ -65,6 +65,13 @@ TierInputs in(std::optional<std::string_view> tier, const char* peer = "192.0.2.
   return TierInputs{tier, jwt, boost::asio::ip::make_address(peer)};
 }
 
+// The header on two field lines, the first of them `first`.
+TierInputs repeated(std::string_view first, const char* peer = "192.0.2.1") {
+  TierInputs i = in(first, peer);
+  i.tier_header_repeated = true;
+  return i;
+}
+
 TierClassifier make(const Tiers& t) {
   return TierClassifier(t, env_with({{"TIER_JWT_SECRET", kSecret}}));
 }
@@ -114,6 +121,17 @@ TEST(TierClassifier, UnknownTierRejected) {
   EXPECT_EQ(c.classify(in("GOLD")).outcome, TierOutcome::unknown_tier);
   expect_ok(c.classify(in("elite")), ELITE, false);
   expect_ok(c.classify(in(std::nullopt)), LITE, false);  // no claim is not an unknown claim
+}
+
+TEST(TierClassifier, RepeatedHeaderIsAnUnknownTierWhateverItsValues) {
+  // "LITE" then "ELITE": one list "LITE, ELITE", which names no class. Neither value wins.
+  Tiers t = contract_tiers();
+  expect_ok(make(t).classify(repeated("ELITE")), LITE, true);
+  expect_ok(make(t).classify(repeated("LITE")), LITE, true);
+  expect_ok(make(t).classify(repeated("")), LITE, true);
+  t.on_unknown = FallbackPolicy::reject;
+  EXPECT_EQ(make(t).classify(repeated("ELITE")).outcome, TierOutcome::unknown_tier);
+  EXPECT_EQ(make(t).classify(repeated("LITE")).outcome, TierOutcome::unknown_tier);
 }
 
 TEST(TierClassifier, RoutingDisabledIgnoresEverything) {
@@ -185,6 +203,17 @@ TEST(TierClassifier, TrustedPeersRejectUntrusted) {
   expect_ok(c.classify(in("ELITE", "10.0.0.7")), ELITE, false);
   // No claim at all is not unauthorized.
   expect_ok(c.classify(in(std::nullopt, "203.0.113.9")), LITE, false);
+}
+
+TEST(TierClassifier, RepeatedHeaderFromPeers) {
+  Tiers t = peers_tiers(FallbackPolicy::use_default);
+  expect_ok(make(t).classify(repeated("ELITE", "10.0.0.7")), LITE, true);     // on_unknown
+  expect_ok(make(t).classify(repeated("ELITE", "203.0.113.9")), LITE, true);  // on_untrusted
+  t.on_unknown = FallbackPolicy::reject;
+  EXPECT_EQ(make(t).classify(repeated("ELITE", "10.0.0.7")).outcome, TierOutcome::unknown_tier);
+  t.trust.on_untrusted = FallbackPolicy::reject;
+  // Not a claim of the default class, even when its first line says LITE.
+  EXPECT_EQ(make(t).classify(repeated("LITE", "203.0.113.9")).outcome, TierOutcome::unauthorized);
 }
 
 TEST(TierClassifier, ClaimingTheDefaultNeedsNoProof) {

@@ -36,17 +36,24 @@ TEST(RoundRobin, SingleCandidate) {
   for (int i = 0; i < 10; ++i) EXPECT_EQ(lb->pick(c.span()), c.ptrs[0]);
 }
 
-TEST(RoundRobin, CandidateSetMayShrinkBetweenPicks) {
-  // The pool passes only the routable endpoints, so the span changes size between picks.
+TEST(RoundRobin, KeepsCyclingOverTheCandidatesWhenTheSetChanges) {
+  // The pool passes only the routable endpoints, so the span shrinks (an ejection) and grows
+  // back between picks: from the first pick after a change, every window of n picks covers the
+  // n candidates once, none skipped and none picked twice.
   auto lb = make_round_robin();
   const Candidates c(5);
-  for (int i = 0; i < 50; ++i) {
-    const std::size_t n = 1 + static_cast<std::size_t>(i) % 5;
+  for (const std::size_t n : {5U, 3U, 2U, 4U, 1U, 5U}) {
     const std::span<Endpoint* const> sub(c.ptrs.data(), n);
-    Endpoint* picked = lb->pick(sub);
-    bool member = false;
-    for (auto* ep : sub) member = member || ep == picked;
-    EXPECT_TRUE(member) << i;
+    const std::set<Endpoint*> members(sub.begin(), sub.end());
+    for (int window = 0; window < 3; ++window) {
+      std::set<Endpoint*> seen;
+      for (std::size_t i = 0; i < n; ++i) {
+        Endpoint* picked = lb->pick(sub);
+        EXPECT_EQ(members.count(picked), 1U) << "n " << n << ": not a candidate";
+        seen.insert(picked);
+      }
+      EXPECT_EQ(seen.size(), n) << "n " << n << " window " << window;
+    }
   }
 }
 
