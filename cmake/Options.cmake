@@ -12,7 +12,11 @@ if(SR_FUZZ)
     message(FATAL_ERROR "SR_FUZZ needs clang (libFuzzer): -DCMAKE_CXX_COMPILER=clang++-14")
   endif()
   # Coverage for libFuzzer in every library; the fuzz targets link -fsanitize=fuzzer (its main).
-  set(SR_FUZZ_FLAGS -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all)
+  # Not -fsanitize=function (part of "undefined" in clang 14): its prologue data on coroutine
+  # functions stops the backend with "Cannot represent a difference across sections"
+  # (llvm/llvm-project#49689, #54153); every other UBSan check stays.
+  set(SR_FUZZ_FLAGS -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize=function
+                    -fno-sanitize-recover=all)
   target_compile_options(sr_options INTERFACE ${SR_FUZZ_FLAGS})
   target_link_options(sr_options INTERFACE -fsanitize=address,undefined)
 elseif(SR_SANITIZE)

@@ -1,6 +1,11 @@
 // YAML text -> Config: the document as a whole; each section is read in yaml_<section>.cpp.
 #include "smart_router/config/yaml_loader.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+
+#include <optional>
+#include <sstream>
+
 #include "smart_router/config/defaults.hpp"
 #include "yaml_sections.hpp"
 
@@ -8,11 +13,54 @@ namespace smart_router::config {
 
 namespace {
 
+// Where each document starts. yaml-cpp 0.7 never consumes a stray ',' outside a flow
+// collection: YAML::LoadAll then returns empty documents at the same place forever (found by
+// fuzz_config_loader), so documents are counted first and one that does not move on is an error.
+struct DocumentStarts final : YAML::EventHandler {
+  std::vector<YAML::Mark> marks;
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// The start of each document, or nullopt with the place the parser is stuck in `stuck`.
+std::optional<std::vector<YAML::Mark>> document_starts(const std::string& text, YAML::Mark& stuck) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  while (parser.HandleNextDocument(starts)) {
+    const auto n = starts.marks.size();
+    if (n >= 2 && starts.marks[n - 1].pos == starts.marks[n - 2].pos) {
+      stuck = starts.marks[n - 1];
+      return std::nullopt;
+    }
+  }
+  return starts.marks;
+}
+
 bool load_document(std::string_view text, const std::string& path, YAML::Node& root,
                    std::vector<ConfigError>& errors) {
+  const std::string owned(text);
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string(text));
+    YAML::Mark stuck;
+    if (!document_starts(owned, stuck)) {
+      const auto m = yaml::to_source_mark(stuck);
+      errors.push_back(
+          {path, m.line, m.column,
+           "invalid YAML: cannot parse past this point (a ',' outside [...] or {...}?)"});
+      return false;
+    }
+    docs = YAML::LoadAll(owned);
   } catch (const YAML::ParserException& e) {
     const auto m = yaml::to_source_mark(e.mark);
     errors.push_back({path, m.line, m.column, "invalid YAML: " + e.msg});

@@ -8,6 +8,12 @@ namespace smart_router::http {
 
 void ResponseHeadParser::on_response_impl(int code, string_view reason, int /*version*/,
                                           error_code& ec) {
+  // Beast takes any three digits; "000".."099" would be taken for an interim response and
+  // rendered to the client as a status line that does not parse (found by fuzzing).
+  if (code < 100) {
+    ec = boost::beast::http::error::bad_status;
+    return;
+  }
   status_ = static_cast<unsigned>(code);
   reason_.assign(reason.data(), reason.size());
   ec = {};

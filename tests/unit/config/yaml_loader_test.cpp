@@ -52,6 +52,17 @@ TEST(YamlLoaderTest, OnlyOneDocument) {
   EXPECT_TRUE(HasError(p.errors, 3, 1, "expected one YAML document, found 2"));
 }
 
+// yaml-cpp 0.7 never consumes it: LoadAll alone would return empty documents until memory
+// runs out (found by fuzz_config_loader).
+TEST(YamlLoaderTest, StrayCommaIsAnErrorNotAHang) {
+  const auto alone = parse_config_yaml(",", "f.yaml");
+  EXPECT_FALSE(alone.document_ok);
+  EXPECT_TRUE(HasError(alone.errors, 1, 1, "cannot parse past this point"));
+  const auto after_a_list = parse_config_yaml("- a\n,\n", "f.yaml");
+  EXPECT_FALSE(after_a_list.document_ok);
+  EXPECT_TRUE(HasError(after_a_list.errors, 2, 1, "cannot parse past this point"));
+}
+
 TEST(YamlLoaderTest, UnknownTopLevelKeySuggests) {
   const auto p = parse_config_yaml(
       "pools: {}\n"  // 1

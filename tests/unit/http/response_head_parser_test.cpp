@@ -103,4 +103,19 @@ TEST(ResponseHeadParser, MalformedHeadIsAnError) {
   EXPECT_NE(ec, bhttp::error::need_more);
 }
 
+TEST(ResponseHeadParser, StatusBelow100IsAnError) {
+  for (const std::string status : {"000", "002", "099"}) {
+    FlatFields fields;
+    ResponseHeadParser p(fields);
+    const std::string text = "HTTP/1.1 " + status + " OK\r\nContent-Length: 0\r\n\r\n";
+    boost::system::error_code ec;
+    p.put(boost::asio::buffer(text), ec);
+    EXPECT_EQ(ec, bhttp::error::bad_status) << status;
+  }
+  FlatFields fields;
+  ResponseHeadParser p(fields);
+  EXPECT_EQ(parse_all(p, "HTTP/1.1 100 Continue\r\n\r\n"), "");
+  EXPECT_EQ(p.status(), 100u);
+}
+
 }  // namespace
