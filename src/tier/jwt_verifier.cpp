@@ -106,7 +106,9 @@ const char* reason_of(const std::error_code& ec) noexcept {
   if (ec == jwt::VerificationErrc::TokenExpired) return "token expired";
   if (ec == jwt::VerificationErrc::ImmatureSignature) return "token not yet valid (nbf)";
   if (ec == jwt::VerificationErrc::InvalidAlgorithm) return "algorithm not allowed";
-  if (ec == jwt::VerificationErrc::InvalidSignature) return "bad signature";
+  // HMAC mismatches come as InvalidSignature; RSA/EC ones as the algorithm's VerificationErr.
+  if (ec == jwt::VerificationErrc::InvalidSignature || ec == jwt::AlgorithmErrc::VerificationErr)
+    return "bad signature";
   if (ec == jwt::VerificationErrc::TypeConversionError) return "malformed registered claim";
   if (ec == jwt::AlgorithmErrc::NoneAlgorithmUsed) return "unsigned token";
   return "invalid token";

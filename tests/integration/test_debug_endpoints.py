@@ -5,7 +5,7 @@ import pytest
 
 import wire
 from checks import echo
-from harness import free_port, make_config, poll_until
+from harness import make_config, poll_until
 from tokens import hs256
 
 SECRET = "debug-secret-value-5f1e2d3c4b5a69788796a5b4c3d2e1f0"
@@ -16,14 +16,14 @@ def setup(module_stack):
     shared = module_stack.mock("shared-1")
     override = module_stack.mock("shared-override")
     premium = module_stack.mock("premium-1")
-    admin_port = free_port()
     cfg = make_config([shared.address], [premium.address],
-                      {"admin": {"listen": f"127.0.0.1:{admin_port}"},
+                      {"admin": {"listen": "127.0.0.1:0"},
                        "tiers": {"trust": {"mode": "jwt",
                                            "jwt": {"hs256_secret_env": "TIER_JWT_SECRET"}}}},
                       health=False)
     router = module_stack.router(cfg, env={"TIER_JWT_SECRET": SECRET,
                                            "SHARED_ENDPOINT": override.address})
+    admin_port = router.admin_port  # from the router's --port-file
     poll_until(lambda: wire.get(admin_port, "/health", timeout=2).status == 200, timeout=10,
                what="/health on the admin port")
     return router, admin_port, override

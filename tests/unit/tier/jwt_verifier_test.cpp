@@ -356,8 +356,11 @@ struct JwksFixture {
   JwtVerifier v{cfg, env_with({}), &stores};
   std::shared_ptr<smart_router::tier::JwksStore> store = stores.get(cfg.jwks_url);
 
-  void publish(const nlohmann::json& keys) {
-    auto parsed = smart_router::tier::parse_jwks(nlohmann::json{{"keys", keys}}.dump());
+  // An initializer list, not a json: `{one_key}` would copy that one key, not make an array.
+  void publish(std::initializer_list<nlohmann::json> keys) {
+    nlohmann::json set = {{"keys", nlohmann::json::array()}};
+    for (const auto& k : keys) set["keys"].push_back(k);
+    auto parsed = smart_router::tier::parse_jwks(set.dump());
     store->publish(std::make_shared<const smart_router::tier::KeySet>(std::move(parsed.set)));
   }
 };
