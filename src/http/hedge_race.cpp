@@ -90,7 +90,7 @@ bool launch_hedge(Race& race, const TryContext& first, const Tried& tried,
   if (!index) return false;
   auto& budget = rt.admission->retry_budget();
   if (!budget.try_acquire(rt.requests_in_flight())) return false;
-  overload::RetryToken token(budget);
+  overload::RetryToken token(budget, 0);
   overload::PoolSlot slot;
   auto& admission = *rt.admission;
   if (admission.limited()) {

@@ -38,11 +38,9 @@ class InFlightGauge {
 // A refusal (503 overloaded, 429 rate_limited) on a connection that keeps asking sooner than
 // the last refusal's Retry-After (1 s): true after overload.tarpit.after of them in a row.
 bool tarpitted(Request& req, const ProxyError& err) {
+  // (Any other answer ends the streak: finish() resets it.)
+  if (err.kind != ErrorKind::overloaded && err.kind != ErrorKind::rate_limited) return false;
   auto& s = req.scratch;
-  if (err.kind != ErrorKind::overloaded && err.kind != ErrorKind::rate_limited) {
-    s.refusals = 0;
-    return false;
-  }
   const auto now = Clock::now();
   s.refusals = now - s.last_refusal < std::chrono::seconds(1) ? s.refusals + 1 : 1;
   s.last_refusal = now;

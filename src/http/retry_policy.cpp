@@ -48,7 +48,7 @@ RetryDecision decide_retry(const AttemptResult& r, std::uint32_t tries_left,
                            std::int64_t requests_in_flight) {
   if (!should_retry(r, tries_left, rules)) return {};
   if (!budget.try_acquire(requests_in_flight)) return {RetryVerdict::budget_exhausted, {}};
-  return {RetryVerdict::retry, overload::RetryToken(budget)};
+  return {RetryVerdict::retry, overload::RetryToken(budget, 0)};
 }
 
 std::optional<AttemptOutcome> outcome_of(const AttemptResult& r) {

@@ -103,6 +103,7 @@ class CountedSlot {
     if (limiter_ != nullptr) limiter_->release(slot_);
     limiter_ = nullptr;
   }
+  explicit operator bool() const { return limiter_ != nullptr; }
 
  private:
   Limiter* limiter_ = nullptr;

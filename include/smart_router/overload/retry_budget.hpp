@@ -8,6 +8,8 @@
 #include <atomic>
 #include <cstdint>
 
+#include "smart_router/overload/priority_levels.hpp"
+
 namespace smart_router::overload {
 
 class RetryBudget {
@@ -21,7 +23,8 @@ class RetryBudget {
 
   // Counts a retry when the budget has room for one more; false: it does not.
   bool try_acquire(std::int64_t requests_in_flight);
-  void release() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
+  // (The slot argument is CountedSlot's: a budget has one count.)
+  void release(std::size_t /*slot*/ = 0) { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
   std::int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
 
  private:
@@ -31,30 +34,6 @@ class RetryBudget {
 };
 
 // A retry's place in the budget, given back when the retry's try ends however it ends.
-class RetryToken {
- public:
-  RetryToken() = default;
-  explicit RetryToken(RetryBudget& b) : budget_(&b) {}
-  RetryToken(RetryToken&& o) noexcept : budget_(o.budget_) { o.budget_ = nullptr; }
-  RetryToken& operator=(RetryToken&& o) noexcept {
-    if (this != &o) {
-      reset();
-      budget_ = o.budget_;
-      o.budget_ = nullptr;
-    }
-    return *this;
-  }
-  RetryToken(const RetryToken&) = delete;
-  RetryToken& operator=(const RetryToken&) = delete;
-  ~RetryToken() { reset(); }
-  void reset() {
-    if (budget_ != nullptr) budget_->release();
-    budget_ = nullptr;
-  }
-  explicit operator bool() const { return budget_ != nullptr; }
-
- private:
-  RetryBudget* budget_ = nullptr;
-};
+using RetryToken = CountedSlot<RetryBudget>;
 
 }  // namespace smart_router::overload

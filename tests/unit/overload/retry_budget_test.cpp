@@ -56,7 +56,7 @@ TEST(RetryToken, GivesItsRetryBackOnceWhenDestroyedOrMoved) {
   b.configure(0, 2);
   {
     ASSERT_TRUE(b.try_acquire(0));
-    RetryToken t(b);
+    RetryToken t(b, 0);
     RetryToken moved(std::move(t));
     EXPECT_FALSE(static_cast<bool>(t));  // NOLINT(bugprone-use-after-move): the point
     EXPECT_TRUE(static_cast<bool>(moved));
@@ -64,7 +64,7 @@ TEST(RetryToken, GivesItsRetryBackOnceWhenDestroyedOrMoved) {
   }
   EXPECT_EQ(b.in_flight(), 0);
   ASSERT_TRUE(b.try_acquire(0));
-  RetryToken t(b);
+  RetryToken t(b, 0);
   t.reset();
   t.reset();
   EXPECT_EQ(b.in_flight(), 0);
