@@ -6,6 +6,12 @@ from each other (SO_REUSEPORT, --takeover) while the old one drains (SIGTERM).
 Counts every request sent, answered and lost; a loss is a connection error or an answer the
 contract does not explain (see classify()). Exit 0 when nothing was lost, 1 otherwise.
 
+The soak figures are router-long's (the instance that runs the whole time): RSS and open fds by
+kind (tests/support/fd_census.py) at rest before the load, after --warmup, every
+--sample-every seconds, when the load stops, and at rest after it: once no client connection
+and no upstream connection is open (waited for, up to --rest-timeout). "router_long_at_rest"
+compares the two rest readings.
+
     SMART_ROUTER_BIN=build/smart-router MOCK_UPSTREAM_BIN=build/mock-upstream \\
         /usr/bin/python3 tests/chaos/chaos.py --duration 600 --json /tmp/chaos.json
 
@@ -29,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 
+import fd_census  # noqa: E402
 import harness  # noqa: E402
 import wire  # noqa: E402
 import yamlgen  # noqa: E402
@@ -83,6 +90,7 @@ class RouterInstance(harness.Proc):
         if not self.alive():
             raise RuntimeError(f"{name} exited: {self.stderr_text()[-2000:]}")
         self.port = ports["listen"][1]
+        self.listen_ports = {p for _, p in ports.values()}  # listen= and admin=
         self.started = time.monotonic()
 
     def rss_kb(self) -> int:
@@ -91,11 +99,30 @@ class RouterInstance(harness.Proc):
                 return int(line.split()[1])
         raise KeyError("VmRSS")
 
-    def fds(self) -> int:
-        return len(os.listdir(f"/proc/{self.pid}/fd"))
+    def sample(self, upstream_ports: set) -> dict:
+        c = fd_census.census(self.pid, self.listen_ports, upstream_ports)
+        return {"rss_kb": self.rss_kb(), "fds": c["total"], "fds_by_kind": c["by_kind"],
+                "tcp_states": c["tcp_states"]}
 
-    def sample(self) -> dict:
-        return {"rss_kb": self.rss_kb(), "fds": self.fds()}
+    def sample_at_rest(self, upstream_ports: set, timeout: float) -> dict:
+        """A sample once no client connection is open (the load's closed or timed out) and no
+        upstream socket is (a health probe's lasts milliseconds; an idle pooled connection
+        until it is closed as too old): waited for up to timeout. Not at rest by then: the
+        sample says so ("at_rest": false) rather than passing for one."""
+        t = time.monotonic()
+        try:
+            poll_until(lambda: self._quiet(upstream_ports), timeout=timeout, interval=0.1,
+                       what=f"{self.name} at rest: no client or upstream socket")
+            at_rest = True
+        except harness.PollTimeout:
+            at_rest = False
+        out = self.sample(upstream_ports)
+        out["at_rest"], out["waited_s"] = at_rest, round(time.monotonic() - t, 1)
+        return out
+
+    def _quiet(self, upstream_ports: set) -> bool:
+        c = fd_census.census(self.pid, self.listen_ports, upstream_ports)
+        return fd_census.count(c, "client") == 0 and fd_census.count(c, "upstream") == 0
 
 
 # --- the load ---------------------------------------------------------------------------------
@@ -239,6 +266,9 @@ class Scenario:
         tmp.write_text(yamlgen.dump(self.config(listen)))
         os.replace(tmp, self.config_path)
 
+    def upstream_ports(self) -> set:
+        return {m.port for m in self.shared + self.premium}
+
     def live_routers(self):
         return [r for r in self.instances if r.alive()]
 
@@ -272,7 +302,7 @@ class Scenario:
                    what="the port to answer")
         old = self.rotating
         self.rotating = new
-        self.samples[old.name]["end"] = old.sample()
+        self.samples[old.name]["end"] = old.sample(self.upstream_ports())
         old.signal(signal.SIGTERM)
         self.log("takeover", f"{name} (pid {new.pid}) listens; {old.name} (pid {old.pid}) drains")
         self.samples[name] = {"start": None}
@@ -306,6 +336,9 @@ class Scenario:
         poll_until(lambda: wire.get(self.port, "/ready", timeout=2).status == 200, timeout=10,
                    what="/ready")
         self.log("start", f"port {self.port}, long pid {self.long.pid}, r0 pid {self.rotating.pid}")
+        self.samples["router-long"]["rest_before"] = self.long.sample_at_rest(
+            self.upstream_ports(), timeout=10)
+        self.samples["router-long"]["during"] = []
 
         stop = threading.Event()
         per_client = a.rate / a.clients
@@ -322,18 +355,24 @@ class Scenario:
         pending_restart = None
         n_takeover = 0
         sampled_start = False
+        next_during = t_start + a.sample_every
         try:
             while time.monotonic() - t_start < a.duration:
                 now = time.monotonic()
                 if not sampled_start and now >= warm:
                     sampled_start = True
-                    self.samples["router-long"]["start"] = self.long.sample()
-                    self.samples[self.rotating.name]["start"] = self.rotating.sample()
+                    self.samples["router-long"]["start"] = self.long.sample(self.upstream_ports())
+                    self.samples[self.rotating.name]["start"] = self.rotating.sample(self.upstream_ports())
                 for name, s in self.samples.items():
                     inst = next(i for i in self.instances if i.name == name)
                     if (s.get("start") is None and sampled_start and inst.alive()
                             and now - inst.started >= a.warmup):
-                        s["start"] = inst.sample()
+                        s["start"] = inst.sample(self.upstream_ports())
+                if now >= next_during:
+                    s = self.long.sample(self.upstream_ports())
+                    s["t"] = round(now - t_start)
+                    self.samples["router-long"]["during"].append(s)
+                    next_during += a.sample_every
                 if now >= next_reload:
                     self.reload()
                     next_reload += a.reload_every
@@ -359,9 +398,13 @@ class Scenario:
                 c.join(timeout=30)
             if pending_restart is not None:
                 self.restart(*pending_restart[:3])
-        self.samples["router-long"]["end"] = self.long.sample()
-        self.samples[self.rotating.name]["end"] = self.rotating.sample()
+        self.samples["router-long"]["end"] = self.long.sample(self.upstream_ports())
+        self.samples[self.rotating.name]["end"] = self.rotating.sample(self.upstream_ports())
         poll_until(lambda: (self.reap(), not self.draining)[1], timeout=15, what="drains to end")
+        self.log("load stopped", "waiting for the routers to come to rest")
+        for r in (self.long, self.rotating):
+            self.samples[r.name]["rest_after"] = r.sample_at_rest(self.upstream_ports(),
+                                                                  timeout=a.rest_timeout)
         for r in (self.long, self.rotating):
             r.signal(signal.SIGTERM)
             self.samples[r.name]["exit"] = r.wait(timeout=15)
@@ -434,10 +477,27 @@ def report(sc: Scenario, records: list, t_start: float) -> dict:
                       "p99": ms(percentile(quiet_lat, 0.99))},
         },
         "routers": sc.samples,
+        "router_long_at_rest": rest_figures(sc.samples["router-long"]),
         "lost_events": [e for e in sc.events if e[1] == "lost"][:50],
         "loadavg_end": os.getloadavg(),
     }
     return out
+
+
+def rest_figures(long: dict) -> dict:
+    """router-long's fds and RSS at rest before the load vs at rest after it."""
+    before, after = long["rest_before"], long["rest_after"]
+    kinds = sorted(set(before["fds_by_kind"]) | set(after["fds_by_kind"]))
+    return {
+        "at_rest": before["at_rest"] and after["at_rest"],
+        "fds_before": before["fds"], "fds_after": after["fds"],
+        "fds_delta": after["fds"] - before["fds"],
+        "fds_delta_by_kind": {k: after["fds_by_kind"].get(k, 0) - before["fds_by_kind"].get(k, 0)
+                              for k in kinds
+                              if after["fds_by_kind"].get(k, 0) != before["fds_by_kind"].get(k, 0)},
+        "rss_kb_before": before["rss_kb"], "rss_kb_after_warmup": long["start"]["rss_kb"],
+        "rss_kb_after": after["rss_kb"],
+    }
 
 
 def main():
@@ -450,6 +510,11 @@ def main():
     ap.add_argument("--down-for", type=float, default=4.0, help="seconds a killed mock stays down")
     ap.add_argument("--takeover-every", type=float, default=40.0)
     ap.add_argument("--warmup", type=float, default=10.0, help="seconds before RSS/fds samples")
+    ap.add_argument("--sample-every", type=float, default=60.0,
+                    help="seconds between samples of router-long's fds and RSS under load")
+    ap.add_argument("--rest-timeout", type=float, default=75.0,
+                    help="seconds to wait, after the load, for no client or upstream socket "
+                         "(above server idle_timeout_ms and the pool's 30 s idle limit)")
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--json", help="write the report here too")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (logs)")
