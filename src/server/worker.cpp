@@ -9,9 +9,11 @@
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 
 #include "smart_router/config/host_port.hpp"
 #include "smart_router/server/session.hpp"
+#include "smart_router/upstream/endpoint.hpp"
 
 namespace smart_router::server {
 namespace net = boost::asio;
@@ -45,9 +47,26 @@ net::awaitable<void> accept_loop(tcp::acceptor* acceptor, Worker* worker, bool a
   }
 }
 
+// Pooled upstream connections that could never be reused (idle too long, or closed by the
+// upstream) are closed within this long, so an idle router holds no such socket.
+constexpr std::chrono::seconds kIdleSweepInterval{1};
+
+net::awaitable<void> sweep_idle_upstreams(Worker* worker) {
+  net::steady_timer timer(worker->ioc());
+  for (;;) {
+    timer.expires_after(kIdleSweepInterval);
+    auto [ec] = co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+    if (ec) co_return;
+    const auto now_ms = upstream::steady_ms(std::chrono::steady_clock::now());
+    worker->resources().connections.close_unusable(now_ms);
+  }
+}
+
 }  // namespace
 
-Worker::Worker(http::RouterContext& ctx, std::size_t index) : resources_(ctx), index_(index) {}
+Worker::Worker(http::RouterContext& ctx, std::size_t index) : resources_(ctx), index_(index) {
+  net::co_spawn(ioc_, sweep_idle_upstreams(this), net::detached);
+}
 
 tcp::endpoint Worker::listen(const tcp::endpoint& at, bool admin_only) {
   auto acceptor = std::make_unique<tcp::acceptor>(ioc_);

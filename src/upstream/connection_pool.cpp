@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 
 #include <cerrno>
+#include <iterator>
 
 namespace smart_router::upstream {
 namespace {
@@ -44,6 +45,18 @@ void ConnectionPool::put(std::unique_ptr<UpstreamConnection> conn, std::uint32_t
     conn->buffer.reserve(UpstreamConnection::kHeadBufferBytes);
   }
   stack.push_back(std::move(conn));
+}
+
+std::size_t ConnectionPool::close_unusable(std::int64_t now_ms) {
+  std::size_t closed = 0;
+  for (auto it = idle_.begin(); it != idle_.end();) {
+    closed += std::erase_if(it->second, [now_ms](const std::unique_ptr<UpstreamConnection>& c) {
+      return now_ms - c->idle_since_ms > kMaxIdleMs || !still_open(c->stream.socket());
+    });
+    // An empty stack's key may outlive its endpoint (no connection holds it any more).
+    it = it->second.empty() ? idle_.erase(it) : std::next(it);
+  }
+  return closed;
 }
 
 std::size_t ConnectionPool::idle_count() const {

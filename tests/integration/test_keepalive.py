@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+import fd_census
 from checks import echo
 from harness import make_config, poll_until
 
@@ -94,6 +95,21 @@ def test_idle_keepalive_connection_closed_after_idle_timeout(stack):
         t0 = time.monotonic()
         assert c.peer_closed(timeout=5), "idle connection kept past idle_timeout_ms"
         assert time.monotonic() - t0 >= 0.2
+
+
+def test_pooled_connection_the_upstream_closes_is_closed_with_no_request_coming(single):
+    # Not only skipped by the next request to that endpoint: an idle router must not hold the
+    # socket (CLOSE_WAIT) and its descriptor for as long as no request comes.
+    up, router = single
+
+    def upstream_sockets():
+        return fd_census.count(fd_census.census(router.pid, {router.port}, {up.port}), "upstream")
+
+    assert echo(router.get("/pooled"))["path"] == "/pooled"
+    poll_until(lambda: upstream_sockets() == 1, timeout=5, what="the pooled upstream connection")
+    up.stop()  # the upstream exits: its side of the idle connection closes
+    poll_until(lambda: upstream_sockets() == 0, timeout=10,
+               what="the router to close the pooled connection the upstream closed")
 
 
 def test_max_connections_refuses_extra_connections(stack):

@@ -44,6 +44,13 @@ class ConnectionPool {
 
   std::size_t idle_count() const;
 
+  // Closes the idle connections that could never be used: idle past kMaxIdleMs, or no longer
+  // open (the upstream closed it, reset it or sent bytes nobody asked for). take() skips them
+  // too, but only when a request to the same endpoint reaches them; without a sweep they hold
+  // their descriptors (CLOSE_WAIT once the upstream closed) for as long as no request comes.
+  // Returns how many were closed.
+  std::size_t close_unusable(std::int64_t now_ms);
+
   // Drops every idle connection (drain, shutdown).
   void clear() { idle_.clear(); }
 

@@ -203,6 +203,43 @@ TEST_F(ConnectionPoolTest, LeftoverBufferedBytesAreDiscarded) {
   EXPECT_EQ(back->buffer.size(), 0u);
 }
 
+TEST_F(ConnectionPoolTest, CloseUnusableClosesWhatThePeerClosedAndKeepsTheRest) {
+  // No request comes: the sweep alone must let go of the socket the upstream closed.
+  ConnectionPool pool;
+  auto live = connect(a_);
+  UpstreamConnection* live_raw = live.get();
+  pool.put(std::move(live), 4, kT0);
+  tcp::socket* peer = nullptr;
+  auto dead = connect(a_, &peer);
+  UpstreamConnection& dead_ref = *dead;
+  pool.put(std::move(dead), 4, kT0);
+  pool.put(connect(b_), 4, kT0);
+  peer->close();
+  wait_readable(dead_ref);
+  EXPECT_EQ(pool.close_unusable(kT0 + 1), 1u);
+  EXPECT_EQ(pool.idle_count(), 2u);
+  auto got = pool.take(*a_, kT0 + 1);
+  ASSERT_NE(got, nullptr);
+  EXPECT_EQ(got.get(), live_raw);
+  EXPECT_NE(pool.take(*b_, kT0 + 1), nullptr);
+}
+
+TEST_F(ConnectionPoolTest, CloseUnusableClosesIdlePastMaxIdleAndTheUpstreamSeesIt) {
+  ConnectionPool pool;
+  tcp::socket* old_peer = nullptr;
+  pool.put(connect(a_, &old_peer), 4, kT0);
+  pool.put(connect(b_), 4, kT0 + 10);
+  EXPECT_EQ(pool.close_unusable(kT0 + ConnectionPool::kMaxIdleMs), 0u);  // not past it yet
+  EXPECT_EQ(pool.close_unusable(kT0 + ConnectionPool::kMaxIdleMs + 1), 1u);
+  EXPECT_EQ(pool.idle_count(), 1u);
+  EXPECT_EQ(pool.take(*a_, kT0 + ConnectionPool::kMaxIdleMs + 1), nullptr);
+  wait_readable(*old_peer);
+  char byte;
+  boost::system::error_code ec;
+  old_peer->read_some(asio::buffer(&byte, 1), ec);
+  EXPECT_EQ(ec, asio::error::eof);  // closed, not only forgotten
+}
+
 TEST_F(ConnectionPoolTest, ClearDropsEverything) {
   ConnectionPool pool;
   pool.put(connect(a_), 4, kT0);
