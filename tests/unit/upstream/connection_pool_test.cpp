@@ -41,6 +41,21 @@ class ConnectionPoolTest : public ::testing::Test {
   }
   static void wait_readable(UpstreamConnection& conn) { wait_readable(conn.stream.socket()); }
 
+  // Pools two connections to a_ at kT0: a live one (returned) and, on top, one whose peer has
+  // closed (its EOF already readable).
+  UpstreamConnection* put_live_then_dead(ConnectionPool& pool) {
+    auto live = connect(a_);
+    UpstreamConnection* live_raw = live.get();
+    pool.put(std::move(live), 4, kT0);
+    tcp::socket* peer = nullptr;
+    auto dead = connect(a_, &peer);
+    UpstreamConnection& dead_ref = *dead;
+    pool.put(std::move(dead), 4, kT0);
+    peer->close();
+    wait_readable(dead_ref);
+    return live_raw;
+  }
+
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   std::vector<std::unique_ptr<tcp::socket>> peers_;
@@ -153,15 +168,7 @@ TEST_F(ConnectionPoolTest, SocketWithUnexpectedBytesIsNotReturned) {
 
 TEST_F(ConnectionPoolTest, DeadConnectionIsSkippedForALiveOne) {
   ConnectionPool pool;
-  auto live = connect(a_);
-  UpstreamConnection* live_raw = live.get();
-  pool.put(std::move(live), 4, kT0);
-  tcp::socket* peer = nullptr;
-  auto dead = connect(a_, &peer);
-  UpstreamConnection& dead_ref = *dead;
-  pool.put(std::move(dead), 4, kT0);
-  peer->close();
-  wait_readable(dead_ref);
+  UpstreamConnection* live_raw = put_live_then_dead(pool);
   auto got = pool.take(*a_, kT0 + 1);
   ASSERT_NE(got, nullptr);
   EXPECT_EQ(got.get(), live_raw);
@@ -206,16 +213,8 @@ TEST_F(ConnectionPoolTest, LeftoverBufferedBytesAreDiscarded) {
 TEST_F(ConnectionPoolTest, CloseUnusableClosesWhatThePeerClosedAndKeepsTheRest) {
   // No request comes: the sweep alone must let go of the socket the upstream closed.
   ConnectionPool pool;
-  auto live = connect(a_);
-  UpstreamConnection* live_raw = live.get();
-  pool.put(std::move(live), 4, kT0);
-  tcp::socket* peer = nullptr;
-  auto dead = connect(a_, &peer);
-  UpstreamConnection& dead_ref = *dead;
-  pool.put(std::move(dead), 4, kT0);
+  UpstreamConnection* live_raw = put_live_then_dead(pool);
   pool.put(connect(b_), 4, kT0);
-  peer->close();
-  wait_readable(dead_ref);
   EXPECT_EQ(pool.close_unusable(kT0 + 1), 1u);
   EXPECT_EQ(pool.idle_count(), 2u);
   auto got = pool.take(*a_, kT0 + 1);
