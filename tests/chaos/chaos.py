@@ -93,15 +93,21 @@ class RouterInstance(harness.Proc):
         self.listen_ports = {p for _, p in ports.values()}  # listen= and admin=
         self.started = time.monotonic()
 
-    def rss_kb(self) -> int:
+    def rss_kb(self) -> dict:
+        """VmRSS, and its parts: RssAnon (the heap, stacks: what a leak grows) and RssFile (the
+        pages of the binary and its libraries touched so far: code paths run for the first
+        time under load bring theirs in)."""
+        fields = {"VmRSS:": "rss_kb", "RssAnon:": "rss_anon_kb", "RssFile:": "rss_file_kb"}
+        out = {}
         for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise KeyError("VmRSS")
+            key = line.split(":", 1)[0] + ":"
+            if key in fields:
+                out[fields[key]] = int(line.split()[1])
+        return out
 
     def sample(self, upstream_ports: set) -> dict:
         c = fd_census.census(self.pid, self.listen_ports, upstream_ports)
-        return {"rss_kb": self.rss_kb(), "fds": c["total"], "fds_by_kind": c["by_kind"],
+        return {**self.rss_kb(), "fds": c["total"], "fds_by_kind": c["by_kind"],
                 "tcp_states": c["tcp_states"]}
 
     def sample_at_rest(self, upstream_ports: set, timeout: float) -> dict:
@@ -495,8 +501,9 @@ def rest_figures(long: dict) -> dict:
         "fds_delta_by_kind": {k: after["fds_by_kind"].get(k, 0) - before["fds_by_kind"].get(k, 0)
                               for k in kinds
                               if after["fds_by_kind"].get(k, 0) != before["fds_by_kind"].get(k, 0)},
-        "rss_kb_before": before["rss_kb"], "rss_kb_after_warmup": long["start"]["rss_kb"],
-        "rss_kb_after": after["rss_kb"],
+        **{f"{k}_{when}": sample[k] for k in ("rss_kb", "rss_anon_kb", "rss_file_kb")
+           for when, sample in (("before", before), ("after_warmup", long["start"]),
+                                ("after", after))},
     }
 
 
