@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/post.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -20,9 +20,9 @@ struct PoolAdmission::Waiter {
   const ClassLevels* levels = nullptr;  // the request's snapshot keeps it alive
   Clock::time_point deadline;
   std::uint64_t seq = 0;
-  bool fresh = false;    // in the fresh lane
-  bool granted = false;  // under mutex_
-  std::shared_ptr<net::steady_timer> timer;
+  bool fresh = false;                      // in the fresh lane
+  bool granted = false;                    // under mutex_
+  std::optional<net::steady_timer> timer;  // one allocation with the waiter
 };
 
 bool PoolAdmission::WaiterOrder::operator()(const std::shared_ptr<Waiter>& a,
@@ -93,8 +93,9 @@ void PoolAdmission::grant_waiters() {
     if (w->fresh) --fresh_at_[slot];
     fresh_credit_[slot] = std::min(kFreshCreditMax, fresh_credit_[slot] + 1);
     waiting_.fetch_sub(1, std::memory_order_seq_cst);
-    // The timer belongs to the waiter's worker thread: cancel it there.
-    net::post(w->timer->get_executor(), [timer = w->timer] { timer->cancel(); });
+    // The timer belongs to the waiter's worker thread: cancel it there (at once when this is
+    // that thread; cancel() only queues the waiter's wake-up).
+    net::dispatch(w->timer->get_executor(), [w] { w->timer->cancel(); });
     it = queue_.erase(it);
   }
 }
@@ -149,7 +150,7 @@ net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
       ++fresh_at_[levels.slot];
     }
     w->seq = next_seq_++;
-    w->timer = std::make_shared<net::steady_timer>(ex);
+    w->timer.emplace(ex);
     // Admitted later than this, the answer could not come before the deadline.
     w->timer->expires_at(deadline - latency);
     queue_.insert(w);
