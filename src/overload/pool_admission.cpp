@@ -131,9 +131,7 @@ PoolAdmission::Clock::duration PoolAdmission::expected_wait(const ClassLevels& l
 net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
                                                 Clock::time_point deadline,
                                                 net::any_io_executor ex) {
-  auto w = std::make_shared<Waiter>();
-  w->levels = &levels;
-  w->deadline = deadline;
+  std::shared_ptr<Waiter> w;
   {
     std::lock_guard lock(mutex_);
     const auto now = Clock::now();
@@ -143,8 +141,13 @@ net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
     if (static_cast<std::int64_t>(queue_.size()) >= queue_length_.load(std::memory_order_relaxed))
       co_return AdmitResult::queue_full;
     auto& credit = fresh_credit_[levels.slot];
-    w->fresh = credit >= kFreshEvery;
-    if (now + expected_wait(levels, w->fresh) + latency > deadline) co_return AdmitResult::deadline;
+    const bool fresh = credit >= kFreshEvery;
+    if (now + expected_wait(levels, fresh) + latency > deadline) co_return AdmitResult::deadline;
+    // Only a request that will wait costs an allocation: a flood's refusals do not.
+    w = std::make_shared<Waiter>();
+    w->levels = &levels;
+    w->deadline = deadline;
+    w->fresh = fresh;
     if (w->fresh) {
       credit -= kFreshEvery;
       ++fresh_at_[levels.slot];
