@@ -25,12 +25,11 @@ struct PoolAdmission::Waiter {
   std::optional<net::steady_timer> timer;  // one allocation with the waiter
 };
 
-bool PoolAdmission::WaiterOrder::operator()(const std::shared_ptr<Waiter>& a,
-                                            const std::shared_ptr<Waiter>& b) const {
-  if (a->levels->slot != b->levels->slot) return a->levels->slot > b->levels->slot;
-  if (a->fresh != b->fresh) return a->fresh;
-  if (a->deadline != b->deadline) return a->deadline < b->deadline;
-  return a->seq < b->seq;
+bool PoolAdmission::QueueEntry::operator<(const QueueEntry& o) const {
+  if (slot != o.slot) return slot > o.slot;
+  if (fresh != o.fresh) return fresh;
+  if (deadline != o.deadline) return deadline < o.deadline;
+  return seq < o.seq;
 }
 
 PoolAdmission::PoolAdmission(std::string pool) : pool_(std::move(pool)) {}
@@ -82,7 +81,7 @@ void PoolAdmission::grant_waiters() {
   const auto lim = limit();
   const auto top = static_limit_.load(std::memory_order_relaxed);
   for (auto it = queue_.begin(); it != queue_.end();) {
-    const auto& w = *it;
+    const auto& w = it->waiter;
     // Lower priorities are held by every check a higher one is: the first that does not fit
     // ends the round.
     if (!try_count(counters_, *w->levels, lim, top)) break;
@@ -156,7 +155,7 @@ net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
     w->timer.emplace(ex);
     // Admitted later than this, the answer could not come before the deadline.
     w->timer->expires_at(deadline - latency);
-    queue_.insert(w);
+    queue_.insert({levels.slot, w->fresh, deadline, w->seq, w});
     ++waiting_at_[levels.slot];
     waiting_.fetch_add(1, std::memory_order_seq_cst);
     grant_waiters();
@@ -165,7 +164,7 @@ net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
   co_await w->timer->async_wait(kToken);
   std::lock_guard lock(mutex_);
   if (w->granted) co_return AdmitResult::admitted;
-  queue_.erase(w);
+  queue_.erase({levels.slot, w->fresh, deadline, w->seq, nullptr});
   --waiting_at_[levels.slot];
   if (w->fresh) --fresh_at_[levels.slot];
   waiting_.fetch_sub(1, std::memory_order_seq_cst);
