@@ -367,17 +367,17 @@ class Scenario:
                 now = time.monotonic()
                 if not sampled_start and now >= warm:
                     sampled_start = True
-                    self.samples["router-long"]["start"] = self.long.sample(self.upstream_ports())
-                    self.samples[self.rotating.name]["start"] = self.rotating.sample(self.upstream_ports())
+                    for r in (self.long, self.rotating):
+                        self.samples[r.name]["start"] = r.sample(self.upstream_ports())
                 for name, s in self.samples.items():
                     inst = next(i for i in self.instances if i.name == name)
                     if (s.get("start") is None and sampled_start and inst.alive()
                             and now - inst.started >= a.warmup):
                         s["start"] = inst.sample(self.upstream_ports())
                 if now >= next_during:
-                    s = self.long.sample(self.upstream_ports())
-                    s["t"] = round(now - t_start)
-                    self.samples["router-long"]["during"].append(s)
+                    during = self.long.sample(self.upstream_ports())
+                    during["t"] = round(now - t_start)
+                    self.samples["router-long"]["during"].append(during)
                     next_during += a.sample_every
                 if now >= next_reload:
                     self.reload()
@@ -501,8 +501,8 @@ def rest_figures(long: dict) -> dict:
         "fds_delta_by_kind": {k: after["fds_by_kind"].get(k, 0) - before["fds_by_kind"].get(k, 0)
                               for k in kinds
                               if after["fds_by_kind"].get(k, 0) != before["fds_by_kind"].get(k, 0)},
-        **{f"{k}_{when}": sample[k] for k in ("rss_kb", "rss_anon_kb", "rss_file_kb")
-           for when, sample in (("before", before), ("after_warmup", long["start"]),
+        **{f"{k}_{when}": sample.get(k) for k in ("rss_kb", "rss_anon_kb", "rss_file_kb")
+           for when, sample in (("before", before), ("after_warmup", long.get("start") or {}),
                                 ("after", after))},
     }
 
