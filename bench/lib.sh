@@ -12,6 +12,10 @@ bench_configure() {
   port=$(( 20000 + RANDOM % 9000 ))
   sed -e "s/@PORT@/$port/" -e "s/@UPSTREAM@/127.0.0.1:$(cat "$tmp/up.port")/" \
     "$root/bench/router.yaml.in" >"$tmp/r.yaml"
+  # SR_BENCH_ACCESS_LOG=file: the access log to a file in $tmp (one JSON line per request).
+  if [ "${SR_BENCH_ACCESS_LOG:-off}" = file ]; then
+    sed -i "s|access_log: \"off\"|access_log: \"$tmp/access.log\"|" "$tmp/r.yaml"
+  fi
 }
 
 # Waits until the router answers /health, then warms it up.
