@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -108,7 +109,7 @@ char* put_uint(char* p, std::uint64_t n) {
 // Milliseconds with three decimals, as "%.3f" prints them (from whole microseconds: no
 // floating-point formatting).
 char* put_ms(char* p, double ms) {
-  const auto us = ms > 0 ? static_cast<std::uint64_t>(ms * 1000.0 + 0.5) : 0;
+  const auto us = ms > 0 ? static_cast<std::uint64_t>(std::llround(ms * 1000.0)) : 0;
   p = put_uint(p, us / 1000);
   const auto frac = us % 1000;
   const char digits[] = {'.', static_cast<char>('0' + frac / 100),
@@ -141,13 +142,18 @@ char* put_timestamp(char* p, std::chrono::system_clock::time_point now) {
   return put(p, {millis, sizeof millis});
 }
 
+// `,"name":"` before a string value.
+template <std::size_t N>
+char* put_name(char* p, const char (&name)[N]) {
+  p = put(p, ",\"");
+  p = put(p, name);
+  return put(p, "\":\"");
+}
+
 // `,"name":"value"` with the value escaped.
 template <std::size_t N>
 char* put_field(char* p, const char (&name)[N], std::string_view value) {
-  p = put(p, ",\"");
-  p = put(p, name);
-  p = put(p, "\":\"");
-  p = put_escaped(p, value);
+  p = put_escaped(put_name(p, name), value);
   *p++ = '"';
   return p;
 }
@@ -155,10 +161,7 @@ char* put_field(char* p, const char (&name)[N], std::string_view value) {
 // `,"name":"value"` for a value that needs no escaping.
 template <std::size_t N>
 char* put_plain_field(char* p, const char (&name)[N], std::string_view value) {
-  p = put(p, ",\"");
-  p = put(p, name);
-  p = put(p, "\":\"");
-  p = put(p, value);
+  p = put(put_name(p, name), value);
   *p++ = '"';
   return p;
 }
