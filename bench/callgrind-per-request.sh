@@ -2,7 +2,7 @@
 # Instructions per proxied request, measured with callgrind (repeatable on a noisy machine:
 # it counts instructions, not time). Starts a mock upstream and the router (1 worker, no
 # access log), warms up, then collects only while wrk runs a fixed-length load.
-#   bench/callgrind-per-request.sh [seconds]
+#   bench/callgrind-per-request.sh [seconds]     (SR_BENCH_CONNS=1000: wrk connections, default 10)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 secs="${1:-3}"
@@ -12,7 +12,7 @@ valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$tmp/cg.out" 
 vg=$!
 bench_wait_and_warm 10
 callgrind_control -i on "$vg" >/dev/null
-requests=$(wrk -t1 -c10 -d"${secs}s" "http://127.0.0.1:$port/" | awk '/requests in/{print $1}')
+requests=$(wrk -t1 -c"${SR_BENCH_CONNS:-10}" -d"${secs}s" "http://127.0.0.1:$port/" | awk '/requests in/{print $1}')
 callgrind_control -i off "$vg" >/dev/null
 callgrind_control -d "$vg" >/dev/null
 kill -INT "$vg"; wait "$vg" || true

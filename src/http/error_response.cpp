@@ -1,5 +1,7 @@
 #include "smart_router/http/error_response.hpp"
 
+#include <algorithm>
+#include <array>
 #include <boost/beast/http/status.hpp>
 #include <nlohmann/json.hpp>
 
@@ -59,18 +61,47 @@ std::string_view recorded_code(const ProxyError& err) {
                                               : error_status(err.kind).code;
 }
 
+namespace {
+
+// A JSON string. The router's own messages, codes and ids are printable ASCII with nothing to
+// escape: they are copied (a refusal under a flood is built thousands of times a second);
+// anything else goes through nlohmann (escapes, and invalid UTF-8 replaced).
+constexpr std::array<bool, 256> kPlainJson = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x7f; ++c) t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  return t;
+}();
+
+void append_json_string(std::string& out, std::string_view s) {
+  const bool plain = std::all_of(s.begin(), s.end(),
+                                 [](char c) { return kPlainJson[static_cast<unsigned char>(c)]; });
+  if (plain) {
+    out += '"';
+    out += s;
+    out += '"';
+    return;
+  }
+  out +=
+      nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
 ErrorAnswer::ErrorAnswer(const ProxyError& err, std::string_view request_id)
     : status_(status_of(err)) {
   const ErrorStatus info = error_status(err.kind);
-  std::string code(err.kind == ErrorKind::route_respond && !err.respond_code.empty()
-                       ? std::string_view(err.respond_code)
-                       : info.code);
-  nlohmann::json body = {
-      {"error", code},
-      {"message", err.message.empty() ? std::string(info.default_message) : err.message},
-      {"request_id", request_id},
-  };
-  body_ = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string_view code = err.kind == ErrorKind::route_respond && !err.respond_code.empty()
+                                    ? std::string_view(err.respond_code)
+                                    : info.code;
+  // {"error":...,"message":...,"request_id":...}: the keys in nlohmann's (sorted) order.
+  body_.reserve(64 + code.size() + err.message.size() + request_id.size());
+  body_ += "{\"error\":";
+  append_json_string(body_, code);
+  body_ += ",\"message\":";
+  append_json_string(body_, err.message.empty() ? info.default_message : err.message);
+  body_ += ",\"request_id\":";
+  append_json_string(body_, request_id);
+  body_ += '}';
   body_ += '\n';
   bool own_retry_after = false;
   for (const auto& h : err.headers) {

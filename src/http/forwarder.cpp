@@ -13,10 +13,6 @@ namespace net = boost::asio;
 
 namespace {
 
-ForwardResult failed(ProxyError err) {
-  return {ForwardEnd::failed, std::move(err)};
-}
-
 // The race to run for the request's first try, if its class hedges and the request may be sent
 // twice; nullopt (one load and a branch) for every other request.
 std::optional<HedgePlan> hedge_plan(const Request& req) {
@@ -65,7 +61,8 @@ ProxyError nothing_left(const upstream::UpstreamPool& pool, std::optional<ProxyE
 
 }  // namespace
 
-net::awaitable<ForwardResult> forward(Request& req, UpstreamAnswer& answer) {
+net::awaitable<ForwardEnd> forward(Request& req, UpstreamAnswer& answer,
+                                   std::optional<ProxyError>& error) {
   const auto& pool = *req.decided.pool->pool;
   const auto& parser = req.down.request();
   const RetryRules rules =
@@ -83,15 +80,20 @@ net::awaitable<ForwardResult> forward(Request& req, UpstreamAnswer& answer) {
                false,
                false};
   Tried tried;
-  std::optional<ProxyError> last_error;
   auto hedging = hedge_plan(req);
   overload::RetryToken retry;  // the budget's token of the try under way, when it is a retry
 
   for (;;) {
     a.sending_at = Clock::now();
-    if (a.sending_at >= a.deadline) co_return failed({ErrorKind::upstream_timeout, {}, 0, {}, {}});
+    if (a.sending_at >= a.deadline) {
+      error = ProxyError{ErrorKind::upstream_timeout, {}, 0, {}, {}};
+      co_return ForwardEnd::failed;
+    }
     const auto index = pool.pick(tried.span(), upstream::steady_ms(a.sending_at));
-    if (!index) co_return failed(nothing_left(pool, std::move(last_error)));
+    if (!index) {
+      error = nothing_left(pool, std::move(error));
+      co_return ForwardEnd::failed;
+    }
     // The owning pointer lives in the pool, which the snapshot keeps alive: refer, don't copy.
     const auto& ep = pool.endpoints()[*index];
     auto* picked = ep.get();
@@ -112,21 +114,23 @@ net::awaitable<ForwardResult> forward(Request& req, UpstreamAnswer& answer) {
       report_attempt(req, pool, *picked, r);
     }
     retry.reset();
-    if (r.end == AttemptEnd::client_gone)
-      co_return ForwardResult{ForwardEnd::client_gone, std::nullopt};
+    if (r.end == AttemptEnd::client_gone) co_return ForwardEnd::client_gone;
     auto next = next_try(req, r, tries_left, rules);
     if (next.verdict != RetryVerdict::retry) {
-      if (r.end != AttemptEnd::answered) co_return failed(error_of(r, *picked));
+      if (r.end != AttemptEnd::answered) {
+        error = error_of(r, *picked);
+        co_return ForwardEnd::failed;
+      }
       // The relay that follows runs under the request's deadline, not the try's.
       if (a.try_deadline < a.deadline)
         a.watch.arm(a.deadline, DeadlineWatch::Action::close_upstream);
-      co_return ForwardResult{ForwardEnd::answered, std::nullopt};
+      co_return ForwardEnd::answered;
     }
     if (r.end == AttemptEnd::answered) {  // a 503 to retry: its answer is dropped
       drop_answer(a);
       r.end = AttemptEnd::upstream_503;
     }
-    last_error = error_of(r, *picked);
+    error = error_of(r, *picked);  // the answer if no other try does better
     --tries_left;
     retry = std::move(next.token);
     observe_retry(req);

@@ -100,44 +100,61 @@ void finish(Request& req) {
   observe_finish(req);
 }
 
+// What the deciding phases leave the request to do.
+enum class Next : std::uint8_t { answer_error, answer_admin, wait, forward };
+
+// begin -> admin -> decide_route -> admit, plain calls: the first refusal is the answer.
+Next decide(Request& req, std::optional<ProxyError>& refusal,
+            std::optional<admin::AdminAnswer>& admin_answer) {
+  if ((refusal = begin(req))) return Next::answer_error;
+  if ((admin_answer = admin(req))) return Next::answer_admin;
+  if ((refusal = decide_route(req))) return Next::answer_error;
+  auto verdict = admit(req);
+  if (verdict.refused) {
+    refusal = std::move(verdict.refused);
+    return Next::answer_error;
+  }
+  // Its share of the pool full: the request waits in the pool's queue, or is refused.
+  return verdict.must_wait ? Next::wait : Next::forward;
+}
+
 }  // namespace
 
+// Every local of a coroutine lives in its frame, and asio recycles frames of up to 1 KiB only
+// (a larger one is malloc'ed and evicts a cached one): the decisions are made in plain calls
+// and one error slot serves every phase, keeping this frame well under that.
 net::awaitable<void> run_request(Request& req) {
   observe_begin(req);
-  // Each phase's answer lives in its if: nothing is moved on the way.
-  if (auto refused = begin(req)) {
-    co_await answer_error(req, *refused);
-  } else if (auto answer = admin(req)) {
-    co_await answer_admin(req, *answer);
-  } else if (auto unrouted = decide_route(req)) {
-    co_await answer_error(req, *unrouted);
-  } else if (auto verdict = admit(req); verdict.refused) {
-    co_await answer_error(req, *verdict.refused);
-  } else {
-    // Its share of the pool full: the request waits in the pool's queue, or is refused.
-    std::optional<ProxyError> unqueued;
-    if (verdict.must_wait) unqueued = co_await wait_for_pool(req);
-    if (unqueued) {
-      co_await answer_error(req, *unqueued);
+  std::optional<ProxyError> refusal;
+  std::optional<admin::AdminAnswer> admin_answer;
+  auto next = decide(req, refusal, admin_answer);
+  if (next == Next::wait) {
+    refusal = co_await wait_for_pool(req);
+    if (refusal) next = Next::answer_error;
+  }
+  if (next == Next::wait || next == Next::forward) {
+    // forward, then relay the answer (inline: a coroutine frame less)
+    const InFlightGauge in_flight(*req.decided.pool->tier_metrics->in_flight);
+    UpstreamAnswer upstream;
+    const auto end = co_await forward(req, upstream, refusal);
+    if (end == ForwardEnd::answered) {
+      req.outcome.status = upstream.head->status();
+      const bool draining = req.worker.ctx.draining.load(std::memory_order_relaxed);
+      const bool reusable =
+          co_await req.down.relay_answer(*upstream.conn, *upstream.head, req.request_id, draining,
+                                         req.relay_buffer(), req.worker.buffers);
+      release_upstream(req, upstream, reusable);
+    } else if (end == ForwardEnd::failed) {
+      next = Next::answer_error;
     } else {
-      // forward, then relay the answer or answer the failure (inline: a coroutine frame less)
-      const InFlightGauge in_flight(*req.decided.pool->tier_metrics->in_flight);
-      UpstreamAnswer upstream;
-      const auto result = co_await forward(req, upstream);
-      if (result.end == ForwardEnd::answered) {
-        req.outcome.status = upstream.head->status();
-        const bool draining = req.worker.ctx.draining.load(std::memory_order_relaxed);
-        const bool reusable =
-            co_await req.down.relay_answer(*upstream.conn, *upstream.head, req.request_id, draining,
-                                           req.relay_buffer(), req.worker.buffers);
-        release_upstream(req, upstream, reusable);
-      } else if (result.end == ForwardEnd::failed) {
-        co_await answer_error(req, *result.error);
-      } else {
-        req.outcome.status = 499;  // as nginx logs it: the client closed the request
-        req.down.close_after();
-      }
+      req.outcome.status = 499;  // as nginx logs it: the client closed the request
+      req.down.close_after();
     }
+  }
+  if (next == Next::answer_error) {
+    co_await answer_error(req, *refusal);
+  } else if (next == Next::answer_admin) {
+    co_await answer_admin(req, *admin_answer);
   }
   finish(req);
 }

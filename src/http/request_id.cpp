@@ -1,28 +1,29 @@
 #include "smart_router/http/request_id.hpp"
 
-#include <array>
 #include <cstdint>
+#include <cstring>
 
 #include "smart_router/common/fast_random.hpp"
+#include "smart_router/common/hex.hpp"
 
 namespace smart_router::http {
 
 void generate_request_id(std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  // Where each of the 32 hex digits goes in "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx".
-  static constexpr std::array<std::uint8_t, 32> kAt = {0,  1,  2,  3,  4,  5,  6,  7,  9,  10, 11,
-                                                       12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25,
-                                                       26, 27, 28, 29, 30, 31, 32, 33, 34, 35};
   std::uint64_t hi = fast_random();
   std::uint64_t lo = fast_random();
   hi = (hi & ~0xF000ULL) | 0x4000ULL;                         // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // RFC 4122 variant
+  char digits[32];
+  write_hex64(hi, digits);
+  write_hex64(lo, digits + 16);
+  // "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx": the 32 digits in groups of 8, 4, 4, 4 and 12.
   char text[36];
+  std::memcpy(text, digits, 8);
+  std::memcpy(text + 9, digits + 8, 4);
+  std::memcpy(text + 14, digits + 12, 4);
+  std::memcpy(text + 19, digits + 16, 4);
+  std::memcpy(text + 24, digits + 20, 12);
   text[8] = text[13] = text[18] = text[23] = '-';
-  for (int i = 0; i < 16; ++i) {
-    text[kAt[static_cast<std::size_t>(i)]] = kHex[(hi >> (60 - 4 * i)) & 0xF];
-    text[kAt[16 + static_cast<std::size_t>(i)]] = kHex[(lo >> (60 - 4 * i)) & 0xF];
-  }
   out.assign(text, sizeof text);
 }
 

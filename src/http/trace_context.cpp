@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "smart_router/common/fast_random.hpp"
+#include "smart_router/common/hex.hpp"
 
 namespace smart_router::http {
 namespace {
@@ -25,11 +26,6 @@ bool take_id(std::string_view text, std::array<char, N>& out) {
   if (text.size() != N || !is_lower_hex(text) || all_zero(text)) return false;
   std::copy(text.begin(), text.end(), out.begin());
   return true;
-}
-
-void write_hex(std::uint64_t v, char* out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (int i = 15; i >= 0; --i, v >>= 4) out[i] = kHex[v & 0xF];
 }
 
 std::uint64_t nonzero_random() {
@@ -149,12 +145,12 @@ void TraceContext::begin(const std::optional<TraceParent>& incoming, std::string
     sampled_ = incoming->sampled;
     tracestate_ = tracestate;
   } else {
-    write_hex(fast_random(), trace_id_.data());
-    write_hex(nonzero_random(), trace_id_.data() + 16);  // never all zero
+    write_hex64(fast_random(), trace_id_.data());
+    write_hex64(nonzero_random(), trace_id_.data() + 16);  // never all zero
     sampled_ = false;
     tracestate_ = {};
   }
-  write_hex(nonzero_random(), span_id_.data());
+  write_hex64(nonzero_random(), span_id_.data());
   // The upstream traceparent but for its span id, written once.
   char* out = upstream_.data();
   out[0] = out[1] = '0';
@@ -165,7 +161,7 @@ void TraceContext::begin(const std::optional<TraceParent>& incoming, std::string
 }
 
 std::string_view TraceContext::next_upstream_traceparent() {
-  write_hex(nonzero_random(), upstream_.data() + 36);
+  write_hex64(nonzero_random(), upstream_.data() + 36);
   return {upstream_.data(), upstream_.size()};
 }
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/post.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -20,17 +20,16 @@ struct PoolAdmission::Waiter {
   const ClassLevels* levels = nullptr;  // the request's snapshot keeps it alive
   Clock::time_point deadline;
   std::uint64_t seq = 0;
-  bool fresh = false;    // in the fresh lane
-  bool granted = false;  // under mutex_
-  std::shared_ptr<net::steady_timer> timer;
+  bool fresh = false;                      // in the fresh lane
+  bool granted = false;                    // under mutex_
+  std::optional<net::steady_timer> timer;  // one allocation with the waiter
 };
 
-bool PoolAdmission::WaiterOrder::operator()(const std::shared_ptr<Waiter>& a,
-                                            const std::shared_ptr<Waiter>& b) const {
-  if (a->levels->slot != b->levels->slot) return a->levels->slot > b->levels->slot;
-  if (a->fresh != b->fresh) return a->fresh;
-  if (a->deadline != b->deadline) return a->deadline < b->deadline;
-  return a->seq < b->seq;
+bool PoolAdmission::QueueEntry::operator<(const QueueEntry& o) const {
+  if (slot != o.slot) return slot > o.slot;
+  if (fresh != o.fresh) return fresh;
+  if (deadline != o.deadline) return deadline < o.deadline;
+  return seq < o.seq;
 }
 
 PoolAdmission::PoolAdmission(std::string pool) : pool_(std::move(pool)) {}
@@ -82,7 +81,7 @@ void PoolAdmission::grant_waiters() {
   const auto lim = limit();
   const auto top = static_limit_.load(std::memory_order_relaxed);
   for (auto it = queue_.begin(); it != queue_.end();) {
-    const auto& w = *it;
+    const auto& w = it->waiter;
     // Lower priorities are held by every check a higher one is: the first that does not fit
     // ends the round.
     if (!try_count(counters_, *w->levels, lim, top)) break;
@@ -93,8 +92,9 @@ void PoolAdmission::grant_waiters() {
     if (w->fresh) --fresh_at_[slot];
     fresh_credit_[slot] = std::min(kFreshCreditMax, fresh_credit_[slot] + 1);
     waiting_.fetch_sub(1, std::memory_order_seq_cst);
-    // The timer belongs to the waiter's worker thread: cancel it there.
-    net::post(w->timer->get_executor(), [timer = w->timer] { timer->cancel(); });
+    // The timer belongs to the waiter's worker thread: cancel it there (at once when this is
+    // that thread; cancel() only queues the waiter's wake-up).
+    net::dispatch(w->timer->get_executor(), [w] { w->timer->cancel(); });
     it = queue_.erase(it);
   }
 }
@@ -130,9 +130,7 @@ PoolAdmission::Clock::duration PoolAdmission::expected_wait(const ClassLevels& l
 net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
                                                 Clock::time_point deadline,
                                                 net::any_io_executor ex) {
-  auto w = std::make_shared<Waiter>();
-  w->levels = &levels;
-  w->deadline = deadline;
+  std::shared_ptr<Waiter> w;
   {
     std::lock_guard lock(mutex_);
     const auto now = Clock::now();
@@ -142,17 +140,22 @@ net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
     if (static_cast<std::int64_t>(queue_.size()) >= queue_length_.load(std::memory_order_relaxed))
       co_return AdmitResult::queue_full;
     auto& credit = fresh_credit_[levels.slot];
-    w->fresh = credit >= kFreshEvery;
-    if (now + expected_wait(levels, w->fresh) + latency > deadline) co_return AdmitResult::deadline;
+    const bool fresh = credit >= kFreshEvery;
+    if (now + expected_wait(levels, fresh) + latency > deadline) co_return AdmitResult::deadline;
+    // Only a request that will wait costs an allocation: a flood's refusals do not.
+    w = std::make_shared<Waiter>();
+    w->levels = &levels;
+    w->deadline = deadline;
+    w->fresh = fresh;
     if (w->fresh) {
       credit -= kFreshEvery;
       ++fresh_at_[levels.slot];
     }
     w->seq = next_seq_++;
-    w->timer = std::make_shared<net::steady_timer>(ex);
+    w->timer.emplace(ex);
     // Admitted later than this, the answer could not come before the deadline.
     w->timer->expires_at(deadline - latency);
-    queue_.insert(w);
+    queue_.insert({levels.slot, w->fresh, deadline, w->seq, w});
     ++waiting_at_[levels.slot];
     waiting_.fetch_add(1, std::memory_order_seq_cst);
     grant_waiters();
@@ -161,7 +164,7 @@ net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
   co_await w->timer->async_wait(kToken);
   std::lock_guard lock(mutex_);
   if (w->granted) co_return AdmitResult::admitted;
-  queue_.erase(w);
+  queue_.erase({levels.slot, w->fresh, deadline, w->seq, nullptr});
   --waiting_at_[levels.slot];
   if (w->fresh) --fresh_at_[levels.slot];
   waiting_.fetch_sub(1, std::memory_order_seq_cst);

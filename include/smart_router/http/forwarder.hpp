@@ -32,12 +32,9 @@ enum class ForwardEnd : std::uint8_t {
   client_gone,  // the client failed while its body was sent: nobody to answer
 };
 
-struct ForwardResult {
-  ForwardEnd end = ForwardEnd::failed;
-  std::optional<ProxyError> error;  // failed only (an empty optional costs nothing to drop)
-};
-
-boost::asio::awaitable<ForwardResult> forward(Request& req, UpstreamAnswer& answer);
+// failed: `error` holds the answer to give (it is also where a retried try's error waits).
+boost::asio::awaitable<ForwardEnd> forward(Request& req, UpstreamAnswer& answer,
+                                           std::optional<ProxyError>& error);
 
 // After the answer was relayed: the connection goes back to the worker's idle pool when
 // `reusable` (it read the answer to its end and may carry another request).

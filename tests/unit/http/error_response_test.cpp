@@ -176,6 +176,18 @@ TEST(RenderError, InvalidUtf8InTheMessageStillGivesValidJson) {
   EXPECT_NE(p.body.value("message", "").find("bad byte"), std::string::npos);
 }
 
+TEST(RenderError, TheBodyIsWhatAJsonLibraryWritesForTheSameObject) {
+  for (const std::string msg :
+       {"plain words", "a \"quote\" and a \\", "caf\xc3\xa9 \xe2\x82\xac", ""}) {
+    const Parsed p = parse(render_error(error_of(ErrorKind::bad_gateway, msg), "id-1", true));
+    const nlohmann::json expected = {
+        {"error", "bad_gateway"},
+        {"message", msg.empty() ? "the upstream failed to answer" : msg},
+        {"request_id", "id-1"}};
+    EXPECT_EQ(p.msg.body(), expected.dump() + "\n") << msg;
+  }
+}
+
 TEST(RenderError, RouteRespondUsesTheRoutesStatusAndCode) {
   ProxyError e = error_of(ErrorKind::route_respond);
   e.respond_status = 403;
