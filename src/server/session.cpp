@@ -170,8 +170,10 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
       // run queue per request, a longer latency tail.)
       if (!start_idle_wait(*s, limits)) break;
       if (s->buffer.capacity() > kIdleRead) s->buffer.shrink_to_fit();  // empty: frees it
+      s->worker.lend_head_buffer(std::move(s->scratch.head));
       auto [ec, n] = co_await async_receive_drained(s->stream.socket(), s->stream.reactor(),
                                                     s->buffer.prepare(kIdleRead), false, kToken);
+      s->scratch.head = s->worker.take_head_buffer();
       if (ec) break;  // closed, reset or idle too long between requests
       s->buffer.commit(n);
       s->idle = false;
