@@ -13,9 +13,4 @@ vg=$!
 bench_wait_and_warm 10
 callgrind_control -i on "$vg" >/dev/null
 requests=$(wrk -t1 -c"${SR_BENCH_CONNS:-10}" -d"${secs}s" "http://127.0.0.1:$port/" | awk '/requests in/{print $1}')
-callgrind_control -i off "$vg" >/dev/null
-callgrind_control -d "$vg" >/dev/null
-kill -INT "$vg"; wait "$vg" || true
-total=$(for f in "$tmp"/cg.out*; do callgrind_annotate "$f" 2>/dev/null | awk '/PROGRAM TOTALS/ && $1 ~ /^[0-9,]+$/ {gsub(",","",$1); print $1}'; done | sort -n | tail -1)
-echo "requests: $requests  instructions: $total  per request: $(( total / requests ))"
-if [ -n "${KEEP:-}" ]; then cp "$tmp"/cg.out* "$KEEP"/; fi
+callgrind_report "$vg" "$requests"

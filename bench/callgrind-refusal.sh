@@ -19,9 +19,4 @@ callgrind_control -i on "$vg" >/dev/null
 out=$(wrk -t1 -c10 -d"${secs}s" "http://127.0.0.1:$port/?delay_ms=5000")
 requests=$(echo "$out" | awk '/requests in/{print $1}')
 echo "$out" | grep -i "non-2xx"
-callgrind_control -i off "$vg" >/dev/null
-callgrind_control -d "$vg" >/dev/null
-kill -INT "$vg"; wait "$vg" || true
-total=$(for f in "$tmp"/cg.out*; do callgrind_annotate "$f" 2>/dev/null | awk '/PROGRAM TOTALS/ && $1 ~ /^[0-9,]+$/ {gsub(",","",$1); print $1}'; done | sort -n | tail -1)
-echo "requests: $requests  instructions: $total  per request: $(( total / requests ))"
-if [ -n "${KEEP:-}" ]; then cp "$tmp"/cg.out* "$KEEP"/; fi
+callgrind_report "$vg" "$requests"

@@ -32,3 +32,16 @@ bench_wait_and_warm() {
   for _ in $(seq 1 200); do curl -fs -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.1; done
   wrk -t1 -c"$1" -d2s "http://127.0.0.1:$port/" >/dev/null
 }
+
+# After a callgrind run of the router (pid $1) that served $2 requests while instrumented:
+# stops it and prints the instructions per request (KEEP=DIR keeps the callgrind output).
+callgrind_report() {
+  callgrind_control -i off "$1" >/dev/null
+  callgrind_control -d "$1" >/dev/null
+  kill -INT "$1"; wait "$1" || true
+  local total
+  total=$(for f in "$tmp"/cg.out*; do callgrind_annotate "$f" 2>/dev/null |
+    awk '/PROGRAM TOTALS/ && $1 ~ /^[0-9,]+$/ {gsub(",","",$1); print $1}'; done | sort -n | tail -1)
+  echo "requests: $2  instructions: $total  per request: $(( total / $2 ))"
+  if [ -n "${KEEP:-}" ]; then cp "$tmp"/cg.out* "$KEEP"/; fi
+}

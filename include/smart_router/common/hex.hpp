@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -23,7 +24,7 @@ inline constexpr std::array<char, 512> kHexPairs = [] {
 
 // Writes the 16 hex digits of v, most significant first, at out[0..16).
 inline void write_hex64(std::uint64_t v, char* out) {
-  for (int i = 7; i >= 0; --i, v >>= 8)
+  for (std::ptrdiff_t i = 7; i >= 0; --i, v >>= 8)
     std::memcpy(out + 2 * i, detail::kHexPairs.data() + 2 * (v & 0xFF), 2);
 }
 
