@@ -1,7 +1,8 @@
 # Sourced by the bench scripts: a mock upstream and the router in front of it (one worker, no
-# access log: bench/router.yaml.in; SR_BENCH_SHAPE=production: the shipped config/router.yaml,
-# SR_BENCH_ACCESS_LOG_TARGET=FILE to log), on loopback ports. After bench_configure, $port is the
-# router's port and $tmp/r.yaml its config; the caller starts the router (plain or under a tool).
+# access log: bench/router.yaml.in; SR_BENCH_SHAPE=production: the shipped config/router.yaml;
+# in both, SR_BENCH_ACCESS_LOG_TARGET=FILE to log), on loopback ports. After bench_configure,
+# $port is the router's port and $tmp/r.yaml its config; the caller starts the router (plain or
+# under a tool).
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${SR_BUILD_DIR:-$root/build}"
 tmp=$(mktemp -d)
@@ -20,7 +21,9 @@ bench_configure() {
       "$root/config/router.yaml" >"$tmp/r.yaml"
     [ "$(grep -c "$upstream" "$tmp/r.yaml")" = 2 ] || { echo "config/router.yaml changed shape" >&2; exit 1; }
   else
-    sed -e "s/@PORT@/$port/" -e "s/@UPSTREAM@/$upstream/" "$root/bench/router.yaml.in" >"$tmp/r.yaml"
+    sed -e "s/@PORT@/$port/" -e "s/@UPSTREAM@/$upstream/" \
+      -e "s|access_log: \"off\"|access_log: \"${SR_BENCH_ACCESS_LOG_TARGET:-off}\"|" \
+      "$root/bench/router.yaml.in" >"$tmp/r.yaml"
   fi
 }
 

@@ -1,110 +1,239 @@
 #include "smart_router/observability/access_log.hpp"
 
-#include <spdlog/async.h>
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-
+#include <array>
+#include <charconv>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <ctime>
 
+#include "smart_router/observability/batched_line_writer.hpp"
+
 namespace smart_router::observability {
+namespace {
+
+// The longest a byte becomes once escaped ("\u00XX").
+constexpr std::size_t kMaxEscaped = 6;
+
+// Bytes a JSON string cannot hold as they are: '"', '\', controls; DEL and non-ASCII too, so
+// a line is always valid ASCII whatever a client sent.
+constexpr std::array<bool, 256> kNeedsEscape = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = c == '"' || c == '\\' || c < 0x20 || c >= 0x7f;
+  return t;
+}();
+
+char* put(char* p, std::string_view s) {
+  std::memcpy(p, s.data(), s.size());
+  return p + s.size();
+}
+
+// A literal: its size is known, so the copy is a few moves, not a call.
+template <std::size_t N>
+char* put(char* p, const char (&literal)[N]) {
+  std::memcpy(p, literal, N - 1);
+  return p + N - 1;
+}
+
+// A byte that needs escaping.
+char* put_escape(char* p, char ch) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const auto c = static_cast<unsigned char>(ch);
+  if (c == '"' || c == '\\') {
+    *p++ = '\\';
+    *p++ = ch;
+  } else {
+    p = put(p, "\\u00");
+    *p++ = kHex[c >> 4];
+    *p++ = kHex[c & 0xF];
+  }
+  return p;
+}
+
+inline char* put_escaped_byte(char* p, char ch) {
+  if (kNeedsEscape[static_cast<unsigned char>(ch)]) return put_escape(p, ch);
+  *p = ch;
+  return p + 1;
+}
+
+// Whether one of the 8 bytes of `w` may need escaping (never a miss; a rare false alarm only
+// sends those bytes through the byte-wise path): a control, '"', '\\', DEL or a high byte.
+// Branch-free: each test leaves a byte's high bit set where it holds.
+inline bool word_may_need_escape(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+  const std::uint64_t quote = w ^ (kOnes * '"');
+  const std::uint64_t backslash = w ^ (kOnes * '\\');
+  const std::uint64_t control = (w - kOnes * 0x20) & ~w;  // a byte < 0x20
+  const std::uint64_t high = (w + kOnes) | w;             // a byte >= 0x7f
+  const std::uint64_t is_quote = (quote - kOnes) & ~quote;
+  const std::uint64_t is_backslash = (backslash - kOnes) & ~backslash;
+  return ((control | high | is_quote | is_backslash) & kHighs) != 0;
+}
+
+// Eight bytes at a time while none needs escaping (nearly every value), else byte by byte.
+char* put_escaped(char* p, std::string_view s) {
+  const char* in = s.data();
+  const char* const end = in + s.size();
+  while (end - in >= 8) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, in, 8);
+    if (word_may_need_escape(w)) {
+      p = put_escaped_byte(p, *in++);
+      continue;
+    }
+    std::memcpy(p, &w, 8);
+    p += 8;
+    in += 8;
+  }
+  if (in != end && s.size() >= 8) {
+    // The last 1..7 bytes, as the value's last eight: when all are plain, the bytes before
+    // them were written as they are, so the eight go over those and the rest.
+    const auto tail = end - in;
+    std::uint64_t w = 0;
+    std::memcpy(&w, end - 8, 8);
+    if (!word_may_need_escape(w)) {
+      std::memcpy(p - (8 - tail), &w, 8);
+      return p + tail;
+    }
+  }
+  while (in != end) p = put_escaped_byte(p, *in++);
+  return p;
+}
+
+char* put_uint(char* p, std::uint64_t n) {
+  return std::to_chars(p, p + 20, n).ptr;
+}
+
+// Milliseconds with three decimals, as "%.3f" prints them (from whole microseconds: no
+// floating-point formatting).
+char* put_ms(char* p, double ms) {
+  const auto us = ms > 0 ? static_cast<std::uint64_t>(std::llround(ms * 1000.0)) : 0;
+  p = put_uint(p, us / 1000);
+  const auto frac = us % 1000;
+  const char digits[] = {'.', static_cast<char>('0' + frac / 100),
+                         static_cast<char>('0' + frac / 10 % 10),
+                         static_cast<char>('0' + frac % 10)};
+  return put(p, {digits, sizeof digits});
+}
+
+// "2026-12-07T05:30:12.345Z": the second's text is formatted once a second per thread
+// (gmtime_r and snprintf cost more than all the rest of a line).
+char* put_timestamp(char* p, std::chrono::system_clock::time_point now) {
+  thread_local std::time_t cached = -1;
+  thread_local std::array<char, 64> text{};
+  thread_local std::size_t text_size = 0;
+  const auto t = std::chrono::system_clock::to_time_t(now);
+  if (t != cached) {
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    text_size = static_cast<std::size_t>(
+        std::snprintf(text.data(), text.size(), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec));
+    cached = t;
+  }
+  p = put(p, {text.data(), text_size});
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  const char millis[] = {'.', static_cast<char>('0' + ms / 100),
+                         static_cast<char>('0' + ms / 10 % 10), static_cast<char>('0' + ms % 10),
+                         'Z'};
+  return put(p, {millis, sizeof millis});
+}
+
+// `,"name":"` before a string value.
+template <std::size_t N>
+char* put_name(char* p, const char (&name)[N]) {
+  p = put(p, ",\"");
+  p = put(p, name);
+  return put(p, "\":\"");
+}
+
+// `,"name":"value"` with the value escaped.
+template <std::size_t N>
+char* put_field(char* p, const char (&name)[N], std::string_view value) {
+  p = put_escaped(put_name(p, name), value);
+  *p++ = '"';
+  return p;
+}
+
+// `,"name":"value"` for a value that needs no escaping.
+template <std::size_t N>
+char* put_plain_field(char* p, const char (&name)[N], std::string_view value) {
+  p = put(put_name(p, name), value);
+  *p++ = '"';
+  return p;
+}
+
+// The most a record's line can take: every value escaped at its longest, plus names and numbers.
+std::size_t line_bound(const AccessRecord& r) {
+  const std::size_t values = r.request_id.size() + r.trace_id.size() + r.span_id.size() +
+                             r.parent_span_id.size() + r.client_ip.size() + r.method.size() +
+                             r.target.size() + r.tier.size() + r.user_tier.size() + r.route.size() +
+                             r.upstream.size() + r.hedge.size() + r.error.size();
+  return values * kMaxEscaped + 512;
+}
+
+// Formats the line into `out` (grown, never shrunk: no allocation once it is large enough).
+std::string_view format_line(const AccessRecord& r, std::string& out) {
+  const auto bound = line_bound(r);
+  if (out.size() < bound) out.resize(bound);
+  char* p = out.data();
+  p = put(p, "{\"ts\":\"");
+  p = put_timestamp(p, std::chrono::system_clock::now());
+  *p++ = '"';
+  p = put_field(p, "request_id", r.request_id);
+  if (!r.trace_id.empty()) {  // lower-case hex, written or checked by the trace context
+    p = put_plain_field(p, "trace_id", r.trace_id);
+    p = put_plain_field(p, "span_id", r.span_id);
+    if (!r.parent_span_id.empty()) p = put_plain_field(p, "parent_span_id", r.parent_span_id);
+  }
+  p = put_field(p, "client", r.client_ip);
+  p = put_field(p, "method", r.method);
+  p = put_field(p, "target", r.target);
+  p = put(p, ",\"status\":");
+  p = put_uint(p, r.status);
+  p = put(p, ",\"duration_ms\":");
+  p = put_ms(p, r.duration_ms);
+  if (r.queue_ms > 0) {
+    p = put(p, ",\"queue_ms\":");
+    p = put_ms(p, r.queue_ms);
+  }
+  p = put_field(p, "tier", r.tier);
+  p = put_field(p, "user_tier", r.user_tier);
+  p = put_field(p, "route", r.route);
+  p = put_field(p, "upstream", r.upstream);
+  p = put(p, ",\"attempts\":");
+  p = put_uint(p, r.attempts);
+  if (!r.hedge.empty()) p = put_field(p, "hedge", r.hedge);
+  p = put(p, ",\"bytes_sent\":");
+  p = put_uint(p, r.bytes_sent);
+  if (!r.error.empty()) p = put_field(p, "error", r.error);
+  *p++ = '}';
+  return {out.data(), static_cast<std::size_t>(p - out.data())};
+}
+
+}  // namespace
 
 AccessLog::AccessLog(const std::string& target) {
   if (target == "off" || target.empty()) return;
-  static std::once_flag pool_once;
-  // 8192 queued lines (~3 MB) absorb bursts; when full, the oldest line is dropped rather
-  // than a worker blocked (create_async_nb).
-  std::call_once(pool_once, [] { spdlog::init_thread_pool(8192, 1); });
-  if (target == "stdout") {
-    logger_ = spdlog::create_async_nb<spdlog::sinks::stdout_sink_mt>("access");
-  } else {
-    logger_ = spdlog::create_async_nb<spdlog::sinks::basic_file_sink_mt>("access", target);
-  }
-  spdlog::drop("access");  // not in the global registry: a reload may open a new one
-  logger_->set_pattern("%v");
-  logger_->set_level(spdlog::level::info);
-  logger_->flush_on(spdlog::level::info);
+  writer_ = BatchedLineWriter::open(target);
 }
 
-AccessLog::~AccessLog() {
-  if (logger_) logger_->flush();
-}
+AccessLog::~AccessLog() = default;
 
 void append_json_escaped(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        if (c < 0x20 || c >= 0x7f) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xF];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
+  const auto old = out.size();
+  out.resize(old + s.size() * kMaxEscaped);
+  const char* end = put_escaped(out.data() + old, s);
+  out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
 void AccessLog::write(const AccessRecord& r) {
-  if (!logger_) return;
-  std::string line;
-  line.reserve(384);
-  const auto now = std::chrono::system_clock::now();
-  const auto t = std::chrono::system_clock::to_time_t(now);
-  const auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char ts[80];
-  std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-  auto field = [&](std::string_view name, std::string_view value) {
-    line += ",\"";
-    line += name;
-    line += "\":\"";
-    append_json_escaped(line, value);
-    line += '"';
-  };
-  line += "{\"ts\":\"";
-  line += ts;
-  line += '"';
-  field("request_id", r.request_id);
-  if (!r.trace_id.empty()) {
-    field("trace_id", r.trace_id);
-    field("span_id", r.span_id);
-    if (!r.parent_span_id.empty()) field("parent_span_id", r.parent_span_id);
-  }
-  field("client", r.client_ip);
-  field("method", r.method);
-  field("target", r.target);
-  line += ",\"status\":" + std::to_string(r.status);
-  char dur[32];
-  std::snprintf(dur, sizeof dur, "%.3f", r.duration_ms);
-  line += ",\"duration_ms\":";
-  line += dur;
-  if (r.queue_ms > 0) {
-    std::snprintf(dur, sizeof dur, "%.3f", r.queue_ms);
-    line += ",\"queue_ms\":";
-    line += dur;
-  }
-  field("tier", r.tier);
-  field("user_tier", r.user_tier);
-  field("route", r.route);
-  field("upstream", r.upstream);
-  line += ",\"attempts\":" + std::to_string(r.attempts);
-  if (!r.hedge.empty()) field("hedge", r.hedge);
-  line += ",\"bytes_sent\":" + std::to_string(r.bytes_sent);
-  if (!r.error.empty()) field("error", r.error);
-  line += '}';
-  logger_->info(line);
+  if (!writer_) return;
+  thread_local std::string line;  // one per worker thread, reused
+  writer_->append(format_line(r, line));
 }
 
 }  // namespace smart_router::observability

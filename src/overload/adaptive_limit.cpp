@@ -5,6 +5,12 @@
 
 namespace smart_router::overload {
 
+namespace {
+// How long a lower min_rtt stays the healthy baseline: longer than a brownout, shorter than a
+// lasting change of the service (then two probes later the new latency is the baseline).
+constexpr auto kFloorMemory = std::chrono::seconds(60);
+}  // namespace
+
 AdaptiveLimit::AdaptiveLimit(AdaptiveSettings s, std::int64_t initial, Clock::time_point now)
     : s_(s),
       limit_(std::clamp(initial, s.min_limit, s.max_limit)),
@@ -36,6 +42,14 @@ void AdaptiveLimit::start_probe(Clock::time_point now) {
   limit_.store(s_.min_limit, std::memory_order_relaxed);
 }
 
+void AdaptiveLimit::note_min_rtt(Clock::time_point now) {
+  min_rtt_seen_.store(min_rtt_us_, std::memory_order_relaxed);
+  if (floor_rtt_us_ == 0 || min_rtt_us_ <= floor_rtt_us_ || now - floor_at_ > kFloorMemory) {
+    floor_rtt_us_ = min_rtt_us_;
+    floor_at_ = now;
+  }
+}
+
 void AdaptiveLimit::record(std::chrono::microseconds rtt, std::int64_t in_flight,
                            Clock::time_point now) {
   if (probe_sample_wanted_.load(std::memory_order_relaxed) &&
@@ -46,7 +60,7 @@ void AdaptiveLimit::record(std::chrono::microseconds rtt, std::int64_t in_flight
       probe_sum_ += static_cast<double>(rtt.count());
       if (++probe_n_ >= s_.probe_samples) {
         min_rtt_us_ = probe_sum_ / static_cast<double>(probe_n_);
-        min_rtt_seen_.store(min_rtt_us_, std::memory_order_relaxed);
+        note_min_rtt(now);
         probing_ = false;
         probe_sample_wanted_.store(false, std::memory_order_relaxed);
         set_limit(resume_at_);
@@ -80,9 +94,10 @@ void AdaptiveLimit::close_window(Clock::time_point now, std::int64_t n, std::int
   const double mean = static_cast<double>(sum) / static_cast<double>(n);
   if (min_rtt_us_ == 0 || mean < min_rtt_us_) {
     min_rtt_us_ = mean;  // faster than the probe found: the baseline moves down at once
-    min_rtt_seen_.store(min_rtt_us_, std::memory_order_relaxed);
+    note_min_rtt(now);
   }
-  const double gradient = std::clamp(s_.tolerance * min_rtt_us_ / mean, 0.5, 2.0);
+  const double queueing = (s_.tolerance - 1) * std::min(min_rtt_us_, floor_rtt_us_);
+  const double gradient = std::clamp((min_rtt_us_ + queueing) / mean, 0.5, 2.0);
   if (gradient < 1.0) {
     const bool far_above = mean > 2 * s_.tolerance * min_rtt_us_;
     if (far_above && slow_windows_ == 0) before_slow_ = estimate_;

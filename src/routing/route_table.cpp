@@ -1,5 +1,7 @@
 #include "smart_router/routing/route_table.hpp"
 
+#include <algorithm>
+#include <cstdint>
 #include <stdexcept>
 
 #include "smart_router/routing/route_matcher.hpp"
@@ -11,7 +13,8 @@ struct RouteTable::Compiled {
   RouteMatcher matcher;
 };
 
-RouteTable::RouteTable(const std::vector<config::Route>& routes) : source_(&routes) {
+RouteTable::RouteTable(const std::vector<config::Route>& routes)
+    : source_(&routes), index_(routes) {
   routes_.reserve(routes.size());
   for (std::size_t i = 0; i < routes.size(); ++i) {
     try {
@@ -27,9 +30,20 @@ RouteTable::RouteTable(const std::vector<config::Route>& routes) : source_(&rout
 RouteTable::~RouteTable() = default;
 
 std::optional<RouteDecision> RouteTable::match(const RequestView& req) const {
-  for (std::size_t i = 0; i < routes_.size(); ++i)
-    if (routes_[i]->matcher.matches(req)) return RouteDecision{i, &(*source_)[i]};
-  return std::nullopt;
+  // The candidates' lists merged in route order: the lowest route any list starts with is
+  // tried next (and dropped from every list that starts with it), so the first to match is
+  // the first in the table.
+  PathIndex::Lists lists;
+  index_.candidates(req.path, lists);
+  for (;;) {
+    std::uint32_t next = UINT32_MAX;
+    for (const auto& l : lists)
+      if (!l.empty()) next = std::min(next, l.front());
+    if (next == UINT32_MAX) return std::nullopt;
+    for (auto& l : lists)
+      if (!l.empty() && l.front() == next) l = l.subspan(1);
+    if (routes_[next]->matcher.matches(req)) return RouteDecision{next, &(*source_)[next]};
+  }
 }
 
 std::vector<RouteTrial> RouteTable::explain(const RequestView& req) const {

@@ -117,6 +117,29 @@ void Worker::remove_session(std::list<Session*>::iterator it) {
   open_sessions_.fetch_sub(1);
 }
 
+namespace {
+// Lent buffers kept for connections to take back: about as many as wake at once. Past this
+// bound a lent buffer is freed (its memory then serves new connections and requests).
+constexpr std::size_t kMaxLentHeadBuffers = 256;
+constexpr std::size_t kHeadBufferSize = 1024;  // as ConnectionScratch reserves it
+}  // namespace
+
+void Worker::lend_head_buffer(std::string buffer) {
+  if (buffer.capacity() == 0 || head_buffers_.size() >= kMaxLentHeadBuffers) return;  // freed
+  head_buffers_.push_back(std::move(buffer));
+}
+
+std::string Worker::take_head_buffer() {
+  if (head_buffers_.empty()) {
+    std::string fresh;
+    fresh.reserve(kHeadBufferSize);
+    return fresh;
+  }
+  std::string buffer = std::move(head_buffers_.back());
+  head_buffers_.pop_back();
+  return buffer;
+}
+
 void ensure_address_free(const tcp::endpoint& at) {
   // SO_REUSEPORT lets a second router on the same port bind silently and take half the
   // connections. A plain bind (which SO_REUSEPORT sockets refuse) finds that out first.

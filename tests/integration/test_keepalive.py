@@ -118,6 +118,9 @@ def test_max_connections_refuses_extra_connections(stack):
     cfg = make_config([up.address], [prem.address], {"server": {"limits": {"max_connections": 2}}},
                       health=False)
     router = stack.router(cfg)
+    # The start-up probes' connections must be gone first (the scrape's own counts as one).
+    poll_until(lambda: router.metric("smart_router_active_connections") == 1, timeout=5,
+               what="only the scrape's own connection open")
     a, b = router.connect(), router.connect()
     try:
         assert echo(a.request("GET", "/a"))["path"] == "/a"

@@ -1,5 +1,6 @@
-// One JSON object a line per request, to stdout, a file, or nowhere. Written by spdlog's async
-// logger so a slow disk never blocks a worker.
+// One JSON object a line per request, to stdout, a file, or nowhere. Formatted into a reused
+// per-thread buffer and written in batches by a thread of its own (BatchedLineWriter), so a
+// slow disk never blocks a worker and a line costs no syscall.
 #pragma once
 
 #include <cstdint>
@@ -7,11 +8,9 @@
 #include <string>
 #include <string_view>
 
-namespace spdlog {
-class logger;
-}
-
 namespace smart_router::observability {
+
+class BatchedLineWriter;
 
 struct AccessRecord {
   std::string_view request_id;
@@ -36,14 +35,17 @@ struct AccessRecord {
 
 class AccessLog {
  public:
-  // target: "stdout" | "off" | a file path. Throws spdlog::spdlog_ex when a file can't be opened.
+  // target: "stdout" | "off" | a file path. Throws std::runtime_error when a file can't be
+  // opened.
   explicit AccessLog(const std::string& target);
   ~AccessLog();
-  bool enabled() const { return logger_ != nullptr; }
+  AccessLog(const AccessLog&) = delete;
+  AccessLog& operator=(const AccessLog&) = delete;
+  bool enabled() const { return writer_ != nullptr; }
   void write(const AccessRecord& r);
 
  private:
-  std::shared_ptr<spdlog::logger> logger_;
+  std::unique_ptr<BatchedLineWriter> writer_;
 };
 
 // JSON string escaping for hand-built log lines.

@@ -5,9 +5,12 @@
 //   A probe runs at the start, every probe_interval, and when the latency has stayed far above
 //   min_rtt for several windows although the limit was cut (the upstream's own service time
 //   grew: a brownout), so the baseline is re-learned instead of cutting on to the floor.
-// - Between probes, each window's mean latency gives gradient = tolerance * min_rtt / mean,
-//   clamped to [0.5, 2]; the limit becomes limit * gradient (+ its square root while the
-//   latency holds, only when the window came near its limit).
+// - Between probes, each window's mean latency gives gradient = target / mean, clamped to
+//   [0.5, 2]; the limit becomes limit * gradient (+ its square root while the latency holds,
+//   only when the window came near its limit). target = tolerance * min_rtt, but the queueing
+//   it allows, (tolerance - 1) * min_rtt, is that of the healthy baseline (the lowest min_rtt
+//   of the last minute): when a brownout quadruples the service time, the upstream may queue
+//   as long as it did when healthy, not four times that (premium would wait in it).
 // So when an upstream slows down, the router sends it less and queues or sheds itself (premium
 // first), instead of filling the upstream's own queue, where premium would wait behind LITE.
 //
@@ -70,7 +73,10 @@ class AdaptiveLimit {
   std::int64_t probe_n_ = 0;
   Clock::time_point next_probe_;
   int slow_windows_ = 0;
-  double before_slow_ = 0;  // the limit when the current run of slow windows began
+  double before_slow_ = 0;   // the limit when the current run of slow windows began
+  double floor_rtt_us_ = 0;  // the lowest min_rtt within kFloorMemory (the healthy baseline)
+  Clock::time_point floor_at_;
+  void note_min_rtt(Clock::time_point now);
 };
 
 }  // namespace smart_router::overload

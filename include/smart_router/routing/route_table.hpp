@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "smart_router/config/config.hpp"
+#include "smart_router/routing/path_index.hpp"
 
 namespace smart_router::routing {
 
@@ -61,6 +62,7 @@ class RouteTable {
   struct Compiled;
   std::vector<std::unique_ptr<Compiled>> routes_;
   const std::vector<config::Route>* source_;
+  PathIndex index_;  // which routes a path can match
 };
 
 }  // namespace smart_router::routing

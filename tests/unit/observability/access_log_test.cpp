@@ -1,14 +1,24 @@
 #include "smart_router/observability/access_log.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "smart_router/observability/batched_line_writer.hpp"
 
 namespace {
 
 using smart_router::observability::AccessLog;
 using smart_router::observability::append_json_escaped;
+using smart_router::observability::BatchedLineWriter;
 
 std::string escaped(std::string_view s) {
   std::string out;
@@ -63,6 +73,23 @@ TEST(AppendJsonEscaped, EveryByteGivesValidAsciiJson) {
   EXPECT_EQ(back.substr(0, 0x7f), all.substr(0, 0x7f));
 }
 
+// Values are scanned eight bytes at a time: a byte to escape is found at every position of a
+// longer value, next to plain text on both sides.
+TEST(AppendJsonEscaped, EveryPositionInALongValue) {
+  const std::vector<std::pair<char, std::string>> cases = {
+      {'"', "\\\""},       {'\\', "\\\\"},      {'\n', "\\u000a"},
+      {'\x1f', "\\u001f"}, {'\x7f', "\\u007f"}, {'\x80', "\\u0080"},
+      {'\xff', "\\u00ff"}, {' ', " "},          {'~', "~"}};
+  for (const auto& [byte, shown] : cases) {
+    for (std::size_t at = 0; at < 20; ++at) {
+      std::string value(20, 'a');
+      value[at] = byte;
+      const std::string expected = std::string(at, 'a') + shown + std::string(19 - at, 'a');
+      EXPECT_EQ(escaped(value), expected) << static_cast<int>(byte) << " at " << at;
+    }
+  }
+}
+
 TEST(AppendJsonEscaped, InjectionAttemptStaysInsideTheString) {
   const std::string target = "/x\",\"status\":200,\"evil\":\"1";
   const std::string line = "{\"target\":\"" + escaped(target) + "\"}";
@@ -77,6 +104,103 @@ TEST(AccessLog, OffAndEmptyAreDisabled) {
   EXPECT_FALSE(AccessLog("").enabled());
   AccessLog off("off");
   off.write({});  // a no-op, not a crash
+}
+
+std::filesystem::path temp_log(const char* name) {
+  auto dir = std::filesystem::temp_directory_path() /
+             ("sr-access-log-" + std::to_string(::getpid()) + "-" + name);
+  std::filesystem::remove_all(dir);
+  return dir / "sub" / "access.jsonl";  // the directory is created
+}
+
+std::vector<std::string> lines_of(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+TEST(AccessLog, WritesOneJsonObjectALineToAFile) {
+  const auto path = temp_log("fields");
+  {
+    AccessLog log(path.string());
+    ASSERT_TRUE(log.enabled());
+    smart_router::observability::AccessRecord r;
+    r.request_id = "req-1";
+    r.trace_id = "4bf92f3577b34da6a3ce929d0e0e4736";
+    r.span_id = "00f067aa0ba902b7";
+    r.client_ip = "10.0.0.7";
+    r.method = "GET";
+    r.target = "/api/v1/x?q=\"1\"";
+    r.status = 200;
+    r.duration_ms = 12.3456;
+    r.tier = "shared";
+    r.user_tier = "PRO";
+    r.route = "by-tier";
+    r.upstream = "127.0.0.1:9001";
+    r.attempts = 1;
+    r.bytes_sent = 1234;
+    log.write(r);
+    r.request_id = "req-2";
+    r.queue_ms = 0.5;
+    r.error = "upstream_timeout";
+    log.write(r);
+  }  // destroyed: every line written is in the file
+  const auto lines = lines_of(path);
+  ASSERT_EQ(lines.size(), 2u);
+  const auto first = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(first["request_id"], "req-1");
+  EXPECT_EQ(first["trace_id"], "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(first["span_id"], "00f067aa0ba902b7");
+  EXPECT_FALSE(first.contains("parent_span_id"));
+  EXPECT_EQ(first["target"], "/api/v1/x?q=\"1\"");
+  EXPECT_EQ(first["status"], 200);
+  EXPECT_EQ(first["attempts"], 1);
+  EXPECT_EQ(first["bytes_sent"], 1234);
+  EXPECT_FALSE(first.contains("queue_ms"));
+  EXPECT_FALSE(first.contains("error"));
+  EXPECT_NE(lines[0].find("\"duration_ms\":12.346,"), std::string::npos) << lines[0];
+  const std::string ts = first["ts"];
+  ASSERT_EQ(ts.size(), 24u) << ts;  // 2026-12-07T05:30:12.345Z
+  EXPECT_EQ(ts[10], 'T');
+  EXPECT_EQ(ts[19], '.');
+  EXPECT_EQ(ts[23], 'Z');
+  const auto second = nlohmann::json::parse(lines[1]);
+  EXPECT_EQ(second["request_id"], "req-2");
+  EXPECT_NE(lines[1].find("\"queue_ms\":0.500,"), std::string::npos) << lines[1];
+  EXPECT_EQ(second["error"], "upstream_timeout");
+  std::filesystem::remove_all(path.parent_path().parent_path());
+}
+
+TEST(AccessLog, AFileThatCannotBeOpenedThrows) {
+  EXPECT_THROW(AccessLog("/proc/no-such-dir/access.jsonl"), std::runtime_error);
+}
+
+TEST(BatchedLineWriter, EveryLineOfEveryThreadArrivesWholeAndInOrder) {
+  const auto path = temp_log("threads");
+  constexpr int kLines = 5000;
+  {
+    auto writer = BatchedLineWriter::open(path.string());
+    const auto write_lines = [&writer](char who) {
+      for (int i = 0; i < kLines; ++i) writer->append(std::string(1, who) + std::to_string(i));
+    };
+    std::thread a(write_lines, 'a');
+    std::thread b(write_lines, 'b');
+    a.join();
+    b.join();
+    EXPECT_EQ(writer->dropped(), 0u);
+  }
+  int next_a = 0;
+  int next_b = 0;
+  for (const auto& line : lines_of(path)) {
+    ASSERT_FALSE(line.empty());
+    int& next = line[0] == 'a' ? next_a : next_b;
+    EXPECT_EQ(line.substr(1), std::to_string(next)) << line;
+    ++next;
+  }
+  EXPECT_EQ(next_a, kLines);
+  EXPECT_EQ(next_b, kLines);
+  std::filesystem::remove_all(path.parent_path().parent_path());
 }
 
 }  // namespace

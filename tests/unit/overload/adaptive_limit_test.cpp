@@ -99,6 +99,45 @@ TEST(AdaptiveLimit, ASlowerServiceIsRelearnedByAProbe) {
   EXPECT_FALSE(a.probing());
 }
 
+TEST(AdaptiveLimit, ABrownoutAllowsTheQueueingOfTheHealthyBaselineNotMore) {
+  // Healthy at 20 ms: tolerance 1.5 allows 10 ms of queueing. The service slows to 80 ms and is
+  // re-probed: 120 ms (1.5 x 80) would let the upstream queue 40 ms, which premium would wait
+  // behind; the limit falls until only the healthy 10 ms are left.
+  auto t = Clock::now();
+  AdaptiveLimit a(settings(), 128, t);
+  probe(a, t, microseconds(20000));
+  t = feed(a, t, 3, microseconds(80000), 128);
+  ASSERT_TRUE(a.probing());
+  probe(a, t, microseconds(80000));
+  ASSERT_EQ(a.limit(), 128);
+  t = feed(a, t, 1, microseconds(120000), 128);
+  EXPECT_LT(a.limit(), 128);
+  t = feed(a, t, 2, microseconds(90000), a.limit());  // 80 + 10 ms: where it may stay
+  const auto settled = a.limit();
+  feed(a, t, 5, microseconds(90000), settled);
+  EXPECT_GE(a.limit(), settled);
+}
+
+TEST(AdaptiveLimit, ALastingSlowdownBecomesTheBaselineAfterAMinute) {
+  auto t = Clock::now();
+  AdaptiveSettings s = settings();
+  s.probe_interval_ms = 20000;
+  AdaptiveLimit a(s, 128, t);
+  probe(a, t, microseconds(20000));
+  t = feed(a, t, 3, microseconds(80000), 128);
+  probe(a, t, microseconds(80000));
+  // Still 80 ms at the next two probes (each runs within the window that finds it due), the
+  // second past the minute: then 1.5 x 80 = 120 ms is within tolerance.
+  for (int i = 0; i < 2; ++i) {
+    t += std::chrono::seconds(35);
+    t = feed(a, t, 1, microseconds(80000), 4);
+    ASSERT_FALSE(a.probing());
+  }
+  const auto before = a.limit();
+  feed(a, t, 1, microseconds(120000), before);
+  EXPECT_GE(a.limit(), before);
+}
+
 TEST(AdaptiveLimit, ProbesAgainAfterTheInterval) {
   auto t = Clock::now();
   AdaptiveSettings s = settings();

@@ -1,0 +1,51 @@
+// Lines written to a file (or stdout) by a thread of their own, in batches. A worker appends a
+// line to a buffer under a mutex: no syscall, no allocation once the buffer has grown. The
+// writer thread writes what has gathered with one write() a batch, at most kBatchDelay after
+// the batch's first line, so a slow disk never blocks a worker and a busy log costs one
+// write() per batch, not per line. When kMaxPending bytes wait, new lines are dropped and
+// counted (a worker never blocks).
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+
+namespace smart_router::observability {
+
+class BatchedLineWriter {
+ public:
+  static constexpr std::chrono::milliseconds kBatchDelay{5};
+  static constexpr std::size_t kMaxPending = 4u << 20;
+
+  // target: "stdout" or a file path (opened for appending, created with its directories).
+  // Throws std::runtime_error when the file cannot be opened.
+  static std::unique_ptr<BatchedLineWriter> open(const std::string& target);
+
+  BatchedLineWriter(int fd, bool owns_fd);
+  ~BatchedLineWriter();  // writes every line appended before it, then stops
+  BatchedLineWriter(const BatchedLineWriter&) = delete;
+  BatchedLineWriter& operator=(const BatchedLineWriter&) = delete;
+
+  void append(std::string_view line);  // one line, without its '\n'
+  std::uint64_t dropped() const;
+
+ private:
+  void run();
+
+  int fd_;
+  bool owns_fd_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::string pending_;
+  bool writer_waiting_ = false;  // the writer waits for a first line: append wakes it
+  bool stop_ = false;
+  std::uint64_t dropped_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace smart_router::observability

@@ -1,0 +1,88 @@
+#include "smart_router/observability/batched_line_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+namespace smart_router::observability {
+namespace {
+
+// Writes all of `data`; what a failing descriptor does not take is lost (a log never stops
+// the router).
+void write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const auto n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<BatchedLineWriter> BatchedLineWriter::open(const std::string& target) {
+  if (target == "stdout") return std::make_unique<BatchedLineWriter>(STDOUT_FILENO, false);
+  const auto dir = std::filesystem::path(target).parent_path();
+  std::error_code ignored;  // a directory that cannot be made shows as the open's error
+  if (!dir.empty()) std::filesystem::create_directories(dir, ignored);
+  const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot open " + target + ": " + std::strerror(errno));
+  return std::make_unique<BatchedLineWriter>(fd, true);
+}
+
+BatchedLineWriter::BatchedLineWriter(int fd, bool owns_fd)
+    : fd_(fd), owns_fd_(owns_fd), thread_([this] { run(); }) {}
+
+BatchedLineWriter::~BatchedLineWriter() {
+  {
+    const std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+  if (owns_fd_) ::close(fd_);
+}
+
+void BatchedLineWriter::append(std::string_view line) {
+  const std::lock_guard lock(mu_);
+  if (pending_.size() + line.size() + 1 > kMaxPending) {
+    ++dropped_;
+    return;
+  }
+  pending_.append(line);
+  pending_ += '\n';
+  if (writer_waiting_) wake_.notify_one();
+}
+
+std::uint64_t BatchedLineWriter::dropped() const {
+  const std::lock_guard lock(mu_);
+  return dropped_;
+}
+
+void BatchedLineWriter::run() {
+  std::string batch;  // swapped with pending_: the two buffers keep their capacity
+  std::unique_lock lock(mu_);
+  for (;;) {
+    writer_waiting_ = true;
+    wake_.wait(lock, [this] { return stop_ || !pending_.empty(); });
+    writer_waiting_ = false;
+    if (!stop_) {  // let a batch gather: one write for all the lines of kBatchDelay
+      lock.unlock();
+      std::this_thread::sleep_for(kBatchDelay);
+      lock.lock();
+    }
+    batch.swap(pending_);
+    const bool stopping = stop_;
+    lock.unlock();
+    write_all(fd_, batch);
+    batch.clear();
+    lock.lock();
+    if (stopping && pending_.empty()) return;
+  }
+}
+
+}  // namespace smart_router::observability
