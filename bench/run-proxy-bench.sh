@@ -10,9 +10,9 @@
 #   proxy-bench's own one-location anchors.
 # SR_BENCH_ANCHORS=plain: the production-shaped router against proxy-bench's own one-location
 #   anchors (what a bare nginx or HAProxy in front of one upstream does).
-# SR_BENCH_ACCESS_LOG=file: all three write a JSON access log line per request to a file
-#   (nginx and HAProxy unbuffered, like the router's async writer flushing per line);
-#   default off.
+# SR_BENCH_ACCESS_LOG=file: all three write a JSON access log line per request to a file:
+#   the router's writer thread writes what gathered every 5 ms, nginx likewise (buffer=64k
+#   flush=5ms), HAProxy a line at a time to its stdout (it has no file buffering); default off.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bench="${PROXY_BENCH:-$root/../shared/bench/proxy-bench}"
@@ -36,7 +36,7 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cp "$bench" "$(dirname "$bench")/upstream-nginx.conf.tmpl" "$dir/"
 if [ "$access_log" = file ]; then
-  nginx_log='access_log {TMP}/nginx-access.log json;'
+  nginx_log='access_log {TMP}/nginx-access.log json buffer=64k flush=5ms;'
   haproxy_log='log stdout format raw local0'  # proxy-bench sends HAProxy's stdout to a file
   router_log='{TMP}/access.log'
 else
