@@ -52,8 +52,7 @@ void refresh_scraped_gauges(const Request& req, std::int64_t now_ms) {
 
 Clock::time_point request_deadline(const Request& req) {
   const auto& hint = req.decided.budget_hint;
-  const bool trusted =
-      !hint.empty() && req.snap.classifier->trusts_peer(req.decided.client);
+  const bool trusted = !hint.empty() && req.snap.classifier->trusts_peer(req.decided.client);
   return req.started + request_budget(req.decided.cls->cls->timeout_ms, hint, trusted);
 }
 
