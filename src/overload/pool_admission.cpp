@@ -17,9 +17,7 @@ constexpr std::int64_t kFreshCreditMax = 4 * kFreshEvery;
 }  // namespace
 
 struct PoolAdmission::Waiter {
-  const ClassLevels* levels = nullptr;  // the request's snapshot keeps it alive
-  Clock::time_point deadline;
-  std::uint64_t seq = 0;
+  const ClassLevels* levels = nullptr;     // the request's snapshot keeps it alive
   bool fresh = false;                      // in the fresh lane
   bool granted = false;                    // under mutex_
   std::optional<net::steady_timer> timer;  // one allocation with the waiter
@@ -131,6 +129,7 @@ net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
                                                 Clock::time_point deadline,
                                                 net::any_io_executor ex) {
   std::shared_ptr<Waiter> w;
+  std::uint64_t seq = 0;  // with slot, lane and deadline: the waiter's key in queue_
   {
     std::lock_guard lock(mutex_);
     const auto now = Clock::now();
@@ -145,17 +144,16 @@ net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
     // Only a request that will wait costs an allocation: a flood's refusals do not.
     w = std::make_shared<Waiter>();
     w->levels = &levels;
-    w->deadline = deadline;
     w->fresh = fresh;
     if (w->fresh) {
       credit -= kFreshEvery;
       ++fresh_at_[levels.slot];
     }
-    w->seq = next_seq_++;
+    seq = next_seq_++;
     w->timer.emplace(ex);
     // Admitted later than this, the answer could not come before the deadline.
     w->timer->expires_at(deadline - latency);
-    queue_.insert({levels.slot, w->fresh, deadline, w->seq, w});
+    queue_.insert({levels.slot, fresh, deadline, seq, w});
     ++waiting_at_[levels.slot];
     waiting_.fetch_add(1, std::memory_order_seq_cst);
     grant_waiters();
@@ -164,7 +162,7 @@ net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
   co_await w->timer->async_wait(kToken);
   std::lock_guard lock(mutex_);
   if (w->granted) co_return AdmitResult::admitted;
-  queue_.erase({levels.slot, w->fresh, deadline, w->seq, nullptr});
+  queue_.erase({levels.slot, w->fresh, deadline, seq, nullptr});
   --waiting_at_[levels.slot];
   if (w->fresh) --fresh_at_[levels.slot];
   waiting_.fetch_sub(1, std::memory_order_seq_cst);

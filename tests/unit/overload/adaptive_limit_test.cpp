@@ -99,16 +99,24 @@ TEST(AdaptiveLimit, ASlowerServiceIsRelearnedByAProbe) {
   EXPECT_FALSE(a.probing());
 }
 
+// Healthy at 20 ms, then the service slows to 80 ms: three windows far above min_rtt re-probe,
+// and the probe learns 80 ms. Returns the time after the probe.
+Clock::time_point slowed_and_reprobed(AdaptiveLimit& a, Clock::time_point t) {
+  probe(a, t, microseconds(20000));
+  t = feed(a, t, 3, microseconds(80000), 128);
+  EXPECT_TRUE(a.probing());
+  probe(a, t, microseconds(80000));
+  EXPECT_DOUBLE_EQ(a.min_rtt_us(), 80000);
+  return t;
+}
+
 TEST(AdaptiveLimit, ABrownoutAllowsTheQueueingOfTheHealthyBaselineNotMore) {
   // Healthy at 20 ms: tolerance 1.5 allows 10 ms of queueing. The service slows to 80 ms and is
   // re-probed: 120 ms (1.5 x 80) would let the upstream queue 40 ms, which premium would wait
   // behind; the limit falls until only the healthy 10 ms are left.
   auto t = Clock::now();
   AdaptiveLimit a(settings(), 128, t);
-  probe(a, t, microseconds(20000));
-  t = feed(a, t, 3, microseconds(80000), 128);
-  ASSERT_TRUE(a.probing());
-  probe(a, t, microseconds(80000));
+  t = slowed_and_reprobed(a, t);
   ASSERT_EQ(a.limit(), 128);
   t = feed(a, t, 1, microseconds(120000), 128);
   EXPECT_LT(a.limit(), 128);
@@ -123,9 +131,7 @@ TEST(AdaptiveLimit, ALastingSlowdownBecomesTheBaselineAfterAMinute) {
   AdaptiveSettings s = settings();
   s.probe_interval_ms = 20000;
   AdaptiveLimit a(s, 128, t);
-  probe(a, t, microseconds(20000));
-  t = feed(a, t, 3, microseconds(80000), 128);
-  probe(a, t, microseconds(80000));
+  t = slowed_and_reprobed(a, t);
   // Still 80 ms at the next two probes (each runs within the window that finds it due), the
   // second past the minute: then 1.5 x 80 = 120 ms is within tolerance.
   for (int i = 0; i < 2; ++i) {
