@@ -109,7 +109,8 @@ bool App::apply(config::Config cfg, const std::string& why, bool is_reload) {
   const auto& c = *snap->config;
   if (access_log_target_ != c.logging.access_log || generation_ == 0) {
     try {
-      ctx_.access_log.store(std::make_shared<observability::AccessLog>(c.logging.access_log));
+      ctx_.access_log.store(std::make_shared<observability::AccessLog>(
+          c.logging.access_log, &ctx_.metrics.access_log_dropped_lines()));
       access_log_target_ = c.logging.access_log;
     } catch (const std::exception& e) {
       spdlog::error("cannot open access log {}: {}", c.logging.access_log, e.what());

@@ -216,9 +216,9 @@ std::string_view format_line(const AccessRecord& r, std::string& out) {
 
 }  // namespace
 
-AccessLog::AccessLog(const std::string& target) {
+AccessLog::AccessLog(const std::string& target, prometheus::Counter* dropped) {
   if (target == "off" || target.empty()) return;
-  writer_ = BatchedLineWriter::open(target);
+  writer_ = BatchedLineWriter::open(target, dropped);
 }
 
 AccessLog::~AccessLog() = default;

@@ -1,6 +1,8 @@
 #include "smart_router/observability/batched_line_writer.hpp"
 
 #include <fcntl.h>
+#include <prometheus/counter.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,18 +26,19 @@ void write_all(int fd, std::string_view data) {
 
 }  // namespace
 
-std::unique_ptr<BatchedLineWriter> BatchedLineWriter::open(const std::string& target) {
-  if (target == "stdout") return std::make_unique<BatchedLineWriter>(STDOUT_FILENO, false);
+std::unique_ptr<BatchedLineWriter> BatchedLineWriter::open(const std::string& target,
+                                                           prometheus::Counter* dropped) {
+  if (target == "stdout") return std::make_unique<BatchedLineWriter>(STDOUT_FILENO, false, dropped);
   const auto dir = std::filesystem::path(target).parent_path();
   std::error_code ignored;  // a directory that cannot be made shows as the open's error
   if (!dir.empty()) std::filesystem::create_directories(dir, ignored);
   const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) throw std::runtime_error("cannot open " + target + ": " + std::strerror(errno));
-  return std::make_unique<BatchedLineWriter>(fd, true);
+  return std::make_unique<BatchedLineWriter>(fd, true, dropped);
 }
 
-BatchedLineWriter::BatchedLineWriter(int fd, bool owns_fd)
-    : fd_(fd), owns_fd_(owns_fd), thread_([this] { run(); }) {}
+BatchedLineWriter::BatchedLineWriter(int fd, bool owns_fd, prometheus::Counter* dropped)
+    : fd_(fd), owns_fd_(owns_fd), dropped_counter_(dropped), thread_([this] { run(); }) {}
 
 BatchedLineWriter::~BatchedLineWriter() {
   {
@@ -51,6 +54,7 @@ void BatchedLineWriter::append(std::string_view line) {
   const std::lock_guard lock(mu_);
   if (pending_.size() + line.size() + 1 > kMaxPending) {
     ++dropped_;
+    if (dropped_counter_ != nullptr) dropped_counter_->Increment();
     return;
   }
   pending_.append(line);
@@ -65,6 +69,7 @@ std::uint64_t BatchedLineWriter::dropped() const {
 
 void BatchedLineWriter::run() {
   std::string batch;  // swapped with pending_: the two buffers keep their capacity
+  std::uint64_t dropped_told = 0;
   std::unique_lock lock(mu_);
   for (;;) {
     writer_waiting_ = true;
@@ -77,8 +82,16 @@ void BatchedLineWriter::run() {
     }
     batch.swap(pending_);
     const bool stopping = stop_;
+    const std::uint64_t dropped_now = dropped_;
     lock.unlock();
     write_all(fd_, batch);
+    if (dropped_now != dropped_told) {  // once a batch, not once a line
+      spdlog::warn(
+          "access log: {} lines dropped ({} in all): its target takes them slower "
+          "than they come",
+          dropped_now - dropped_told, dropped_now);
+      dropped_told = dropped_now;
+    }
     batch.clear();
     lock.lock();
     if (stopping && pending_.empty()) return;

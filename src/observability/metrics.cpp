@@ -142,6 +142,14 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                         "closed): the connection kept asking sooner than Retry-After.")
                     .Register(r)
                     .Add({});
+  access_log_dropped_lines_ =
+      &prometheus::BuildCounter()
+           .Name(names::kAccessLogDroppedLinesTotal)
+           .Help(
+               "Access log lines dropped because its target (file, stdout) did not take them "
+               "as fast as they came (over 4 MiB waiting).")
+           .Register(r)
+           .Add({});
   active_connections_ = &prometheus::BuildGauge()
                              .Name(names::kActiveConnections)
                              .Help("Open client connections.")

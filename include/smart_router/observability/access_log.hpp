@@ -8,6 +8,10 @@
 #include <string>
 #include <string_view>
 
+namespace prometheus {
+class Counter;
+}
+
 namespace smart_router::observability {
 
 class BatchedLineWriter;
@@ -36,8 +40,8 @@ struct AccessRecord {
 class AccessLog {
  public:
   // target: "stdout" | "off" | a file path. Throws std::runtime_error when a file can't be
-  // opened.
-  explicit AccessLog(const std::string& target);
+  // opened. dropped counts the lines dropped when the target cannot keep up (may be null).
+  explicit AccessLog(const std::string& target, prometheus::Counter* dropped = nullptr);
   ~AccessLog();
   AccessLog(const AccessLog&) = delete;
   AccessLog& operator=(const AccessLog&) = delete;

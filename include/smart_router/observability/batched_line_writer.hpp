@@ -2,8 +2,9 @@
 // line to a buffer under a mutex: no syscall, no allocation once the buffer has grown. The
 // writer thread writes what has gathered with one write() a batch, at most kBatchDelay after
 // the batch's first line, so a slow disk never blocks a worker and a busy log costs one
-// write() per batch, not per line. When kMaxPending bytes wait, new lines are dropped and
-// counted (a worker never blocks).
+// write() per batch, not per line. When kMaxPending bytes wait, new lines are dropped, counted
+// (the counter given, smart_router_access_log_dropped_lines_total) and warned of once a batch:
+// a worker never blocks.
 #pragma once
 
 #include <chrono>
@@ -15,6 +16,10 @@
 #include <string_view>
 #include <thread>
 
+namespace prometheus {
+class Counter;
+}
+
 namespace smart_router::observability {
 
 class BatchedLineWriter {
@@ -24,9 +29,11 @@ class BatchedLineWriter {
 
   // target: "stdout" or a file path (opened for appending, created with its directories).
   // Throws std::runtime_error when the file cannot be opened.
-  static std::unique_ptr<BatchedLineWriter> open(const std::string& target);
+  // dropped: counts the lines dropped (may be null; must outlive the writer).
+  static std::unique_ptr<BatchedLineWriter> open(const std::string& target,
+                                                 prometheus::Counter* dropped = nullptr);
 
-  BatchedLineWriter(int fd, bool owns_fd);
+  BatchedLineWriter(int fd, bool owns_fd, prometheus::Counter* dropped = nullptr);
   ~BatchedLineWriter();  // writes every line appended before it, then stops
   BatchedLineWriter(const BatchedLineWriter&) = delete;
   BatchedLineWriter& operator=(const BatchedLineWriter&) = delete;
@@ -39,6 +46,7 @@ class BatchedLineWriter {
 
   int fd_;
   bool owns_fd_;
+  prometheus::Counter* dropped_counter_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::string pending_;

@@ -77,6 +77,7 @@ class Metrics {
   prometheus::Gauge& jwks_keys() { return *jwks_keys_; }
   prometheus::Gauge& active_connections() { return *active_connections_; }
   prometheus::Counter& tarpitted() { return *tarpitted_; }
+  prometheus::Counter& access_log_dropped_lines() { return *access_log_dropped_lines_; }
   prometheus::Gauge& config_generation() { return *config_generation_; }
 
   // Text exposition format 0.0.4 of everything, response_time_ms refreshed first.
@@ -111,6 +112,7 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>* in_flight_;
   prometheus::Gauge* active_connections_;
   prometheus::Counter* tarpitted_;
+  prometheus::Counter* access_log_dropped_lines_;
   prometheus::Gauge* config_generation_;
   prometheus::Family<prometheus::Counter>* tls_certificate_reloads_;
   prometheus::Gauge* tls_certificate_expiry_;

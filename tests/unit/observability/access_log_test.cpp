@@ -1,8 +1,10 @@
 #include "smart_router/observability/access_log.hpp"
 
 #include <gtest/gtest.h>
+#include <prometheus/counter.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -201,6 +203,38 @@ TEST(BatchedLineWriter, EveryLineOfEveryThreadArrivesWholeAndInOrder) {
   EXPECT_EQ(next_a, kLines);
   EXPECT_EQ(next_b, kLines);
   std::filesystem::remove_all(path.parent_path().parent_path());
+}
+
+// A target that takes nothing (a pipe nobody reads yet): once kMaxPending bytes wait besides the
+// batch blocked in write(), new lines are dropped and counted and the caller never blocks; every
+// line not dropped arrives once the target takes again.
+TEST(BatchedLineWriter, ATargetThatTakesNothingDropsAndCountsNewLines) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  prometheus::Counter dropped_metric;
+  const std::string line(1023, 'x');  // 1 KiB with its '\n'
+  // At most two kMaxPending's worth is taken (the batch in write(), the one waiting): 3 x that
+  // is sure to drop.
+  const std::size_t appended = 3 * BatchedLineWriter::kMaxPending / 1024;
+  std::uint64_t dropped = 0;
+  std::size_t newlines = 0;
+  std::thread reader;
+  {
+    BatchedLineWriter writer(fds[1], false, &dropped_metric);
+    for (std::size_t i = 0; i < appended; ++i) writer.append(line);
+    dropped = writer.dropped();
+    EXPECT_GE(dropped, appended / 3);
+    EXPECT_EQ(dropped_metric.Value(), static_cast<double>(dropped));
+    reader = std::thread([fd = fds[0], &newlines] {
+      std::vector<char> buf(1 << 16);
+      for (ssize_t n; (n = ::read(fd, buf.data(), buf.size())) > 0;)
+        newlines += static_cast<std::size_t>(std::count(buf.begin(), buf.begin() + n, '\n'));
+    });
+  }  // the destructor writes what waits
+  ::close(fds[1]);
+  reader.join();
+  ::close(fds[0]);
+  EXPECT_EQ(newlines + dropped, appended);
 }
 
 }  // namespace
