@@ -23,10 +23,11 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COM
 ninja -C "$build" -j "${SR_FUZZ_JOBS:-2}" fuzzers
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-failed=()
-for t in "${targets[@]}"; do
-  mkdir -p "$build/corpus/$t" "$build/crashes/$t" "$build/logs"
-  log="$build/logs/$t.log"
+# One target a core at a time (each fuzzes on one thread): the same time per target, the run
+# as long as the targets divided by the cores.
+fuzz_one() {
+  local t="$1" log="$build/logs/$1.log"
+  mkdir -p "$build/corpus/$t" "$build/crashes/$t"
   if "$build/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$build/crashes/$t/" "$build/corpus/$t" "$root/fuzz/corpus/$t" >"$log" 2>&1; then
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
@@ -34,7 +35,17 @@ for t in "${targets[@]}"; do
   else
     echo "fuzz: $t FAILED (log: $log, input: $build/crashes/$t/)" >&2
     grep -E "ERROR|SUMMARY|runtime error|deadly signal" "$log" | head -5 >&2 || true
-    failed+=("$t")
+    return 1
   fi
+}
+mkdir -p "$build/logs"
+rm -f "$build"/logs/*.failed
+jobs="${SR_FUZZ_JOBS:-$(nproc)}"
+for t in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  fuzz_one "$t" || touch "$build/logs/$t.failed" &
 done
+wait
+failed=()
+for t in "${targets[@]}"; do if [ -e "$build/logs/$t.failed" ]; then failed+=("$t"); fi; done
 [ ${#failed[@]} -eq 0 ] || { echo "fuzz: failed: ${failed[*]}" >&2; exit 1; }
