@@ -20,7 +20,8 @@ fi
 cxx=$(command -v clang++-14 || command -v clang++) || { echo "fuzz: clang++-14 not installed" >&2; exit 2; }
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="$cxx" \
   -DSR_FUZZ=ON -DSR_BUILD_TESTS=OFF >/dev/null
-ninja -C "$build" -j "${SR_FUZZ_JOBS:-2}" fuzzers
+jobs="${SR_FUZZ_JOBS:-$(nproc)}"  # build jobs, then targets fuzzing at once
+ninja -C "$build" -j "$jobs" fuzzers
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 # One target a core at a time (each fuzzes on one thread): the same time per target, the run
@@ -40,7 +41,6 @@ fuzz_one() {
 }
 mkdir -p "$build/logs"
 rm -f "$build"/logs/*.failed
-jobs="${SR_FUZZ_JOBS:-$(nproc)}"
 for t in "${targets[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
   fuzz_one "$t" || touch "$build/logs/$t.failed" &
