@@ -52,7 +52,9 @@ if ! command -v terraform >/dev/null; then
 fi
 # A TF_CLI_CONFIG_FILE naming a file that does not exist only produces warnings: drop it.
 if [ -n "${TF_CLI_CONFIG_FILE:-}" ] && [ ! -f "$TF_CLI_CONFIG_FILE" ]; then unset TF_CLI_CONFIG_FILE; fi
-terraform version | head -1
+# sed reads to the end: `head -1` could close the pipe while terraform still writes its
+# upgrade notice, and pipefail then failed the check silently (SIGPIPE, exit 141).
+terraform version | sed -n 1p
 # Top-level files only: validate-tool/test/fixtures holds deliberately broken Terraform.
 terraform fmt -check -diff "$here" || die "terraform fmt: files above need \`terraform fmt\`"
 echo "terraform fmt: OK"
