@@ -156,12 +156,13 @@ AttemptEnd head_failure(const boost::system::error_code& ec) {
 
 // The pool's latency (request sent -> answer head, or a deadline) feeds its admission: the
 // queue's wait estimate and the adaptive limit. A cancelled try says nothing about it.
-void note_latency(const TryContext& a, bool answered_or_deadline) {
+void note_latency(const TryContext& a, const overload::AwaitedAnswer& sent,
+                  bool answered_or_deadline) {
   auto& admission = *a.req.decided.pool->admission;
   if (!admission.limited() || !answered_or_deadline || a.cancelled) return;
   const auto now = Clock::now();
   admission.record_latency(
-      std::chrono::duration_cast<std::chrono::microseconds>(now - a.sending_at), now);
+      std::chrono::duration_cast<std::chrono::microseconds>(now - a.sending_at), sent, now);
 }
 
 // What an attempt's outcome says against the endpoint; nullopt when it says nothing.
@@ -212,6 +213,9 @@ net::awaitable<AttemptResult> attempt(TryContext& a,
     }
     auto& conn = *a.answer.conn;
     watch.set_upstream(&conn.stream.socket());
+    // Awaiting its answer from here until the head (or however this try ends): the adaptive
+    // limit's brake counts it.
+    const auto awaited = a.req.decided.pool->admission->sending(a.sending_at);
     const auto sent = co_await send_request(a, conn, r.body_sent);
     if (sent == SendResult::client_failed || sent == SendResult::too_large) {
       r.end = sent == SendResult::too_large ? AttemptEnd::body_too_large : AttemptEnd::client_gone;
@@ -234,7 +238,7 @@ net::awaitable<AttemptResult> attempt(TryContext& a,
       if (ec == net::error::would_block)
         ec = co_await read_header(conn.stream, conn.buffer, rp, have_bytes);
     } while (!ec && is_interim(a.answer.head->status()));
-    note_latency(a, !ec || watch.fired());
+    note_latency(a, awaited, !ec || watch.fired());
     if (ec) {
       // Closed before answering: re-send once on a fresh connection, when that is safe.
       if (!watch.fired() && reused && resend_safe && is_stale_connection_error(ec)) continue;

@@ -169,12 +169,18 @@ net::awaitable<AdmitResult> PoolAdmission::wait(const ClassLevels& levels,
   co_return AdmitResult::timed_out;
 }
 
-void PoolAdmission::record_latency(std::chrono::microseconds rtt, Clock::time_point now) {
+AwaitedAnswer PoolAdmission::sending(Clock::time_point now) {
+  auto* a = adaptive_.load(std::memory_order_acquire);
+  return a == nullptr ? AwaitedAnswer{} : a->sending(now, counters_.total());
+}
+
+void PoolAdmission::record_latency(std::chrono::microseconds rtt, const AwaitedAnswer& sent,
+                                   Clock::time_point now) {
   // A racy smoothed mean: a lost update among concurrent samples is harmless here.
   const auto old = latency_us_.load(std::memory_order_relaxed);
   latency_us_.store(old == 0 ? rtt.count() : old + (rtt.count() - old) / 16,
                     std::memory_order_relaxed);
-  if (auto* a = adaptive_.load(std::memory_order_acquire)) a->record(rtt, counters_.total(), now);
+  if (auto* a = adaptive_.load(std::memory_order_acquire)) a->record(rtt, sent.in_flight_at_send(), now);
 }
 
 std::chrono::microseconds PoolAdmission::expected_latency() const {

@@ -78,8 +78,12 @@ class PoolAdmission {
   // The request that held a slot of `slot` ended. Hands the slot on to the best waiter.
   void release(std::size_t slot);
 
+  // A try's request goes out now: the adaptive limit counts it until its answer head comes
+  // (or the try ends), and learns the pool's in-flight count at this moment.
+  AwaitedAnswer sending(Clock::time_point now);
   // An answered attempt's latency: feeds the latency estimate and the adaptive limit.
-  void record_latency(std::chrono::microseconds rtt, Clock::time_point now);
+  void record_latency(std::chrono::microseconds rtt, const AwaitedAnswer& sent,
+                      Clock::time_point now);
   // The expected latency of an attempt (mean of recent answers), 0 before any.
   std::chrono::microseconds expected_latency() const;
 

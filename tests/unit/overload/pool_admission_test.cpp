@@ -146,7 +146,7 @@ TEST_F(PoolAdmissionTest, AFullQueueRefusesAtOnce) {
 
 TEST_F(PoolAdmissionTest, ADeadlineThatCannotBeMetIsRefusedAtOnce) {
   pool.configure(limit_of(1));
-  pool.record_latency(std::chrono::microseconds(200'000), Clock::now());  // answers take 200 ms
+  pool.record_latency(std::chrono::microseconds(200'000), {}, Clock::now());  // answers take 200 ms
   ASSERT_TRUE(pool.try_acquire(k.elite()));
   Waiting w;
   start_waiting(ioc, pool, k.elite(), Clock::now() + milliseconds(300), w);
