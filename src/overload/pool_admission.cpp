@@ -180,7 +180,8 @@ void PoolAdmission::record_latency(std::chrono::microseconds rtt, const AwaitedA
   const auto old = latency_us_.load(std::memory_order_relaxed);
   latency_us_.store(old == 0 ? rtt.count() : old + (rtt.count() - old) / 16,
                     std::memory_order_relaxed);
-  if (auto* a = adaptive_.load(std::memory_order_acquire)) a->record(rtt, sent.in_flight_at_send(), now);
+  if (auto* a = adaptive_.load(std::memory_order_acquire))
+    a->record(rtt, sent.in_flight_at_send(), now);
 }
 
 std::chrono::microseconds PoolAdmission::expected_latency() const {

@@ -144,7 +144,7 @@ TEST(AdaptiveLimit, ABrownoutAllowsTheQueueingOfTheHealthyBaselineNotMore) {
   t = slowed(a, t);
   const auto after = a.limit();
   t = feed(a, t, 1, microseconds(120000), after);
-  EXPECT_EQ(a.limit(), 59);  // half the way from 67.5 to 67.5 x 90 / 120
+  EXPECT_EQ(a.limit(), 59);                           // half the way from 67.5 to 67.5 x 90 / 120
   t = feed(a, t, 2, microseconds(90000), a.limit());  // 80 + 10 ms: where it may stay
   const auto settled = a.limit();
   feed(a, t, 5, microseconds(90000), settled);
@@ -196,7 +196,7 @@ TEST(AdaptiveLimit, AProbeAboveItsLimitCountsEveryAnswerAfterAWhile) {
   for (int i = 0; i < 16; ++i) a.record(microseconds(20000), 20, t + milliseconds(50));
   EXPECT_TRUE(a.probing());  // sent at 20 in flight, answered 50 ms in: not the probe's yet
   for (int i = 0; i < 16; ++i) a.record(microseconds(20000), 20, t + milliseconds(120));
-  EXPECT_FALSE(a.probing());  // past 100 ms: these count
+  EXPECT_FALSE(a.probing());          // past 100 ms: these count
   EXPECT_GT(a.limit(), s.min_limit);  // resumed
 }
 
