@@ -23,16 +23,6 @@ double micros(std::chrono::steady_clock::duration d) {
 }
 }  // namespace
 
-AwaitedAnswer& AwaitedAnswer::operator=(AwaitedAnswer&& o) noexcept {
-  if (this != &o) {
-    end();
-    limit_ = o.limit_;
-    in_flight_ = o.in_flight_;
-    o.limit_ = nullptr;
-  }
-  return *this;
-}
-
 void AwaitedAnswer::end() {
   if (limit_ != nullptr) limit_->answer_ended();
   limit_ = nullptr;

@@ -59,7 +59,7 @@ class AwaitedAnswer {
   AwaitedAnswer(AwaitedAnswer&& o) noexcept : limit_(o.limit_), in_flight_(o.in_flight_) {
     o.limit_ = nullptr;
   }
-  AwaitedAnswer& operator=(AwaitedAnswer&& o) noexcept;
+  AwaitedAnswer& operator=(AwaitedAnswer&&) = delete;
   AwaitedAnswer(const AwaitedAnswer&) = delete;
   AwaitedAnswer& operator=(const AwaitedAnswer&) = delete;
   ~AwaitedAnswer() { end(); }
