@@ -5,6 +5,7 @@ import threading
 
 from checks import assert_router_error, echo
 from clients import Holder
+import wire
 from harness import make_config, poll_until
 
 LITE = [("X-User-Tier", "LITE")]
@@ -133,6 +134,54 @@ def test_the_adaptive_limit_falls_when_the_upstream_slows_and_recovers_after(sta
                          what=f"the limit below {start} after the slowdown")
         delay[0] = 10
         poll_until(lambda: limit() > low, timeout=10, what=f"the limit back above {low}")
+    finally:
+        stop.set()
+        for w in workers:
+            w.join(timeout=10)
+    assert not errors, errors[:10]
+
+
+def upstream_queue(up, rounds=20):
+    """The upstream's queue length, sampled once per 8 requests served: the median."""
+    queued = []
+    for _ in range(rounds):
+        before = up.stats()["served"]
+        poll_until(lambda: up.stats()["served"] >= before + 8, timeout=10, what="a round of service")
+        queued.append(up.stats()["queued"])
+    return sorted(queued)[len(queued) // 2], queued
+
+
+def test_the_adaptive_limit_leaves_a_slowed_upstream_no_queue_of_its_own(stack):
+    """An upstream that serves 8 requests at a time (the rest FIFO, as a thread pool does), under
+    24 clients, behind a configured limit of 32: a static limit would keep 24 in flight there, 16
+    of them in the upstream's queue, where premium would wait behind everyone. The adaptive limit
+    must find the upstream's real concurrency, keep it when the service slows four-fold (the
+    waiting happens in the router, premium first), and keep serving when it recovers."""
+    up = stack.mock("cap", extra_args=("--slots", "8", "--service-ms", "10"))
+    prem = stack.mock("premium-1")
+    cfg = make_config([up.address], [prem.address],
+                      {"pools": {"shared": {"concurrency": {
+                          "limit": 32, "adaptive": True, "min_limit": 4,
+                          "tolerance_percent": 120, "queue_length": 1000}}}}, health=False)
+    for cls in cfg["tiers"]["classes"].values():
+        cls["pool"] = "shared"
+    router = stack.router(cfg)
+    limit = lambda: router.metric("smart_router_pool_concurrency_limit", pool="shared")  # noqa: E731
+    stop, errors = threading.Event(), []
+    workers = load(router, 24, [0], stop, errors)
+    try:
+        poll_until(lambda: limit() <= 12, timeout=15, what="the limit near the 8 slots")
+        median, queued = upstream_queue(up)
+        assert median <= 4, queued
+        assert wire.request(up.port, "POST", "/admin/service?ms=40", body=b"").status == 200
+        poll_until(lambda: up.stats()["served"] > 0 and limit() <= 12, timeout=15,
+                   what="the limit near the 8 slots after the slowdown")
+        median, queued = upstream_queue(up)
+        assert median <= 4, queued
+        assert wire.request(up.port, "POST", "/admin/service?ms=10", body=b"").status == 200
+        median, queued = upstream_queue(up, rounds=40)  # and it keeps serving
+        assert median <= 4, queued
+        assert limit() >= 4
     finally:
         stop.set()
         for w in workers:
