@@ -3,7 +3,6 @@
 #include <array>
 #include <charconv>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -73,9 +72,19 @@ inline bool word_may_need_escape(std::uint64_t w) {
 }
 
 // Eight bytes at a time while none needs escaping (nearly every value), else byte by byte.
+// The line's buffer has room past any value (line_bound), so a word may be stored whole and
+// only its first bytes kept.
 char* put_escaped(char* p, std::string_view s) {
   const char* in = s.data();
   const char* const end = in + s.size();
+  if (s.size() < 8) {  // a short value (a method, a class or route name): one word's check
+    std::uint64_t w = 0x6161616161616161ULL;  // 'a' where the value has no byte
+    std::memcpy(&w, in, s.size());
+    if (!word_may_need_escape(w)) {
+      std::memcpy(p, &w, 8);
+      return p + s.size();
+    }
+  }
   while (end - in >= 8) {
     std::uint64_t w = 0;
     std::memcpy(&w, in, 8);
@@ -103,13 +112,19 @@ char* put_escaped(char* p, std::string_view s) {
 }
 
 char* put_uint(char* p, std::uint64_t n) {
+  if (n < 1000) {  // a status, an attempt count, most small bodies: no division loop
+    if (n >= 100) *p++ = static_cast<char>('0' + n / 100);
+    if (n >= 10) *p++ = static_cast<char>('0' + n / 10 % 10);
+    *p++ = static_cast<char>('0' + n % 10);
+    return p;
+  }
   return std::to_chars(p, p + 20, n).ptr;
 }
 
 // Milliseconds with three decimals, as "%.3f" prints them (from whole microseconds: no
 // floating-point formatting).
 char* put_ms(char* p, double ms) {
-  const auto us = ms > 0 ? static_cast<std::uint64_t>(std::llround(ms * 1000.0)) : 0;
+  const auto us = ms > 0 ? static_cast<std::uint64_t>(ms * 1000.0 + 0.5) : 0;  // rounded
   p = put_uint(p, us / 1000);
   const auto frac = us % 1000;
   const char digits[] = {'.', static_cast<char>('0' + frac / 100),
@@ -183,14 +198,16 @@ std::string_view format_line(const AccessRecord& r, std::string& out) {
   p = put(p, "{\"ts\":\"");
   p = put_timestamp(p, std::chrono::system_clock::now());
   *p++ = '"';
-  p = put_field(p, "request_id", r.request_id);
+  // The request id is ours or passed is_acceptable_request_id's charset; the client's address
+  // is an IP literal we wrote; a method is an HTTP token: none holds a byte JSON escapes.
+  p = put_plain_field(p, "request_id", r.request_id);
   if (!r.trace_id.empty()) {  // lower-case hex, written or checked by the trace context
     p = put_plain_field(p, "trace_id", r.trace_id);
     p = put_plain_field(p, "span_id", r.span_id);
     if (!r.parent_span_id.empty()) p = put_plain_field(p, "parent_span_id", r.parent_span_id);
   }
-  p = put_field(p, "client", r.client_ip);
-  p = put_field(p, "method", r.method);
+  p = put_plain_field(p, "client", r.client_ip);
+  p = put_plain_field(p, "method", r.method);
   p = put_field(p, "target", r.target);
   p = put(p, ",\"status\":");
   p = put_uint(p, r.status);
@@ -225,7 +242,7 @@ AccessLog::~AccessLog() = default;
 
 void append_json_escaped(std::string& out, std::string_view s) {
   const auto old = out.size();
-  out.resize(old + s.size() * kMaxEscaped);
+  out.resize(old + s.size() * kMaxEscaped + 8);  // + a word's slack (put_escaped)
   const char* end = put_escaped(out.data() + old, s);
   out.resize(static_cast<std::size_t>(end - out.data()));
 }

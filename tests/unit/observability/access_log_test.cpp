@@ -174,6 +174,35 @@ TEST(AccessLog, WritesOneJsonObjectALineToAFile) {
   std::filesystem::remove_all(path.parent_path().parent_path());
 }
 
+TEST(AccessLog, NumbersOfEveryWidthAreWrittenWhole) {
+  const auto path = temp_log("numbers");
+  const std::vector<std::uint64_t> sizes = {0, 7, 10, 42, 100, 999, 1000, 65536, 123456789012};
+  {
+    AccessLog log(path.string());
+    smart_router::observability::AccessRecord r;
+    r.request_id = "n";
+    r.method = "GET";
+    r.target = "/";
+    r.status = 200;
+    for (const auto n : sizes) {
+      r.bytes_sent = n;
+      r.attempts = static_cast<int>(n % 4);
+      r.duration_ms = static_cast<double>(n % 1000) / 7;
+      log.write(r);
+    }
+  }
+  const auto lines = lines_of(path);
+  ASSERT_EQ(lines.size(), sizes.size());
+  for (std::size_t i = 0; i < sizes.size(); ++i) {
+    const auto j = nlohmann::json::parse(lines[i]);
+    EXPECT_EQ(j["bytes_sent"], sizes[i]) << lines[i];
+    EXPECT_EQ(j["attempts"], sizes[i] % 4) << lines[i];
+    EXPECT_NEAR(j["duration_ms"].get<double>(), static_cast<double>(sizes[i] % 1000) / 7, 0.0005)
+        << lines[i];
+  }
+  std::filesystem::remove_all(path.parent_path().parent_path());
+}
+
 TEST(AccessLog, AFileThatCannotBeOpenedThrows) {
   EXPECT_THROW(AccessLog("/proc/no-such-dir/access.jsonl"), std::runtime_error);
 }
