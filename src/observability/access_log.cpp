@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -124,7 +125,7 @@ char* put_uint(char* p, std::uint64_t n) {
 // Milliseconds with three decimals, as "%.3f" prints them (from whole microseconds: no
 // floating-point formatting).
 char* put_ms(char* p, double ms) {
-  const auto us = ms > 0 ? static_cast<std::uint64_t>(ms * 1000.0 + 0.5) : 0;  // rounded
+  const auto us = ms > 0 ? static_cast<std::uint64_t>(std::llround(ms * 1000.0)) : 0;
   p = put_uint(p, us / 1000);
   const auto frac = us % 1000;
   const char digits[] = {'.', static_cast<char>('0' + frac / 100),
