@@ -46,6 +46,8 @@ void refresh_scraped_gauges(const Request& req, std::int64_t now_ms) {
     const auto& a = *p.admission;
     metrics.queue_depth(a.pool()).Set(static_cast<double>(a.waiting()));
     metrics.pool_concurrency_limit(a.pool()).Set(a.limited() ? static_cast<double>(a.limit()) : 0);
+    metrics.pool_latency_baseline(a.pool()).Set(
+        std::chrono::duration<double>(a.latency_baseline()).count());
     metrics.retries_in_flight(a.pool()).Set(static_cast<double>(a.retry_budget().in_flight()));
   }
 }

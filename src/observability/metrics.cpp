@@ -53,6 +53,11 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                                  .Name(names::kPoolConcurrencyLimit)
                                  .Help("The pool's concurrency limit now (0: none).")
                                  .Register(r);
+  pool_latency_baseline_ =
+      &prometheus::BuildGauge()
+           .Name(names::kPoolLatencyBaselineSeconds)
+           .Help("The adaptive limit's latency of the pool without queueing (0: static limit).")
+           .Register(r);
   queue_wait_ = &prometheus::BuildHistogram()
                      .Name(names::kQueueWaitSeconds)
                      .Help("Time requests waited for a slot of the pool, by user tier.")
@@ -232,6 +237,10 @@ prometheus::Counter& Metrics::slo_good_requests(const std::string& tier,
 
 prometheus::Gauge& Metrics::queue_depth(const std::string& pool) {
   return queue_depth_->Add({{"pool", pool}});
+}
+
+prometheus::Gauge& Metrics::pool_latency_baseline(const std::string& pool) {
+  return pool_latency_baseline_->Add({{"pool", pool}});
 }
 
 prometheus::Gauge& Metrics::pool_concurrency_limit(const std::string& pool) {

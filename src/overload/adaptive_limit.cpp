@@ -1,7 +1,10 @@
 #include "smart_router/overload/adaptive_limit.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace smart_router::overload {
 
@@ -28,8 +31,10 @@ void AwaitedAnswer::end() {
   limit_ = nullptr;
 }
 
-AdaptiveLimit::AdaptiveLimit(AdaptiveSettings s, std::int64_t initial, Clock::time_point now)
+AdaptiveLimit::AdaptiveLimit(AdaptiveSettings s, std::int64_t initial, Clock::time_point now,
+                             std::string pool)
     : s_(s),
+      pool_(std::move(pool)),
       limit_(std::clamp(initial, s.min_limit, s.max_limit)),
       window_start_(now.time_since_epoch().count()),
       changed_at_(now.time_since_epoch().count()),
@@ -118,6 +123,13 @@ void AdaptiveLimit::check_brake(Clock::time_point now, std::int64_t in_flight) {
   const double latency = static_cast<double>(awaiting) / send_rate_per_us_;
   if (latency <= s_.tolerance * min_rtt_us_) return;
   set_limit(static_cast<double>(in_flight), now);
+  if (now - brake_logged_ >= std::chrono::seconds(1)) {
+    brake_logged_ = now;
+    spdlog::info(
+        "pool {}: {} requests await answers, sent at {:.0f}/s: {:.1f} ms each (Little's law) "
+        "against {:.1f} ms without queueing; the concurrency limit stops at {}",
+        pool_, awaiting, send_rate_per_us_ * 1e6, latency / 1000, min_rtt_us_ / 1000, limit());
+  }
 }
 
 void AdaptiveLimit::record(std::chrono::microseconds rtt, std::int64_t sent_in_flight,
@@ -162,9 +174,14 @@ bool AdaptiveLimit::slowed_service(Clock::time_point now, double mean) {
   far_cut_from_ = 0;
   if (mean <= s_.tolerance * min_rtt_us_ || mean < kUnmoved * far_cut_mean_us_) return false;
   // The cut did not bring the latency down: this is the service's own latency now.
+  const double was = min_rtt_us_;
   min_rtt_us_ = mean;
   note_min_rtt(now);
   set_limit(from * (min_rtt_us_ + allowed_queueing()) / far_cut_mean_us_, now);
+  spdlog::warn(
+      "pool {}: the upstream answers in {:.1f} ms without queueing (was {:.1f} ms): its own "
+      "service slowed down; the concurrency limit is {} (queueing allowed: {:.1f} ms)",
+      pool_, min_rtt_us_ / 1000, was / 1000, limit(), allowed_queueing() / 1000);
   return true;
 }
 

@@ -48,13 +48,19 @@ void PoolAdmission::configure(const PoolAdmissionSettings& s) {
                       had.window_ms == wanted.window_ms &&
                       had.window_samples == wanted.window_samples;
     if (!same) {
-      adaptive_owned_.push_back(std::make_unique<AdaptiveLimit>(wanted, s.limit, Clock::now()));
+      adaptive_owned_.push_back(
+          std::make_unique<AdaptiveLimit>(wanted, s.limit, Clock::now(), pool_));
       adaptive_.store(adaptive_owned_.back().get());
       adaptive_settings_ = wanted;
     }
   }
   limited_.store(s.limit > 0, std::memory_order_relaxed);
   grant_waiters();  // a higher limit may free waiters now
+}
+
+std::chrono::microseconds PoolAdmission::latency_baseline() const {
+  const auto* a = adaptive_.load(std::memory_order_acquire);
+  return std::chrono::microseconds(a == nullptr ? 0 : static_cast<std::int64_t>(a->min_rtt_us()));
 }
 
 std::int64_t PoolAdmission::limit() const {

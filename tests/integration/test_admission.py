@@ -169,12 +169,20 @@ def test_the_adaptive_limit_leaves_a_slowed_upstream_no_queue_of_its_own(stack):
     limit = lambda: router.metric("smart_router_pool_concurrency_limit", pool="shared")  # noqa: E731
     stop, errors = threading.Event(), []
     workers = load(router, 24, [0], stop, errors)
+    baseline = lambda: router.metric("smart_router_pool_latency_baseline_seconds",  # noqa: E731
+                                     pool="shared")
     try:
         poll_until(lambda: limit() <= 12, timeout=15, what="the limit near the 8 slots")
         median, queued = upstream_queue(up)
         assert median <= 4, queued
+        assert 0.009 <= baseline() < 0.03, baseline()  # the 10 ms service, measured
         assert wire.request(up.port, "POST", "/admin/service?ms=40", body=b"").status == 200
-        poll_until(lambda: up.stats()["served"] > 0 and limit() <= 12, timeout=15,
+        # The limit's cuts do not bring the latency down: the service itself is slower, and the
+        # operator is told so.
+        poll_until(lambda: baseline() >= 0.035, timeout=15, what="a baseline of ~40 ms")
+        poll_until(lambda: "service slowed down" in router.stderr_text(), timeout=5,
+                   what="the slowdown in the router's log")
+        poll_until(lambda: limit() <= 12, timeout=15,
                    what="the limit near the 8 slots after the slowdown")
         median, queued = upstream_queue(up)
         assert median <= 4, queued

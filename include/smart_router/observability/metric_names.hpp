@@ -23,6 +23,8 @@ inline constexpr const char* kQueueDepth = "smart_router_queue_depth";
 inline constexpr const char* kQueueWaitSeconds = "smart_router_queue_wait_seconds";
 inline constexpr const char* kPoolConcurrencyLimit = "smart_router_pool_concurrency_limit";
 // Beyond the contract.
+inline constexpr const char* kPoolLatencyBaselineSeconds =
+    "smart_router_pool_latency_baseline_seconds";
 inline constexpr const char* kOverloadRejectionsTotal = "smart_router_overload_rejections_total";
 inline constexpr const char* kSloRequestsTotal = "smart_router_slo_requests_total";
 inline constexpr const char* kSloGoodRequestsTotal = "smart_router_slo_good_requests_total";

@@ -46,6 +46,7 @@ class Metrics {
   // Queued admission per pool.
   prometheus::Gauge& queue_depth(const std::string& pool);
   prometheus::Gauge& pool_concurrency_limit(const std::string& pool);
+  prometheus::Gauge& pool_latency_baseline(const std::string& pool);
   prometheus::Histogram& queue_wait(const std::string& pool, const std::string& user_tier);
   prometheus::Counter& overload_rejections(const std::string& pool, const std::string& user_tier,
                                            const std::string& reason);
@@ -107,6 +108,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>* slo_good_requests_;
   prometheus::Family<prometheus::Gauge>* queue_depth_;
   prometheus::Family<prometheus::Gauge>* pool_concurrency_limit_;
+  prometheus::Family<prometheus::Gauge>* pool_latency_baseline_;
   prometheus::Family<prometheus::Histogram>* queue_wait_;
   prometheus::Family<prometheus::Counter>* overload_rejections_;
   prometheus::Family<prometheus::Gauge>* in_flight_;

@@ -34,6 +34,7 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <string>
 
 namespace smart_router::overload {
 
@@ -75,7 +76,9 @@ class AwaitedAnswer {
 class AdaptiveLimit {
  public:
   using Clock = std::chrono::steady_clock;
-  AdaptiveLimit(AdaptiveSettings s, std::int64_t initial, Clock::time_point now);
+  // `pool` names it in the log lines of a brake and of a slowed service.
+  AdaptiveLimit(AdaptiveSettings s, std::int64_t initial, Clock::time_point now,
+                std::string pool = {});
 
   std::int64_t limit() const { return limit_.load(std::memory_order_relaxed); }
   // A try's request goes out now, with `in_flight` requests holding the pool's slots.
@@ -100,6 +103,7 @@ class AdaptiveLimit {
   void note_min_rtt(Clock::time_point now);
 
   AdaptiveSettings s_;
+  std::string pool_;
   std::atomic<std::int64_t> limit_;
   std::atomic<std::int64_t> sum_us_{0};
   std::atomic<std::int64_t> samples_{0};
@@ -131,6 +135,7 @@ class AdaptiveLimit {
   // The brake's send rate: sends per microsecond, smoothed, measured every kBrakeEvery sends.
   double send_rate_per_us_ = 0;
   Clock::time_point rate_since_;
+  Clock::time_point brake_logged_;  // a brake's log line at most once a second
 };
 
 }  // namespace smart_router::overload

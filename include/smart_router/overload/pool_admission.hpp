@@ -67,6 +67,8 @@ class PoolAdmission {
   void configure(const PoolAdmissionSettings& s);
   bool limited() const { return limited_.load(std::memory_order_relaxed); }
   std::int64_t limit() const;
+  // The adaptive limit's latency without queueing (min_rtt); 0 without one or before its probe.
+  std::chrono::microseconds latency_baseline() const;
   std::int64_t in_flight() const { return counters_.total(); }
   std::int64_t waiting() const { return waiting_.load(std::memory_order_relaxed); }
 
