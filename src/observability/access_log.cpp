@@ -25,6 +25,7 @@ constexpr std::array<bool, 256> kNeedsEscape = [] {
 }();
 
 char* put(char* p, std::string_view s) {
+  if (s.empty()) return p;  // its data() may be null, which memcpy must never get
   std::memcpy(p, s.data(), s.size());
   return p + s.size();
 }
@@ -78,6 +79,7 @@ inline bool word_may_need_escape(std::uint64_t w) {
 char* put_escaped(char* p, std::string_view s) {
   const char* in = s.data();
   const char* const end = in + s.size();
+  if (s.empty()) return p;
   if (s.size() < 8) {  // a short value (a method, a class or route name): one word's check
     std::uint64_t w = 0x6161616161616161ULL;  // 'a' where the value has no byte
     std::memcpy(&w, in, s.size());
