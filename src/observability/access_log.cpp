@@ -115,12 +115,6 @@ char* put_escaped(char* p, std::string_view s) {
 }
 
 char* put_uint(char* p, std::uint64_t n) {
-  if (n < 1000) {  // a status, an attempt count, most small bodies: no division loop
-    if (n >= 100) *p++ = static_cast<char>('0' + n / 100);
-    if (n >= 10) *p++ = static_cast<char>('0' + n / 10 % 10);
-    *p++ = static_cast<char>('0' + n % 10);
-    return p;
-  }
   return std::to_chars(p, p + 20, n).ptr;
 }
 

@@ -48,8 +48,12 @@ void AdaptiveLimit::set_limit(double v, Clock::time_point now) {
   const auto limit = static_cast<std::int64_t>(estimate_);
   if (limit == limit_.load(std::memory_order_relaxed)) return;
   limit_.store(limit, std::memory_order_relaxed);
-  // Judge the new limit by its own answers: from requests sent from now on, which cannot be
-  // back before a round trip.
+  judge_from(now);
+}
+
+void AdaptiveLimit::judge_from(Clock::time_point now) {
+  // Only requests sent from now on show the new limit, and their answers cannot be back
+  // before a round trip.
   changed_at_.store(now.time_since_epoch().count(), std::memory_order_relaxed);
   const auto first_answer = now + std::chrono::microseconds(static_cast<std::int64_t>(min_rtt_us_));
   window_start_.store(first_answer.time_since_epoch().count());
@@ -73,8 +77,8 @@ void AdaptiveLimit::start_probe(Clock::time_point now) {
       std::max(std::chrono::microseconds(100'000),
                std::chrono::microseconds(static_cast<std::int64_t>(4 * min_rtt_us_)));
   probe_any_after_.store((now + settle).time_since_epoch().count(), std::memory_order_relaxed);
-  changed_at_.store(now.time_since_epoch().count(), std::memory_order_relaxed);
   limit_.store(s_.min_limit, std::memory_order_relaxed);
+  judge_from(now);
 }
 
 double AdaptiveLimit::allowed_queueing() const {
@@ -90,7 +94,6 @@ void AdaptiveLimit::note_min_rtt(Clock::time_point now) {
 }
 
 AwaitedAnswer AdaptiveLimit::sending(Clock::time_point now, std::int64_t in_flight) {
-  awaiting_.fetch_add(1, std::memory_order_relaxed);
   if ((sends_.fetch_add(1, std::memory_order_relaxed) + 1) % kBrakeEvery == 0)
     check_brake(now, in_flight);
   return {this, in_flight};
@@ -113,7 +116,9 @@ void AdaptiveLimit::check_brake(Clock::time_point now, std::int64_t in_flight) {
   const double rate = static_cast<double>(kBrakeEvery) / span;
   send_rate_per_us_ =
       send_rate_per_us_ == 0 ? rate : send_rate_per_us_ + (rate - send_rate_per_us_) / 4;
-  const auto awaiting = awaiting_.load(std::memory_order_relaxed);
+  // ended_ first: a try counted there was counted in sends_ before.
+  const auto ended = ended_.load(std::memory_order_relaxed);
+  const auto awaiting = sends_.load(std::memory_order_relaxed) - ended;
   if (awaiting <= s_.min_limit) return;
   // Only a pool well below its limit can still fill the upstream's queue (at its limit, the
   // limit already stops it), and one brake per round trip: its answers are not back before.
@@ -193,26 +198,24 @@ void AdaptiveLimit::close_window(Clock::time_point now, std::int64_t n, std::int
     min_rtt_us_ = mean;  // faster than the probe found: the baseline moves down at once
     note_min_rtt(now);
   }
-  if (far_cut_from_ > 0 && slowed_service(now, mean)) {
-    if (now >= next_probe_) start_probe(now);
-    return;
-  }
-  const double gradient = std::clamp((min_rtt_us_ + allowed_queueing()) / mean, 0.5, 2.0);
-  if (gradient < 1.0) {
-    if (mean > 2 * s_.tolerance * min_rtt_us_) {  // far above: cut, the next window says why
-      far_cut_from_ = static_cast<double>(std::max<std::int64_t>(peak, s_.min_limit));
-      far_cut_mean_us_ = mean;
-      set_limit(estimate_ * gradient, now);
-    } else {
-      set_limit(estimate_ + (estimate_ * gradient - estimate_) * kStep, now);
-    }
-  } else if (static_cast<double>(peak) >= estimate_ / 2) {
-    // Only a window that came near its limit says anything about a higher one.
-    set_limit(std::min(estimate_ + (estimate_ * gradient - estimate_) * kStep,
-                       estimate_ + std::sqrt(estimate_)),
-              now);
-  }
+  if (far_cut_from_ == 0 || !slowed_service(now, mean)) follow_gradient(now, mean, peak);
   if (now >= next_probe_) start_probe(now);
+}
+
+void AdaptiveLimit::follow_gradient(Clock::time_point now, double mean, std::int64_t peak) {
+  const double gradient = std::clamp((min_rtt_us_ + allowed_queueing()) / mean, 0.5, 2.0);
+  const double damped = estimate_ * (1 + (gradient - 1) * kStep);
+  if (gradient >= 1.0) {
+    // Only a window that came near its limit says anything about a higher one.
+    if (static_cast<double>(peak) >= estimate_ / 2)
+      set_limit(std::min(damped, estimate_ + std::sqrt(estimate_)), now);
+  } else if (mean > 2 * s_.tolerance * min_rtt_us_) {  // far above: cut, the next window says why
+    far_cut_from_ = static_cast<double>(std::max<std::int64_t>(peak, s_.min_limit));
+    far_cut_mean_us_ = mean;
+    set_limit(estimate_ * gradient, now);
+  } else {
+    set_limit(damped, now);
+  }
 }
 
 }  // namespace smart_router::overload

@@ -91,14 +91,18 @@ class AdaptiveLimit {
 
  private:
   friend class AwaitedAnswer;
-  void answer_ended() { awaiting_.fetch_sub(1, std::memory_order_relaxed); }
+  void answer_ended() { ended_.fetch_add(1, std::memory_order_relaxed); }
   void check_brake(Clock::time_point now, std::int64_t in_flight);
   void close_window(Clock::time_point now, std::int64_t n, std::int64_t sum, std::int64_t peak);
   // The window after a cut far above min_rtt: true when it shows the service slowed down
   // (and the limit was set for that).
   bool slowed_service(Clock::time_point now, double mean);
+  // The gradient's step from one judged window (`peak`: the most in flight at its sends).
+  void follow_gradient(Clock::time_point now, double mean, std::int64_t peak);
   void start_probe(Clock::time_point now);
   void set_limit(double v, Clock::time_point now);
+  // From `now` on a new limit is judged: older answers are stale, the window starts over.
+  void judge_from(Clock::time_point now);
   double allowed_queueing() const;  // (tolerance - 1) x the healthy baseline, in us
   void note_min_rtt(Clock::time_point now);
 
@@ -114,8 +118,9 @@ class AdaptiveLimit {
   std::atomic<double> min_rtt_seen_{0};
   std::atomic<bool> probe_sample_wanted_{false};  // a probe is collecting samples
   std::atomic<Clock::rep> probe_any_after_{0};    // then answers at any in-flight count count
-  std::atomic<std::int64_t> awaiting_{0};         // tries awaiting their answer head
+  // Tries sent, and those whose answer head came or that ended: the difference is awaiting.
   std::atomic<std::int64_t> sends_{0};
+  std::atomic<std::int64_t> ended_{0};
 
   // Under close_mutex_:
   std::mutex close_mutex_;
