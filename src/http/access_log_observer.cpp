@@ -23,11 +23,10 @@ void AccessLogObserver::on_finish(const FinishedRequest& f) {
   r.target = req.decided.target.empty() ? std::string_view(raw_target.data(), raw_target.size())
                                         : req.decided.target;
   r.status = req.outcome.status;
-  r.duration_ms = f.seconds * 1000.0;
-  r.queue_ms = std::chrono::duration<double, std::milli>(req.outcome.queue_wait).count();
-  r.tier = f.cls.cls->pool;
-  r.user_tier = f.cls.cls->name;
-  r.route = f.route;
+  r.duration = std::chrono::duration_cast<std::chrono::microseconds>(f.at - req.started);
+  r.queue_wait = std::chrono::duration_cast<std::chrono::microseconds>(req.outcome.queue_wait);
+  r.class_fields = f.cls.access_log_fields;
+  r.route_field = req.snap.route_access_log_field(req.decided.route);
   r.upstream = req.outcome.last_endpoint != nullptr
                    ? std::string_view(req.outcome.last_endpoint->address())
                    : "";

@@ -54,6 +54,12 @@ const PoolRuntime* RouterSnapshot::find_pool(const std::string& name) const {
   return nullptr;
 }
 
+std::string_view RouterSnapshot::route_access_log_field(const config::Route* route) const {
+  const auto index = route != nullptr ? static_cast<std::size_t>(route - config->routes.data())
+                                      : config->routes.size();
+  return route_access_log_fields[index];
+}
+
 std::vector<const PoolRuntime*> RouterSnapshot::reachable_pools() const {
   std::vector<const PoolRuntime*> out;
   auto add = [&](const PoolRuntime* p) {
@@ -130,6 +136,7 @@ ClassRuntime compile_class(const config::TierClass& cls, const overload::ClassLe
   rt.duration = &metrics.duration(cls.pool, cls.name);
   rt.slo_requests = &metrics.slo_requests(cls.pool, cls.name);
   rt.slo_good_requests = &metrics.slo_good_requests(cls.pool, cls.name);
+  rt.access_log_fields = observability::access_log_class_fields(cls.pool, cls.name);
   return rt;
 }
 
@@ -174,7 +181,11 @@ std::shared_ptr<const RouterSnapshot> build_snapshot(
   for (std::size_t i = 0; i < c.tiers.classes.size(); ++i)
     snap->classes.push_back(
         compile_class(c.tiers.classes[i], snap->class_levels[i], *snap, metrics));
-  for (const auto& route : c.routes) snap->route_pools.push_back(route_pool(route, *snap));
+  for (const auto& route : c.routes) {
+    snap->route_pools.push_back(route_pool(route, *snap));
+    snap->route_access_log_fields.push_back(observability::access_log_route_field(route.name));
+  }
+  snap->route_access_log_fields.push_back(observability::access_log_route_field("none"));
   // Last, once nothing can throw: the shared admission state takes the new limits, and each
   // class its rate-limit buckets (an unchanged limit keeps its bucket and what it holds).
   for (std::size_t i = 0; i < c.pools.size(); ++i)

@@ -1,9 +1,9 @@
 #include "smart_router/observability/access_log.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -118,16 +118,25 @@ char* put_uint(char* p, std::uint64_t n) {
   return std::to_chars(p, p + 20, n).ptr;
 }
 
-// Milliseconds with three decimals, as "%.3f" prints them (from whole microseconds: no
-// floating-point formatting).
-char* put_ms(char* p, double ms) {
-  const auto us = ms > 0 ? static_cast<std::uint64_t>(std::llround(ms * 1000.0)) : 0;
+// A status code: three digits (what an HTTP status is), else as any number.
+char* put_status(char* p, unsigned status) {
+  if (status < 100 || status > 999) return put_uint(p, status);
+  p[0] = static_cast<char>('0' + status / 100);
+  p[1] = static_cast<char>('0' + status / 10 % 10);
+  p[2] = static_cast<char>('0' + status % 10);
+  return p + 3;
+}
+
+// Milliseconds with three decimals, as "%.3f" prints them: whole microseconds, no floating point.
+char* put_ms(char* p, std::chrono::microseconds d) {
+  const auto us = static_cast<std::uint64_t>(std::max<std::int64_t>(d.count(), 0));
   p = put_uint(p, us / 1000);
   const auto frac = us % 1000;
-  const char digits[] = {'.', static_cast<char>('0' + frac / 100),
-                         static_cast<char>('0' + frac / 10 % 10),
-                         static_cast<char>('0' + frac % 10)};
-  return put(p, {digits, sizeof digits});
+  p[0] = '.';
+  p[1] = static_cast<char>('0' + frac / 100);
+  p[2] = static_cast<char>('0' + frac / 10 % 10);
+  p[3] = static_cast<char>('0' + frac % 10);
+  return p + 4;
 }
 
 // "2026-12-07T05:30:12.345Z": the second's text is formatted once a second per thread
@@ -182,16 +191,12 @@ char* put_plain_field(char* p, const char (&name)[N], std::string_view value) {
 std::size_t line_bound(const AccessRecord& r) {
   const std::size_t values = r.request_id.size() + r.trace_id.size() + r.span_id.size() +
                              r.parent_span_id.size() + r.client_ip.size() + r.method.size() +
-                             r.target.size() + r.tier.size() + r.user_tier.size() + r.route.size() +
-                             r.upstream.size() + r.hedge.size() + r.error.size();
-  return values * kMaxEscaped + 512;
+                             r.target.size() + r.upstream.size() + r.hedge.size() + r.error.size();
+  return values * kMaxEscaped + r.class_fields.size() + r.route_field.size() + 512;
 }
 
-// Formats the line into `out` (grown, never shrunk: no allocation once it is large enough).
-std::string_view format_line(const AccessRecord& r, std::string& out) {
-  const auto bound = line_bound(r);
-  if (out.size() < bound) out.resize(bound);
-  char* p = out.data();
+// Formats the line, with its '\n', at `p` (which has line_bound(r) bytes); returns its end.
+char* format_line(const AccessRecord& r, char* p) {
   p = put(p, "{\"ts\":\"");
   p = put_timestamp(p, std::chrono::system_clock::now());
   *p++ = '"';
@@ -207,25 +212,23 @@ std::string_view format_line(const AccessRecord& r, std::string& out) {
   p = put_plain_field(p, "method", r.method);
   p = put_field(p, "target", r.target);
   p = put(p, ",\"status\":");
-  p = put_uint(p, r.status);
+  p = put_status(p, r.status);
   p = put(p, ",\"duration_ms\":");
-  p = put_ms(p, r.duration_ms);
-  if (r.queue_ms > 0) {
+  p = put_ms(p, r.duration);
+  if (r.queue_wait.count() > 0) {
     p = put(p, ",\"queue_ms\":");
-    p = put_ms(p, r.queue_ms);
+    p = put_ms(p, r.queue_wait);
   }
-  p = put_field(p, "tier", r.tier);
-  p = put_field(p, "user_tier", r.user_tier);
-  p = put_field(p, "route", r.route);
-  p = put_field(p, "upstream", r.upstream);
+  p = put(p, r.class_fields);
+  p = put(p, r.route_field);
+  p = put_plain_field(p, "upstream", r.upstream);  // an IP literal or DNS name, and a port
   p = put(p, ",\"attempts\":");
   p = put_uint(p, r.attempts);
-  if (!r.hedge.empty()) p = put_field(p, "hedge", r.hedge);
+  if (!r.hedge.empty()) p = put_plain_field(p, "hedge", r.hedge);  // ours: "won", ...
   p = put(p, ",\"bytes_sent\":");
   p = put_uint(p, r.bytes_sent);
-  if (!r.error.empty()) p = put_field(p, "error", r.error);
-  *p++ = '}';
-  return {out.data(), static_cast<std::size_t>(p - out.data())};
+  if (!r.error.empty()) p = put_plain_field(p, "error", r.error);  // an error code of ours
+  return put(p, "}\n");
 }
 
 }  // namespace
@@ -237,6 +240,22 @@ AccessLog::AccessLog(const std::string& target, prometheus::Counter* dropped) {
 
 AccessLog::~AccessLog() = default;
 
+std::string access_log_class_fields(std::string_view tier, std::string_view user_tier) {
+  std::string out = ",\"tier\":\"";
+  append_json_escaped(out, tier);
+  out += "\",\"user_tier\":\"";
+  append_json_escaped(out, user_tier);
+  out += '"';
+  return out;
+}
+
+std::string access_log_route_field(std::string_view route) {
+  std::string out = ",\"route\":\"";
+  append_json_escaped(out, route);
+  out += '"';
+  return out;
+}
+
 void append_json_escaped(std::string& out, std::string_view s) {
   const auto old = out.size();
   out.resize(old + s.size() * kMaxEscaped + 8);  // + a word's slack (put_escaped)
@@ -246,8 +265,7 @@ void append_json_escaped(std::string& out, std::string_view s) {
 
 void AccessLog::write(const AccessRecord& r) {
   if (!writer_) return;
-  thread_local std::string line;  // one per worker thread, reused
-  writer_->append(format_line(r, line));
+  writer_->append_formatted(line_bound(r), [&r](char* out) { return format_line(r, out); });
 }
 
 }  // namespace smart_router::observability

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -51,15 +52,25 @@ BatchedLineWriter::~BatchedLineWriter() {
 }
 
 void BatchedLineWriter::append(std::string_view line) {
-  const std::lock_guard lock(mu_);
-  if (pending_.size() + line.size() + 1 > kMaxPending) {
+  append_formatted(line.size(), [line](char* out) {
+    std::memcpy(out, line.data(), line.size());
+    return out + line.size();
+  });
+}
+
+bool BatchedLineWriter::make_room(std::size_t bound) {
+  if (pending_.size + bound > kMaxPending) {
     ++dropped_;
     if (dropped_counter_ != nullptr) dropped_counter_->Increment();
-    return;
+    return false;
   }
-  pending_.append(line);
-  pending_ += '\n';
-  if (writer_waiting_) wake_.notify_one();
+  if (pending_.size + bound <= pending_.capacity) return true;
+  const auto capacity = std::max({pending_.capacity * 2, pending_.size + bound, kFirstCapacity});
+  auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+  if (pending_.size > 0) std::memcpy(grown.get(), pending_.bytes.get(), pending_.size);
+  pending_.bytes = std::move(grown);
+  pending_.capacity = capacity;
+  return true;
 }
 
 std::uint64_t BatchedLineWriter::dropped() const {
@@ -68,23 +79,23 @@ std::uint64_t BatchedLineWriter::dropped() const {
 }
 
 void BatchedLineWriter::run() {
-  std::string batch;  // swapped with pending_: the two buffers keep their capacity
+  Batch batch;  // swapped with pending_: the two keep their capacity
   std::uint64_t dropped_told = 0;
   std::unique_lock lock(mu_);
   for (;;) {
     writer_waiting_ = true;
-    wake_.wait(lock, [this] { return stop_ || !pending_.empty(); });
+    wake_.wait(lock, [this] { return stop_ || pending_.size > 0; });
     writer_waiting_ = false;
     if (!stop_) {  // let a batch gather: one write for all the lines of kBatchDelay
       lock.unlock();
       std::this_thread::sleep_for(kBatchDelay);
       lock.lock();
     }
-    batch.swap(pending_);
+    std::swap(batch, pending_);
     const bool stopping = stop_;
     const std::uint64_t dropped_now = dropped_;
     lock.unlock();
-    write_all(fd_, batch);
+    write_all(fd_, {batch.bytes.get(), batch.size});
     if (dropped_now != dropped_told) {  // once a batch, not once a line
       spdlog::warn(
           "access log: {} lines dropped ({} in all): its target takes them slower "
@@ -92,9 +103,9 @@ void BatchedLineWriter::run() {
           dropped_now - dropped_told, dropped_now);
       dropped_told = dropped_now;
     }
-    batch.clear();
+    batch.size = 0;
     lock.lock();
-    if (stopping && pending_.empty()) return;
+    if (stopping && pending_.size == 0) return;
   }
 }
 

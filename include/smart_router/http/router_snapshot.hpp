@@ -7,10 +7,12 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "smart_router/config/config.hpp"
 #include "smart_router/config/loader.hpp"
+#include "smart_router/observability/access_log.hpp"
 #include "smart_router/observability/metrics.hpp"
 #include "smart_router/overload/pool_admission.hpp"
 #include "smart_router/overload/priority_levels.hpp"
@@ -92,6 +94,7 @@ struct ClassRuntime {
   prometheus::Counter* slo_requests = nullptr;
   prometheus::Counter* slo_good_requests = nullptr;
   ratelimit::ClassLimits rate_limits;  // rate_limits.classes.<name>; inactive when absent
+  std::string access_log_fields;       // its pool and name as the access log writes them
 };
 
 struct RouterSnapshot {
@@ -102,10 +105,14 @@ struct RouterSnapshot {
   std::vector<ClassRuntime> classes;                // config order
   std::vector<overload::ClassLevels> class_levels;  // per class, config order
   std::vector<const PoolRuntime*> route_pools;      // per route: its `pool:` action, else nullptr
-  tier::CidrSet trusted_proxies;                    // server.trusted_proxies
+  // Per route, its name as the access log writes it; one more, last, for "none".
+  std::vector<std::string> route_access_log_fields;
+  tier::CidrSet trusted_proxies;  // server.trusted_proxies
   std::uint64_t generation = 0;
 
   const PoolRuntime* find_pool(const std::string& name) const;
+  // The access log's route field for `route` (one of config->routes), or for "none".
+  std::string_view route_access_log_field(const config::Route* route) const;
   // Pools some route can reach (for /ready).
   std::vector<const PoolRuntime*> reachable_pools() const;
 };

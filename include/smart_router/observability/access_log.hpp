@@ -1,8 +1,9 @@
-// One JSON object a line per request, to stdout, a file, or nowhere. Formatted into a reused
-// per-thread buffer and written in batches by a thread of its own (BatchedLineWriter), so a
-// slow disk never blocks a worker and a line costs no syscall.
+// One JSON object a line per request, to stdout, a file, or nowhere. Formatted straight into
+// the batch that a thread of its own writes (BatchedLineWriter), so a slow disk never blocks a
+// worker and a line costs no syscall and no copy.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,12 +26,12 @@ struct AccessRecord {
   std::string_view method;
   std::string_view target;
   unsigned status = 0;
-  double duration_ms = 0;
-  double queue_ms = 0;         // of duration_ms, spent waiting for a slot of the pool
-  std::string_view tier;       // infrastructure tier (pool of the class)
-  std::string_view user_tier;  // class
-  std::string_view route;
-  std::string_view upstream;  // endpoint address of the last attempt, "" if none
+  std::chrono::microseconds duration{};    // written as duration_ms, with three decimals
+  std::chrono::microseconds queue_wait{};  // of duration, spent waiting for a slot of the pool
+  // What the config fixes, rendered once per config snapshot (below), not once per line:
+  std::string_view class_fields;  // access_log_class_fields(tier, user_tier)
+  std::string_view route_field;   // access_log_route_field(route)
+  std::string_view upstream;      // endpoint address of the last attempt (host:port, validated), ""
   std::uint32_t attempts = 0;
   std::string_view hedge;  // how its hedging went ("won", "lost", "skipped"); "" when not hedged
   std::uint64_t bytes_sent = 0;
@@ -51,6 +52,12 @@ class AccessLog {
  private:
   std::unique_ptr<BatchedLineWriter> writer_;
 };
+
+// `,"tier":"shared","user_tier":"LITE"`: the infrastructure tier (the class's pool) and the
+// class, escaped.
+std::string access_log_class_fields(std::string_view tier, std::string_view user_tier);
+// `,"route":"by-tier"`, escaped.
+std::string access_log_route_field(std::string_view route);
 
 // JSON string escaping for hand-built log lines.
 void append_json_escaped(std::string& out, std::string_view s);

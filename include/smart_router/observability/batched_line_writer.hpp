@@ -38,18 +38,41 @@ class BatchedLineWriter {
   BatchedLineWriter(const BatchedLineWriter&) = delete;
   BatchedLineWriter& operator=(const BatchedLineWriter&) = delete;
 
-  void append(std::string_view line);  // one line, without its '\n'
+  void append(std::string_view line);  // one line, ending in its '\n'
+
+  // One line formatted straight into the batch, under the lock (no copy; no allocation once
+  // the batch has grown): `format(char* out)` writes at most `bound` bytes, the line and its
+  // '\n', and returns where it stopped.
+  template <class Format>
+  void append_formatted(std::size_t bound, Format&& format) {
+    const std::lock_guard lock(mu_);
+    if (!make_room(bound)) return;
+    char* const start = pending_.bytes.get() + pending_.size;
+    pending_.size += static_cast<std::size_t>(format(start) - start);
+    if (writer_waiting_) wake_.notify_one();
+  }
+
   std::uint64_t dropped() const;
 
  private:
+  // Bytes gathered for one write(): a plain array, so that a line is formatted in place.
+  struct Batch {
+    std::unique_ptr<char[]> bytes;
+    std::size_t size = 0;
+    std::size_t capacity = 0;
+  };
+
+  static constexpr std::size_t kFirstCapacity = 64u << 10;
+
   void run();
+  bool make_room(std::size_t bound);  // under mu_; false: the line is dropped (and counted)
 
   int fd_;
   bool owns_fd_;
   prometheus::Counter* dropped_counter_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  std::string pending_;
+  Batch pending_;
   bool writer_waiting_ = false;  // the writer waits for a first line: append wakes it
   bool stop_ = false;
   std::uint64_t dropped_ = 0;

@@ -135,16 +135,17 @@ TEST(AccessLog, WritesOneJsonObjectALineToAFile) {
     r.method = "GET";
     r.target = "/api/v1/x?q=\"1\"";
     r.status = 200;
-    r.duration_ms = 12.3456;
-    r.tier = "shared";
-    r.user_tier = "PRO";
-    r.route = "by-tier";
+    r.duration = std::chrono::microseconds(12'346);
+    const auto class_fields = smart_router::observability::access_log_class_fields("shared", "PRO");
+    const auto route_field = smart_router::observability::access_log_route_field("by \"tier\"");
+    r.class_fields = class_fields;
+    r.route_field = route_field;
     r.upstream = "127.0.0.1:9001";
     r.attempts = 1;
     r.bytes_sent = 1234;
     log.write(r);
     r.request_id = "req-2";
-    r.queue_ms = 0.5;
+    r.queue_wait = std::chrono::microseconds(500);
     r.error = "upstream_timeout";
     log.write(r);
   }  // destroyed: every line written is in the file
@@ -156,6 +157,10 @@ TEST(AccessLog, WritesOneJsonObjectALineToAFile) {
   EXPECT_EQ(first["span_id"], "00f067aa0ba902b7");
   EXPECT_FALSE(first.contains("parent_span_id"));
   EXPECT_EQ(first["target"], "/api/v1/x?q=\"1\"");
+  EXPECT_EQ(first["tier"], "shared");
+  EXPECT_EQ(first["user_tier"], "PRO");
+  EXPECT_EQ(first["route"], "by \"tier\"");
+  EXPECT_EQ(first["upstream"], "127.0.0.1:9001");
   EXPECT_EQ(first["status"], 200);
   EXPECT_EQ(first["attempts"], 1);
   EXPECT_EQ(first["bytes_sent"], 1234);
@@ -186,8 +191,9 @@ TEST(AccessLog, NumbersOfEveryWidthAreWrittenWhole) {
     r.status = 200;
     for (const auto n : sizes) {
       r.bytes_sent = n;
+      r.status = static_cast<unsigned>(n % 1200);  // 1 to 4 digits
       r.attempts = static_cast<int>(n % 4);
-      r.duration_ms = static_cast<double>(n % 1000) / 7;
+      r.duration = std::chrono::microseconds(n % 1000 * 1001);
       log.write(r);
     }
   }
@@ -196,8 +202,9 @@ TEST(AccessLog, NumbersOfEveryWidthAreWrittenWhole) {
   for (std::size_t i = 0; i < sizes.size(); ++i) {
     const auto j = nlohmann::json::parse(lines[i]);
     EXPECT_EQ(j["bytes_sent"], sizes[i]) << lines[i];
+    EXPECT_EQ(j["status"], sizes[i] % 1200) << lines[i];
     EXPECT_EQ(j["attempts"], sizes[i] % 4) << lines[i];
-    EXPECT_NEAR(j["duration_ms"].get<double>(), static_cast<double>(sizes[i] % 1000) / 7, 0.0005)
+    EXPECT_NEAR(j["duration_ms"].get<double>(), static_cast<double>(sizes[i] % 1000) * 1.001, 1e-9)
         << lines[i];
   }
   std::filesystem::remove_all(path.parent_path().parent_path());
@@ -213,7 +220,8 @@ TEST(BatchedLineWriter, EveryLineOfEveryThreadArrivesWholeAndInOrder) {
   {
     auto writer = BatchedLineWriter::open(path.string());
     const auto write_lines = [&writer](char who) {
-      for (int i = 0; i < kLines; ++i) writer->append(std::string(1, who) + std::to_string(i));
+      for (int i = 0; i < kLines; ++i)
+        writer->append(std::string(1, who) + std::to_string(i) + "\n");
     };
     std::thread a(write_lines, 'a');
     std::thread b(write_lines, 'b');
@@ -241,7 +249,7 @@ TEST(BatchedLineWriter, ATargetThatTakesNothingDropsAndCountsNewLines) {
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
   prometheus::Counter dropped_metric;
-  const std::string line(1023, 'x');  // 1 KiB with its '\n'
+  const std::string line = std::string(1023, 'x') + "\n";  // 1 KiB
   // At most two kMaxPending's worth is taken (the batch in write(), the one waiting): 3 x that
   // is sure to drop.
   const std::size_t appended = 3 * BatchedLineWriter::kMaxPending / 1024;
