@@ -9,7 +9,7 @@ packages=(
   # build
   g++ cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev prometheus-cpp-dev
-  libyaml-cpp-dev libcpp-jwt-dev libgtest-dev
+  libyaml-cpp-dev libcpp-jwt-dev libgtest-dev libjemalloc-dev
   # demo and tests
   curl procps python3 python3-pytest clang-format-14
   # deploy validation: promtool, and node for the offline schema checks

@@ -44,6 +44,7 @@ class FlatFields {
   void insert(std::string_view name, std::string_view value);
 
   std::size_t size() const { return entries_.size(); }
+  std::size_t packed_size() const { return text_.size(); }  // every name and value, in bytes
   Field operator[](std::size_t i) const {
     const auto& e = entries_[i];
     return {e.id, std::string_view(text_).substr(e.name_at, e.name_len),

@@ -447,6 +447,43 @@ TEST(RenderUpstreamRequest, OutputIsReplacedNotAppended) {
   EXPECT_EQ(out.find("\r\n\r\n"), out.size() - 4);  // one head, nothing after it
 }
 
+// Every optional part at once, at its longest: the head is written into exactly what it was
+// sized for (an assert in the writer stops a Debug build one byte past it).
+TEST(RenderUpstreamRequest, EveryPartAtItsLongestIsWrittenWhole) {
+  auto req = make_request(bhttp::verb::get, "/" + std::string(4000, 'p'));
+  for (int i = 0; i < 50; ++i) req.insert("X-Extra-" + std::to_string(i), std::string(100, 'v'));
+  req.insert("Upgrade", "websocket");
+  req.insert("Connection", "Upgrade");
+  const std::string chain(300, '1');
+  const std::string id(200, 'r');
+  const std::string tier(64, 'T');
+  const std::string traceparent = "00-" + std::string(32, 'a') + "-" + std::string(16, 'b') + "-01";
+  const std::string tracestate(512, 's');
+  auto info = default_head();
+  info.believed_chain = chain;
+  info.peer_ip = "fd00:1234:5678:9abc:def0:1234:5678:9abc";
+  info.proto = "https";
+  info.request_id = id;
+  info.user_tier = tier;
+  info.budget_ms = std::numeric_limits<std::int64_t>::max();
+  info.traceparent = traceparent;
+  info.tracestate = tracestate;
+  info.upgrade = true;
+  info.framing = BodyFraming::content_length;
+  info.content_length = std::numeric_limits<std::uint64_t>::max();
+  std::string raw;
+  const auto up = upstream_of(req, info, &raw);
+  EXPECT_EQ(up.target(), "/" + std::string(4000, 'p'));
+  EXPECT_EQ(only(up, "X-Extra-49"), std::string(100, 'v'));
+  EXPECT_EQ(only(up, "X-Forwarded-For"), chain + ", " + std::string(info.peer_ip));
+  EXPECT_EQ(only(up, "X-Request-Id"), id);
+  EXPECT_EQ(only(up, "X-User-Tier"), tier);
+  EXPECT_EQ(only(up, "X-Request-Budget-Ms"), "9223372036854775807");
+  EXPECT_EQ(only(up, "tracestate"), tracestate);
+  EXPECT_EQ(only(up, "Content-Length"), "18446744073709551615");
+  EXPECT_EQ(only(up, "Upgrade"), "websocket");
+}
+
 // ---- render_client_response -------------------------------------------------------------------
 
 ClientResponseHead client_head(BodyFraming framing = BodyFraming::content_length,
@@ -578,6 +615,22 @@ TEST(RenderClientResponse, SwitchingProtocolsKeepsUpgrade) {
   // RFC 9110 15.2: a 1xx response has no content, so no framing headers.
   EXPECT_TRUE(values(out, "Content-Length").empty());
   EXPECT_TRUE(values(out, "Transfer-Encoding").empty());
+}
+
+TEST(RenderClientResponse, EveryPartAtItsLongestIsWrittenWhole) {
+  auto res = make_response(511);  // no reason: the standard one, among the longest
+  for (int i = 0; i < 50; ++i) res.insert("X-Extra-" + std::to_string(i), std::string(100, 'v'));
+  const std::string id(200, 'r');
+  auto head = client_head(BodyFraming::content_length, std::numeric_limits<std::uint64_t>::max());
+  head.request_id = id;
+  head.keep_alive = false;
+  std::string raw;
+  const auto out = client_of(res, head, &raw);
+  EXPECT_EQ(raw.rfind("HTTP/1.1 511 Network Authentication Required\r\n", 0), 0u) << raw;
+  EXPECT_EQ(only(out, "X-Extra-49"), std::string(100, 'v'));
+  EXPECT_EQ(only(out, "X-Request-Id"), id);
+  EXPECT_EQ(only(out, "Content-Length"), "18446744073709551615");
+  EXPECT_EQ(only(out, "Connection"), "close");
 }
 
 }  // namespace
