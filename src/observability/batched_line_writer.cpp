@@ -38,8 +38,16 @@ std::unique_ptr<BatchedLineWriter> BatchedLineWriter::open(const std::string& ta
   return std::make_unique<BatchedLineWriter>(fd, true, dropped);
 }
 
+namespace {
+std::atomic<std::uint64_t> next_writer_id{1};
+}  // namespace
+
 BatchedLineWriter::BatchedLineWriter(int fd, bool owns_fd, prometheus::Counter* dropped)
-    : fd_(fd), owns_fd_(owns_fd), dropped_counter_(dropped), thread_([this] { run(); }) {}
+    : id_(next_writer_id.fetch_add(1, std::memory_order_relaxed)),
+      fd_(fd),
+      owns_fd_(owns_fd),
+      dropped_counter_(dropped),
+      thread_([this] { run(); }) {}
 
 BatchedLineWriter::~BatchedLineWriter() {
   {
@@ -53,49 +61,93 @@ BatchedLineWriter::~BatchedLineWriter() {
 
 void BatchedLineWriter::append(std::string_view line) {
   append_formatted(line.size(), [line](char* out) {
-    std::memcpy(out, line.data(), line.size());
+    if (!line.empty()) std::memcpy(out, line.data(), line.size());
     return out + line.size();
   });
 }
 
-bool BatchedLineWriter::make_room(std::size_t bound) {
-  if (pending_.size + bound > kMaxPending) {
-    ++dropped_;
-    if (dropped_counter_ != nullptr) dropped_counter_->Increment();
-    return false;
+BatchedLineWriter::Shard& BatchedLineWriter::local_shard() {
+  // The last writer this thread appended to, and its shard there. A thread that alternates
+  // between two writers (an access log replaced by a reload, while requests that began before
+  // it finish) finds its shard again instead of making one per switch.
+  thread_local std::uint64_t cached_writer = 0;
+  thread_local Shard* cached_shard = nullptr;
+  if (cached_writer == id_) return *cached_shard;
+  const auto me = std::this_thread::get_id();
+  const std::lock_guard lock(mu_);
+  Shard* shard = nullptr;
+  for (const auto& s : shards_)
+    if (s->owner == me) shard = s.get();
+  if (shard == nullptr) {
+    shards_.push_back(std::make_unique<Shard>());
+    shard = shards_.back().get();
+    shard->owner = me;
   }
-  if (pending_.size + bound <= pending_.capacity) return true;
-  const auto capacity = std::max({pending_.capacity * 2, pending_.size + bound, kFirstCapacity});
-  auto grown = std::make_unique_for_overwrite<char[]>(capacity);
-  if (pending_.size > 0) std::memcpy(grown.get(), pending_.bytes.get(), pending_.size);
-  pending_.bytes = std::move(grown);
-  pending_.capacity = capacity;
-  return true;
+  cached_writer = id_;
+  cached_shard = shard;
+  return *shard;
 }
 
-std::uint64_t BatchedLineWriter::dropped() const {
-  const std::lock_guard lock(mu_);
-  return dropped_;
+void BatchedLineWriter::make_room(Batch& batch, std::size_t bound) {
+  if (batch.size + bound <= batch.capacity) return;
+  const auto capacity = std::max({batch.capacity * 2, batch.size + bound, kFirstCapacity});
+  auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+  if (batch.size > 0) std::memcpy(grown.get(), batch.bytes.get(), batch.size);
+  batch.bytes = std::move(grown);
+  batch.capacity = capacity;
+}
+
+void BatchedLineWriter::count_drop() {
+  dropped_.fetch_add(1, std::memory_order_relaxed);
+  if (dropped_counter_ != nullptr) dropped_counter_->Increment();
+}
+
+void BatchedLineWriter::announce() {
+  // With writer_idle_ in run(): seq_cst on both sides, so either the writer sees the flag
+  // before it sleeps or this sees the writer asleep and wakes it (the notify under mu_).
+  lines_waiting_.store(true);
+  if (writer_idle_.load()) {
+    const std::lock_guard lock(mu_);
+    wake_.notify_one();
+  }
+}
+
+void BatchedLineWriter::write_batches(Batch& spare) {
+  std::vector<Shard*> shards;
+  {
+    const std::lock_guard lock(mu_);
+    for (const auto& s : shards_) shards.push_back(s.get());
+  }
+  for (Shard* shard : shards) {
+    {
+      const SpinGuard guard(shard->busy);
+      std::swap(spare, shard->batch);
+    }
+    write_all(fd_, {spare.bytes.get(), spare.size});
+    spare.size = 0;
+  }
 }
 
 void BatchedLineWriter::run() {
-  Batch batch;  // swapped with pending_: the two keep their capacity
+  Batch spare;  // swapped with each thread's batch in turn: they all keep their capacity
   std::uint64_t dropped_told = 0;
-  std::unique_lock lock(mu_);
   for (;;) {
-    writer_waiting_ = true;
-    wake_.wait(lock, [this] { return stop_ || pending_.size > 0; });
-    writer_waiting_ = false;
-    if (!stop_) {  // let a batch gather: one write for all the lines of kBatchDelay
-      lock.unlock();
-      std::this_thread::sleep_for(kBatchDelay);
-      lock.lock();
+    bool stopping = false;
+    {
+      std::unique_lock lock(mu_);
+      writer_idle_.store(true);
+      wake_.wait(lock, [this] { return stop_ || lines_waiting_.load(); });
+      writer_idle_.store(false);
+      if (!stop_) {  // let a batch gather: one write for all the lines of kBatchDelay
+        lock.unlock();
+        std::this_thread::sleep_for(kBatchDelay);
+        lock.lock();
+      }
+      stopping = stop_;
     }
-    std::swap(batch, pending_);
-    const bool stopping = stop_;
-    const std::uint64_t dropped_now = dropped_;
-    lock.unlock();
-    write_all(fd_, {batch.bytes.get(), batch.size});
+    lines_waiting_.store(false);  // before the swaps: a line after one announces itself again
+    write_batches(spare);
+    const std::uint64_t dropped_now = dropped();
     if (dropped_now != dropped_told) {  // once a batch, not once a line
       spdlog::warn(
           "access log: {} lines dropped ({} in all): its target takes them slower "
@@ -103,9 +155,7 @@ void BatchedLineWriter::run() {
           dropped_now - dropped_told, dropped_now);
       dropped_told = dropped_now;
     }
-    batch.size = 0;
-    lock.lock();
-    if (stopping && pending_.size == 0) return;
+    if (stopping) return;
   }
 }
 

@@ -1,12 +1,16 @@
-// Lines written to a file (or stdout) by a thread of their own, in batches. A worker appends a
-// line to a buffer under a mutex: no syscall, no allocation once the buffer has grown. The
-// writer thread writes what has gathered with one write() a batch, at most kBatchDelay after
-// the batch's first line, so a slow disk never blocks a worker and a busy log costs one
-// write() per batch, not per line. When kMaxPending bytes wait, new lines are dropped, counted
-// (the counter given, smart_router_access_log_dropped_lines_total) and warned of once a batch:
-// a worker never blocks.
+// Lines written to a file (or stdout) by a thread of their own, in batches. Each thread that
+// appends has a batch of its own (as each nginx worker has its log buffer), so workers never
+// contend with each other: a line is formatted in place at the end of its thread's batch, under
+// a lock only the writer thread ever takes besides, for the moment it swaps the batch out. No
+// syscall, no copy, no allocation once a batch has grown. The writer thread writes what has
+// gathered with one write() per thread's batch, at most kBatchDelay after a batch's first line,
+// so a slow disk never blocks a worker. When kMaxPending bytes of one thread wait, its new lines
+// are dropped, counted (the counter given, smart_router_access_log_dropped_lines_total) and
+// warned of once a batch: a worker never blocks. Lines of one thread keep their order; within
+// kBatchDelay, lines of different threads are written thread by thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -15,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 namespace prometheus {
 class Counter;
@@ -25,7 +30,7 @@ namespace smart_router::observability {
 class BatchedLineWriter {
  public:
   static constexpr std::chrono::milliseconds kBatchDelay{5};
-  static constexpr std::size_t kMaxPending = 4u << 20;
+  static constexpr std::size_t kMaxPending = 4u << 20;  // per appending thread
 
   // target: "stdout" or a file path (opened for appending, created with its directories).
   // Throws std::runtime_error when the file cannot be opened.
@@ -40,19 +45,29 @@ class BatchedLineWriter {
 
   void append(std::string_view line);  // one line, ending in its '\n'
 
-  // One line formatted straight into the batch, under the lock (no copy; no allocation once
-  // the batch has grown): `format(char* out)` writes at most `bound` bytes, the line and its
-  // '\n', and returns where it stopped.
+  // One line formatted straight into this thread's batch: `format(char* out)` writes at most
+  // `bound` bytes, the line and its '\n', and returns where it stopped.
   template <class Format>
   void append_formatted(std::size_t bound, Format&& format) {
-    const std::lock_guard lock(mu_);
-    if (!make_room(bound)) return;
-    char* const start = pending_.bytes.get() + pending_.size;
-    pending_.size += static_cast<std::size_t>(format(start) - start);
-    if (writer_waiting_) wake_.notify_one();
+    Shard& shard = local_shard();
+    bool first = false;
+    {
+      const SpinGuard guard(shard.busy);
+      Batch& batch = shard.batch;
+      make_room(batch, bound);
+      char* const start = batch.bytes.get() + batch.size;
+      const auto n = static_cast<std::size_t>(format(start) - start);
+      if (batch.size + n > kMaxPending) {
+        count_drop();
+        return;
+      }
+      first = batch.size == 0;
+      batch.size += n;
+    }
+    if (first) announce();
   }
 
-  std::uint64_t dropped() const;
+  std::uint64_t dropped() const { return dropped_.load(std::memory_order_relaxed); }
 
  private:
   // Bytes gathered for one write(): a plain array, so that a line is formatted in place.
@@ -61,21 +76,46 @@ class BatchedLineWriter {
     std::size_t size = 0;
     std::size_t capacity = 0;
   };
+  // One appending thread's batch. `busy` is taken by that thread for a line and by the writer
+  // thread to swap the batch out: it is almost never contended, so a spin is all it needs.
+  struct alignas(64) Shard {
+    std::atomic_flag busy;
+    Batch batch;
+    std::thread::id owner;
+  };
+  class SpinGuard {
+   public:
+    explicit SpinGuard(std::atomic_flag& flag) : flag_(flag) {
+      while (flag_.test_and_set(std::memory_order_acquire)) std::this_thread::yield();
+    }
+    ~SpinGuard() { flag_.clear(std::memory_order_release); }
+    SpinGuard(const SpinGuard&) = delete;
+    SpinGuard& operator=(const SpinGuard&) = delete;
+
+   private:
+    std::atomic_flag& flag_;
+  };
 
   static constexpr std::size_t kFirstCapacity = 64u << 10;
 
+  Shard& local_shard();                                    // this thread's, made on its first line
+  static void make_room(Batch& batch, std::size_t bound);  // capacity for `bound` more bytes
+  void count_drop();
+  void announce();  // a batch got its first line: wake the writer thread if it sleeps
   void run();
-  bool make_room(std::size_t bound);  // under mu_; false: the line is dropped (and counted)
+  void write_batches(Batch& spare);  // swaps out every thread's batch and writes it
 
+  const std::uint64_t id_;  // unique per writer: what a thread's cached shard belongs to
   int fd_;
   bool owns_fd_;
   prometheus::Counter* dropped_counter_;
-  mutable std::mutex mu_;
+  std::mutex mu_;  // shards_, stop_, and the sleep of the writer thread
   std::condition_variable wake_;
-  Batch pending_;
-  bool writer_waiting_ = false;  // the writer waits for a first line: append wakes it
+  std::vector<std::unique_ptr<Shard>> shards_;
   bool stop_ = false;
-  std::uint64_t dropped_ = 0;
+  std::atomic<bool> lines_waiting_{false};  // some batch got a line since the writer looked
+  std::atomic<bool> writer_idle_{false};    // the writer thread waits for lines_waiting_
+  std::atomic<std::uint64_t> dropped_{0};
   std::thread thread_;
 };
 

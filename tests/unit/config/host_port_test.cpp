@@ -72,6 +72,17 @@ TEST(EndpointTest, RejectsBadEndpoints) {
   }
 }
 
+// inet_pton stops at a NUL: what follows it must not pass along (it would reach the access
+// log's line, which writes an endpoint's address as it is).
+TEST(EndpointTest, RejectsANulInsideAnAddress) {
+  using namespace std::string_literals;
+  std::string why;
+  for (const auto& text : {"[::1\0\"x]:8080"s, "127.0.0.1\0\":80"s, "[fd00::1\0]:80"s}) {
+    EXPECT_FALSE(parse_endpoint(text, &why)) << text;
+    EXPECT_FALSE(parse_listen_address(text, &why)) << text;
+  }
+}
+
 TEST(HttpsUrlTest, HostPortAndTarget) {
   std::string why;
   auto u = parse_https_url("https://idp.example.com/.well-known/jwks.json", &why);

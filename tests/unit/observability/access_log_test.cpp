@@ -210,6 +210,47 @@ TEST(AccessLog, NumbersOfEveryWidthAreWrittenWhole) {
   std::filesystem::remove_all(path.parent_path().parent_path());
 }
 
+// Plain values are copied in pieces chosen by their length (4-7, 8-16, an id's exact size,
+// the rest): each length is written whole.
+TEST(AccessLog, PlainValuesOfEveryLengthAreWrittenWhole) {
+  const auto path = temp_log("lengths");
+  std::vector<std::string> values;
+  {
+    AccessLog log(path.string());
+    smart_router::observability::AccessRecord r;
+    r.target = "/";
+    r.status = 200;
+    for (std::size_t n = 0; n <= 40; ++n) {
+      std::string v;
+      for (std::size_t i = 0; i < n; ++i) v += static_cast<char>('a' + i % 26);
+      values.push_back(v);
+    }
+    for (const auto& v : values) {
+      r.request_id = v;
+      r.trace_id = v.empty() ? std::string_view() : std::string_view(v);
+      r.span_id = v;
+      r.client_ip = v;
+      r.method = v;
+      r.upstream = v;
+      r.error = v;
+      log.write(r);
+    }
+  }
+  const auto lines = lines_of(path);
+  ASSERT_EQ(lines.size(), values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const auto j = nlohmann::json::parse(lines[i]);
+    for (const char* key : {"request_id", "client", "method", "upstream"})
+      EXPECT_EQ(j[key], values[i]) << key << ": " << lines[i];
+    if (!values[i].empty()) {
+      EXPECT_EQ(j["trace_id"], values[i]) << lines[i];
+      EXPECT_EQ(j["span_id"], values[i]) << lines[i];
+      EXPECT_EQ(j["error"], values[i]) << lines[i];
+    }
+  }
+  std::filesystem::remove_all(path.parent_path().parent_path());
+}
+
 TEST(AccessLog, AFileThatCannotBeOpenedThrows) {
   EXPECT_THROW(AccessLog("/proc/no-such-dir/access.jsonl"), std::runtime_error);
 }
@@ -225,21 +266,51 @@ TEST(BatchedLineWriter, EveryLineOfEveryThreadArrivesWholeAndInOrder) {
     };
     std::thread a(write_lines, 'a');
     std::thread b(write_lines, 'b');
+    write_lines('c');  // and this thread: three batches, written in turn
     a.join();
     b.join();
     EXPECT_EQ(writer->dropped(), 0u);
   }
   int next_a = 0;
   int next_b = 0;
+  int next_c = 0;
   for (const auto& line : lines_of(path)) {
     ASSERT_FALSE(line.empty());
-    int& next = line[0] == 'a' ? next_a : next_b;
+    int& next = line[0] == 'a' ? next_a : line[0] == 'b' ? next_b : next_c;
     EXPECT_EQ(line.substr(1), std::to_string(next)) << line;
     ++next;
   }
   EXPECT_EQ(next_a, kLines);
   EXPECT_EQ(next_b, kLines);
+  EXPECT_EQ(next_c, kLines);
   std::filesystem::remove_all(path.parent_path().parent_path());
+}
+
+// An access log replaced by a reload while requests that began before it still finish: one
+// thread appends to the old writer and the new one in turn. Every line reaches its own file,
+// in order.
+TEST(BatchedLineWriter, AThreadAlternatingBetweenTwoWritersLosesNothing) {
+  const auto old_path = temp_log("alternate-old");
+  const auto new_path = temp_log("alternate-new");
+  constexpr int kLines = 2000;
+  {
+    auto old_writer = BatchedLineWriter::open(old_path.string());
+    auto new_writer = BatchedLineWriter::open(new_path.string());
+    for (int i = 0; i < kLines; ++i) {
+      old_writer->append("old" + std::to_string(i) + "\n");
+      new_writer->append("new" + std::to_string(i) + "\n");
+    }
+  }
+  const auto old_lines = lines_of(old_path);
+  const auto new_lines = lines_of(new_path);
+  ASSERT_EQ(old_lines.size(), static_cast<std::size_t>(kLines));
+  ASSERT_EQ(new_lines.size(), static_cast<std::size_t>(kLines));
+  for (int i = 0; i < kLines; ++i) {
+    EXPECT_EQ(old_lines[static_cast<std::size_t>(i)], "old" + std::to_string(i));
+    EXPECT_EQ(new_lines[static_cast<std::size_t>(i)], "new" + std::to_string(i));
+  }
+  std::filesystem::remove_all(old_path.parent_path().parent_path());
+  std::filesystem::remove_all(new_path.parent_path().parent_path());
 }
 
 // A target that takes nothing (a pipe nobody reads yet): once kMaxPending bytes wait besides the
