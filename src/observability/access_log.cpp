@@ -37,29 +37,24 @@ char* put(char* p, const char (&literal)[N]) {
   return p + N - 1;
 }
 
-// A value of 4 to 16 bytes (a method, an address) in two overlapping moves each way instead of
-// a call to memcpy; other sizes as put() does. Every read is inside `s`.
+// n bytes, sizeof(Word) <= n <= 2 * sizeof(Word), in two overlapping moves each way: no call.
+template <typename Word>
+char* put_overlapping(char* p, const char* in, std::size_t n) {
+  Word head = 0;
+  Word tail = 0;
+  std::memcpy(&head, in, sizeof(Word));
+  std::memcpy(&tail, in + n - sizeof(Word), sizeof(Word));
+  std::memcpy(p, &head, sizeof(Word));
+  std::memcpy(p + n - sizeof(Word), &tail, sizeof(Word));
+  return p + n;
+}
+
+// A value of 4 to 16 bytes (a method, an address) without a call to memcpy; other sizes as
+// put() does. Every read is inside `s`.
 char* put_small(char* p, std::string_view s) {
-  const char* in = s.data();
   const std::size_t n = s.size();
-  if (n >= 8 && n <= 16) {
-    std::uint64_t head = 0;
-    std::uint64_t tail = 0;
-    std::memcpy(&head, in, 8);
-    std::memcpy(&tail, in + n - 8, 8);
-    std::memcpy(p, &head, 8);
-    std::memcpy(p + n - 8, &tail, 8);
-    return p + n;
-  }
-  if (n >= 4 && n < 8) {
-    std::uint32_t head = 0;
-    std::uint32_t tail = 0;
-    std::memcpy(&head, in, 4);
-    std::memcpy(&tail, in + n - 4, 4);
-    std::memcpy(p, &head, 4);
-    std::memcpy(p + n - 4, &tail, 4);
-    return p + n;
-  }
+  if (n >= 8 && n <= 16) return put_overlapping<std::uint64_t>(p, s.data(), n);
+  if (n >= 4 && n < 8) return put_overlapping<std::uint32_t>(p, s.data(), n);
   return put(p, s);
 }
 
