@@ -33,7 +33,7 @@ void MetricsObserver::on_finish(const FinishedRequest& f) {
   const auto now_s =
       std::chrono::duration_cast<std::chrono::seconds>(f.at.time_since_epoch()).count();
   tm.duration_summary.observe(f.seconds, now_s);
-  cls.duration->Observe(f.seconds);
+  cls.duration->observe(f.seconds);
   tm.rolling_ms.add(now_s, static_cast<std::uint64_t>(f.seconds * 1e6));  // microseconds
   // The SLO per class: answered without a 5xx within latency_budget_ms is good.
   const bool within_budget = f.seconds * 1000.0 <= cls.cls->latency_budget_ms;

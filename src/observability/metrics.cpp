@@ -32,10 +32,6 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
            .Name(names::kHttpRequestsTotal)
            .Help("Requests answered, by infrastructure tier, user tier, route and status.")
            .Register(r);
-  duration_histogram_ = &prometheus::BuildHistogram()
-                             .Name(names::kRequestDurationSeconds)
-                             .Help("Request duration histogram, by tier and user tier.")
-                             .Register(r);
   slo_requests_ = &prometheus::BuildCounter()
                        .Name(names::kSloRequestsTotal)
                        .Help("Requests answered, by tier and user tier (the SLO's total).")
@@ -222,8 +218,11 @@ prometheus::Counter& Metrics::budget_exceeded(const std::string& tier,
   return budget_exceeded_->Add({{"tier", tier}, {"user_tier", user_tier}});
 }
 
-prometheus::Histogram& Metrics::duration(const std::string& tier, const std::string& user_tier) {
-  return duration_histogram_->Add({{"tier", tier}, {"user_tier", user_tier}}, duration_buckets());
+LatencyHistogram& Metrics::duration(const std::string& tier, const std::string& user_tier) {
+  const std::lock_guard lock(durations_mutex_);
+  auto& h = durations_[{tier, user_tier}];
+  if (!h) h = std::make_unique<LatencyHistogram>(duration_buckets());
+  return *h;
 }
 
 prometheus::Counter& Metrics::slo_requests(const std::string& tier, const std::string& user_tier) {
@@ -343,8 +342,22 @@ std::string Metrics::serialize() {
       summary.metric.push_back(std::move(m));
     }
   }
+  prometheus::MetricFamily durations;
+  durations.name = names::kRequestDurationSeconds;
+  durations.help = "Request duration histogram, by tier and user tier.";
+  durations.type = prometheus::MetricType::Histogram;
+  {
+    const std::lock_guard lock(durations_mutex_);
+    for (const auto& [labels, h] : durations_) {
+      prometheus::ClientMetric m;
+      m.label = {{"tier", labels.first}, {"user_tier", labels.second}};
+      m.histogram = h->collect();
+      durations.metric.push_back(std::move(m));
+    }
+  }
   auto families = registry_->Collect();
   families.push_back(std::move(summary));
+  families.push_back(std::move(durations));
   return prometheus::TextSerializer().Serialize(families);
 }
 

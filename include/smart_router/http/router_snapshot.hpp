@@ -90,7 +90,7 @@ struct ClassRuntime {
   const overload::ClassLevels* levels = nullptr;  // its shares of every limit
   prometheus::Counter* shed = nullptr;
   prometheus::Counter* budget_exceeded = nullptr;
-  prometheus::Histogram* duration = nullptr;  // tier = the class's pool, user_tier = the class
+  observability::LatencyHistogram* duration = nullptr;  // tier = its pool, user_tier = it
   prometheus::Counter* slo_requests = nullptr;
   prometheus::Counter* slo_good_requests = nullptr;
   ratelimit::ClassLimits rate_limits;  // rate_limits.classes.<name>; inactive when absent

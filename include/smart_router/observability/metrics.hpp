@@ -10,12 +10,15 @@
 #include <prometheus/registry.h>
 #include <prometheus/summary.h>
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
+#include "smart_router/observability/latency_histogram.hpp"
 #include "smart_router/observability/rolling_mean.hpp"
 #include "smart_router/observability/windowed_quantiles.hpp"
 
@@ -38,8 +41,8 @@ class Metrics {
   prometheus::Counter& requests(const std::string& tier, const std::string& user_tier,
                                 const std::string& route, unsigned status);
   prometheus::Counter& budget_exceeded(const std::string& tier, const std::string& user_tier);
-  // smart_router_request_duration_seconds{tier,user_tier}
-  prometheus::Histogram& duration(const std::string& tier, const std::string& user_tier);
+  // smart_router_request_duration_seconds{tier,user_tier}: stable reference, made on first use
+  LatencyHistogram& duration(const std::string& tier, const std::string& user_tier);
   // The SLO per class: every answer, and those both not 5xx and within latency_budget_ms.
   prometheus::Counter& slo_requests(const std::string& tier, const std::string& user_tier);
   prometheus::Counter& slo_good_requests(const std::string& tier, const std::string& user_tier);
@@ -88,7 +91,6 @@ class Metrics {
  private:
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>* requests_total_;
-  prometheus::Family<prometheus::Histogram>* duration_histogram_;
   prometheus::Family<prometheus::Gauge>* response_time_ms_;
   prometheus::Family<prometheus::Gauge>* upstream_healthy_;
   prometheus::Family<prometheus::Gauge>* upstream_ejected_;
@@ -121,6 +123,8 @@ class Metrics {
   prometheus::Family<prometheus::Counter>* jwks_fetches_;
   prometheus::Gauge* jwks_keys_;
 
+  std::mutex durations_mutex_;
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<LatencyHistogram>> durations_;
   std::mutex tiers_mutex_;
   std::unordered_map<std::string, std::unique_ptr<TierMetrics>> tiers_;
 };

@@ -66,7 +66,7 @@ std::int64_t steady_seconds() {
 void populate(Metrics& m) {
   auto& t = m.tier("shared");
   t.duration_summary.observe(0.020, steady_seconds());
-  m.duration("shared", "LITE").Observe(0.020);
+  m.duration("shared", "LITE").observe(0.020);
   t.in_flight->Increment();
   m.requests("shared", "LITE", "by-tier", 200).Increment();
   m.budget_exceeded("shared", "LITE").Increment();
@@ -180,10 +180,23 @@ TEST(Metrics, SummaryHasTheContractsQuantiles) {
 TEST(Metrics, HistogramCountsObservations) {
   Metrics m;
   auto& h = m.duration("shared", "LITE");
-  h.Observe(0.004);
-  h.Observe(0.2);
-  h.Observe(3.0);
+  h.observe(0.004);
+  h.observe(0.2);
+  h.observe(3.0);
   const std::string text = m.serialize();
+  // le is "less than or equal": 0.005 holds 0.004; 0.25 holds it and 0.2; 2.5 not 3.0.
+  for (const auto& [le, n] : {std::pair{"0.001", 0.0}, std::pair{"0.005", 1.0},
+                              std::pair{"0.25", 2.0}, std::pair{"2.5", 2.0}, std::pair{"5", 3.0}}) {
+    const std::string bucket =
+        find_sample(text, names::kRequestDurationSeconds,
+                    {"tier=\"shared\"", std::string("le=\"") + le + "\""}, "_bucket");
+    ASSERT_NE(bucket, "") << le << "\n" << text;
+    EXPECT_EQ(value_of(bucket), n) << le;
+  }
+  const std::string sum =
+      find_sample(text, names::kRequestDurationSeconds, {"tier=\"shared\""}, "_sum");
+  ASSERT_NE(sum, "");
+  EXPECT_NEAR(value_of(sum), 3.204, 1e-6);
   const std::string inf =
       find_sample(text, names::kRequestDurationSeconds,
                   {"tier=\"shared\"", "user_tier=\"LITE\"", "le=\"+Inf\""}, "_bucket");
