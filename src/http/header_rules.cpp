@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "smart_router/common/beast_view.hpp"
 #include "smart_router/http/head_writer.hpp"
 
 namespace smart_router::http {
@@ -79,10 +80,6 @@ void put_framing(HeadWriter& w, BodyFraming framing, std::uint64_t content_lengt
 constexpr std::size_t kUpstreamRequestFixed = 256;
 constexpr std::size_t kClientResponseFixed = 160;
 
-std::string_view view(boost::beast::string_view s) {
-  return {s.data(), s.size()};
-}
-
 // Fields this proxy always writes itself and so never copies from the message.
 bool is_framing(bhttp::field f) {
   return f == bhttp::field::content_length || f == bhttp::field::transfer_encoding;
@@ -157,11 +154,11 @@ ConnectionInfo parse_connection(const bhttp::fields& fields) {
 
 void render_upstream_request(const bhttp::request_header<>& req, const UpstreamRequestHead& info,
                              std::string& out) {
-  const auto method = view(req.method_string());
-  const auto target = info.target.empty() ? view(req.target()) : info.target;
+  const auto method = sv(req.method_string());
+  const auto target = info.target.empty() ? sv(req.target()) : info.target;
   std::size_t fields_size = 0;
   for (const auto& f : req)
-    fields_size += HeadWriter::field_size(view(f.name_string()), view(f.value()));
+    fields_size += HeadWriter::field_size(sv(f.name_string()), sv(f.value()));
   HeadWriter w(out, kUpstreamRequestFixed + method.size() + target.size() + fields_size +
                         info.believed_chain.size() + info.peer_ip.size() + info.proto.size() +
                         info.request_id.size() + info.user_tier.size() + info.traceparent.size() +
@@ -174,8 +171,8 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
   const ConnectionTokens<bhttp::fields> named(req, req.find(bhttp::field::connection) != req.end());
   for (const auto& f : req) {
     const auto id = f.name();
-    const auto name = view(f.name_string());
-    const auto value = view(f.value());
+    const auto name = sv(f.name_string());
+    const auto value = sv(f.value());
     if (id == bhttp::field::upgrade && info.upgrade) {
       w.field(name, value);
       continue;
@@ -217,7 +214,7 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
 void render_client_response(unsigned status, std::string_view reason, const FlatFields& fields,
                             const ClientResponseHead& info, std::string& out) {
   const auto reason_text =
-      reason.empty() ? view(bhttp::obsolete_reason(bhttp::int_to_status(status))) : reason;
+      reason.empty() ? sv(bhttp::obsolete_reason(bhttp::int_to_status(status))) : reason;
   HeadWriter w(out, kClientResponseFixed + reason_text.size() + fields.packed_size() +
                         4 * fields.size() + info.request_id.size());
   w.put("HTTP/1.1 ");

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <span>
 
+#include "smart_router/common/beast_view.hpp"
 #include "smart_router/http/client_address.hpp"
 #include "smart_router/http/header_rules.hpp"
 #include "smart_router/http/path_normalizer.hpp"
@@ -16,10 +17,6 @@ namespace smart_router::http {
 namespace bhttp = boost::beast::http;
 
 namespace {
-
-std::string_view sv(boost::beast::string_view s) {
-  return {s.data(), s.size()};
-}
 
 std::optional<std::string_view> find_header(const bhttp::fields& f, std::string_view name) {
   auto it = f.find(boost::beast::string_view(name.data(), name.size()));

@@ -3,7 +3,7 @@
 namespace smart_router::http {
 
 void observe_finish(const Request& req) {
-  static const std::string kNone = "none";
+  static const std::string kNone(kNoRoute);  // a string: metrics key their cache by it
   const auto& snap = req.snap;
   const ClassRuntime& cls = req.decided.cls != nullptr
                                 ? *req.decided.cls

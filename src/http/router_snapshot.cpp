@@ -136,7 +136,8 @@ ClassRuntime compile_class(const config::TierClass& cls, const overload::ClassLe
   rt.duration = &metrics.duration(cls.pool, cls.name);
   rt.slo_requests = &metrics.slo_requests(cls.pool, cls.name);
   rt.slo_good_requests = &metrics.slo_good_requests(cls.pool, cls.name);
-  rt.access_log_fields = observability::access_log_class_fields(cls.pool, cls.name);
+  rt.access_log_fields = observability::access_log_field("tier", cls.pool) +
+                         observability::access_log_field("user_tier", cls.name);
   return rt;
 }
 
@@ -183,9 +184,9 @@ std::shared_ptr<const RouterSnapshot> build_snapshot(
         compile_class(c.tiers.classes[i], snap->class_levels[i], *snap, metrics));
   for (const auto& route : c.routes) {
     snap->route_pools.push_back(route_pool(route, *snap));
-    snap->route_access_log_fields.push_back(observability::access_log_route_field(route.name));
+    snap->route_access_log_fields.push_back(observability::access_log_field("route", route.name));
   }
-  snap->route_access_log_fields.push_back(observability::access_log_route_field("none"));
+  snap->route_access_log_fields.push_back(observability::access_log_field("route", kNoRoute));
   // Last, once nothing can throw: the shared admission state takes the new limits, and each
   // class its rate-limit buckets (an unchanged limit keeps its bucket and what it holds).
   for (std::size_t i = 0; i < c.pools.size(); ++i)

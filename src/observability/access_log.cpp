@@ -272,18 +272,11 @@ AccessLog::AccessLog(const std::string& target, prometheus::Counter* dropped) {
 
 AccessLog::~AccessLog() = default;
 
-std::string access_log_class_fields(std::string_view tier, std::string_view user_tier) {
-  std::string out = ",\"tier\":\"";
-  append_json_escaped(out, tier);
-  out += "\",\"user_tier\":\"";
-  append_json_escaped(out, user_tier);
-  out += '"';
-  return out;
-}
-
-std::string access_log_route_field(std::string_view route) {
-  std::string out = ",\"route\":\"";
-  append_json_escaped(out, route);
+std::string access_log_field(std::string_view name, std::string_view value) {
+  std::string out = ",\"";
+  out += name;
+  out += "\":\"";
+  append_json_escaped(out, value);
   out += '"';
   return out;
 }

@@ -112,10 +112,10 @@ void BatchedLineWriter::announce() {
   }
 }
 
-void BatchedLineWriter::write_batches(Batch& spare) {
-  std::vector<Shard*> shards;
+void BatchedLineWriter::write_batches(Batch& spare, std::vector<Shard*>& shards) {
   {
-    const std::lock_guard lock(mu_);
+    const std::lock_guard lock(mu_);  // not over the writes: a new thread's shard waits on it
+    shards.clear();
     for (const auto& s : shards_) shards.push_back(s.get());
   }
   for (Shard* shard : shards) {
@@ -130,6 +130,7 @@ void BatchedLineWriter::write_batches(Batch& spare) {
 
 void BatchedLineWriter::run() {
   Batch spare;  // swapped with each thread's batch in turn: they all keep their capacity
+  std::vector<Shard*> shards;  // reused: no allocation a cycle
   std::uint64_t dropped_told = 0;
   for (;;) {
     bool stopping = false;
@@ -146,7 +147,7 @@ void BatchedLineWriter::run() {
       stopping = stop_;
     }
     lines_waiting_.store(false);  // before the swaps: a line after one announces itself again
-    write_batches(spare);
+    write_batches(spare, shards);
     const std::uint64_t dropped_now = dropped();
     if (dropped_now != dropped_told) {  // once a batch, not once a line
       spdlog::warn(

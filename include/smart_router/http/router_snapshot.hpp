@@ -97,6 +97,9 @@ struct ClassRuntime {
   std::string access_log_fields;       // its pool and name as the access log writes them
 };
 
+// What metrics and the access log call a request no route took.
+inline constexpr std::string_view kNoRoute = "none";
+
 struct RouterSnapshot {
   std::shared_ptr<const config::Config> config;
   std::unique_ptr<tier::TierClassifier> classifier;

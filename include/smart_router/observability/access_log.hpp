@@ -29,9 +29,10 @@ struct AccessRecord {
   std::chrono::microseconds duration{};    // written as duration_ms, with three decimals
   std::chrono::microseconds queue_wait{};  // of duration, spent waiting for a slot of the pool
   // What the config fixes, rendered once per config snapshot (below), not once per line:
-  std::string_view class_fields;  // access_log_class_fields(tier, user_tier)
-  std::string_view route_field;   // access_log_route_field(route)
-  std::string_view upstream;      // endpoint address of the last attempt (host:port, validated), ""
+  std::string_view
+      class_fields;              // access_log_field("tier", ..) + access_log_field("user_tier", ..)
+  std::string_view route_field;  // access_log_field("route", ..)
+  std::string_view upstream;     // endpoint address of the last attempt (host:port, validated), ""
   std::uint32_t attempts = 0;
   std::string_view hedge;  // how its hedging went ("won", "lost", "skipped"); "" when not hedged
   std::uint64_t bytes_sent = 0;
@@ -53,11 +54,9 @@ class AccessLog {
   std::unique_ptr<BatchedLineWriter> writer_;
 };
 
-// `,"tier":"shared","user_tier":"LITE"`: the infrastructure tier (the class's pool) and the
-// class, escaped.
-std::string access_log_class_fields(std::string_view tier, std::string_view user_tier);
-// `,"route":"by-tier"`, escaped.
-std::string access_log_route_field(std::string_view route);
+// `,"name":"value"` with the value escaped: a field a config snapshot renders once (a class's
+// tier and user_tier, a route) for every line to copy.
+std::string access_log_field(std::string_view name, std::string_view value);
 
 // JSON string escaping for hand-built log lines.
 void append_json_escaped(std::string& out, std::string_view s);

@@ -103,7 +103,8 @@ class BatchedLineWriter {
   void count_drop();
   void announce();  // a batch got its first line: wake the writer thread if it sleeps
   void run();
-  void write_batches(Batch& spare);  // swaps out every thread's batch and writes it
+  // Swaps out every thread's batch and writes it (`shards`: the writer thread's scratch).
+  void write_batches(Batch& spare, std::vector<Shard*>& shards);
 
   const std::uint64_t id_;  // unique per writer: what a thread's cached shard belongs to
   int fd_;

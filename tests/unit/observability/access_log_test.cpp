@@ -136,8 +136,10 @@ TEST(AccessLog, WritesOneJsonObjectALineToAFile) {
     r.target = "/api/v1/x?q=\"1\"";
     r.status = 200;
     r.duration = std::chrono::microseconds(12'346);
-    const auto class_fields = smart_router::observability::access_log_class_fields("shared", "PRO");
-    const auto route_field = smart_router::observability::access_log_route_field("by \"tier\"");
+    using smart_router::observability::access_log_field;
+    const auto class_fields =
+        access_log_field("tier", "shared") + access_log_field("user_tier", "PRO");
+    const auto route_field = access_log_field("route", "by \"tier\"");
     r.class_fields = class_fields;
     r.route_field = route_field;
     r.upstream = "127.0.0.1:9001";
