@@ -2,6 +2,8 @@
 // FlatFields, the input arriving in two reads), then the head rendered for the client. Besides
 // memory errors it traps when the rendered head does not parse, or carries a framing field or
 // a hop-by-hop field the upstream sent (only the router's own framing may reach the client).
+// And it traps when the one-pass parse of the common head shape (simple_response_head.hpp)
+// takes a head that Beast's parser refuses or reads otherwise (status, reason, fields, framing).
 #include <algorithm>
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
@@ -14,6 +16,7 @@
 #include "smart_router/http/flat_fields.hpp"
 #include "smart_router/http/header_rules.hpp"
 #include "smart_router/http/response_head_parser.hpp"
+#include "smart_router/http/simple_response_head.hpp"
 
 namespace {
 
@@ -54,6 +57,29 @@ void check_rendered(const http::ResponseHeadParser& parser) {
     __builtin_trap();
 }
 
+void check_simple_agrees(std::string_view in) {
+  http::FlatFields simple_fields;
+  const auto simple = http::parse_simple_response_head(in, simple_fields);
+  if (!simple) return;
+  http::FlatFields fields;
+  http::ResponseHeadParser parser(fields);
+  parser.header_limit(16384);
+  parser.body_limit(boost::none);
+  parser.eager(false);
+  boost::system::error_code ec;
+  const auto used = parser.put(boost::asio::buffer(in.data(), simple->head_size), ec);
+  if (ec || used != simple->head_size || !parser.is_header_done() || parser.chunked() ||
+      parser.content_length() != simple->content_length || !parser.keep_alive() ||
+      parser.status() != simple->status || parser.reason() != simple->reason ||
+      fields.size() != simple_fields.size())
+    __builtin_trap();
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const auto a = fields[i];
+    const auto b = simple_fields[i];
+    if (a.id != b.id || a.name != b.name || a.value != b.value) __builtin_trap();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -66,5 +92,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   parser.body_limit(boost::none);
   parser.eager(false);
   if (parse_head(parser, in, split)) check_rendered(parser);
+  check_simple_agrees(in);
   return 0;
 }

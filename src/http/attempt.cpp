@@ -87,8 +87,8 @@ net::awaitable<SendResult> send_request(TryContext& a, upstream::UpstreamConnect
     if (!co_await req.down.send_continue()) co_return SendResult::client_failed;
   }
   body_sent = true;
-  const BodySource<true> from{req.down.connection().stream, req.down.connection().buffer, parser,
-                              parser.get().body()};
+  const BodySource<RequestParser> from{req.down.connection().stream, req.down.connection().buffer,
+                                       parser, parser.get().body()};
   const BodySink to{conn.stream, h.framing, head};
   const RelayBuffer via{req.relay_buffer(), BufferPool::kSize, watch, req.down.idle_timeout()};
   const auto r = co_await relay_body(from, to, via);

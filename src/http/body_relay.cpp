@@ -11,6 +11,9 @@
 #include <span>
 
 #include "smart_router/common/stream_io.hpp"
+#include "smart_router/http/length_body.hpp"
+#include "smart_router/http/request_parser.hpp"
+#include "smart_router/http/response_head_parser.hpp"
 
 namespace smart_router::http {
 namespace net = boost::asio;
@@ -56,9 +59,9 @@ class Piece {
 // Fills the parser's body window with what the source has now: pieces already buffered and
 // whatever the kernel holds, so a body that has arrived goes out in one write. would_block:
 // the kernel had no more (the window may hold bytes); need_buffer (window full) is success.
-template <bool isRequest>
+template <class Parser>
 boost::system::error_code fill_window_now(Stream& src, boost::beast::flat_buffer& src_buffer,
-                                          bhttp::basic_parser<isRequest>& parser,
+                                          Parser& parser,
                                           const bhttp::buffer_body::value_type& body) {
   boost::system::error_code ec;
   do {
@@ -72,9 +75,9 @@ boost::system::error_code fill_window_now(Stream& src, boost::beast::flat_buffer
 // bytes to start with) would move a body in 512-byte reads and writes. Grown unless the
 // whole body arrived with its head (an idle upstream connection gives the memory back:
 // ConnectionPool::put), before the first piece, so a body that fits goes out in one write.
-template <bool isRequest>
-void grow_for_body(boost::beast::flat_buffer& src_buffer,
-                   const bhttp::basic_parser<isRequest>& parser, std::size_t buffer_size) {
+template <class Parser>
+void grow_for_body(boost::beast::flat_buffer& src_buffer, const Parser& parser,
+                   std::size_t buffer_size) {
   const std::size_t read_size = std::min(buffer_size, kBodyReadSize);
   const auto remaining = parser.content_length_remaining();
   const bool all_here = remaining && *remaining <= src_buffer.size();
@@ -86,8 +89,8 @@ void grow_for_body(boost::beast::flat_buffer& src_buffer,
 
 // Every wait (a read or write that cannot complete at once, or a turn given to the other
 // connections) is bounded by `idle`: the watch is armed just before it, not on every piece.
-template <bool isRequest>
-net::awaitable<RelayResult> relay_body(BodySource<isRequest> from, BodySink to, RelayBuffer via) {
+template <class Parser>
+net::awaitable<RelayResult> relay_body(BodySource<Parser> from, BodySink to, RelayBuffer via) {
   Stream& src = from.stream;
   auto& src_buffer = from.buffer;
   auto& parser = from.parser;
@@ -160,8 +163,10 @@ net::awaitable<RelayResult> relay_body(BodySource<isRequest> from, BodySink to, 
   }
 }
 
-template net::awaitable<RelayResult> relay_body<true>(BodySource<true>, BodySink, RelayBuffer);
-template net::awaitable<RelayResult> relay_body<false>(BodySource<false>, BodySink, RelayBuffer);
+template net::awaitable<RelayResult> relay_body(BodySource<RequestParser>, BodySink, RelayBuffer);
+template net::awaitable<RelayResult> relay_body(BodySource<ResponseHeadParser>, BodySink,
+                                                RelayBuffer);
+template net::awaitable<RelayResult> relay_body(BodySource<LengthBody>, BodySink, RelayBuffer);
 
 net::awaitable<void> pump_bytes(Stream& from, Stream& to, RelayBuffer via) {
   for (;;) {

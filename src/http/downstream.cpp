@@ -96,10 +96,18 @@ net::awaitable<bool> Downstream::relay_answer(upstream::UpstreamConnection& from
   render_client_response(status, rp.reason(), rp.fields(), plan.head, head_);
 
   started_ = true;
-  const BodySource<false> source{from.stream, from.buffer, rp, rp.body()};
   const BodySink sink{conn_.stream, plan.head.framing, head_};
   const RelayBuffer via{buffer, BufferPool::kSize, conn_.watch, idle_};
-  const auto r = co_await relay_body(source, sink, via);
+  // The body of a head take_simple_head took is counted by LengthBody; any other, Beast parses.
+  RelayResult r;
+  if (rp.simple()) {
+    auto& body = rp.length_body();
+    r = co_await relay_body(BodySource<LengthBody>{from.stream, from.buffer, body, body.window()},
+                            sink, via);
+  } else {
+    r = co_await relay_body(BodySource<ResponseHeadParser>{from.stream, from.buffer, rp, rp.body()},
+                            sink, via);
+  }
   bytes_sent_ += r.bytes_written;
   if (!r.ok()) keep_alive_ = false;  // a truncated answer: closing is the only signal
   co_return r.ok() && rp.is_done() && rp.keep_alive() && plan.upstream != BodyFraming::until_close;

@@ -4,10 +4,27 @@
 #include <boost/beast/http/error.hpp>
 #include <cstring>
 
+#include "smart_router/http/simple_response_head.hpp"
+
 namespace smart_router::http {
+
+bool ResponseHeadParser::take_simple_head(boost::beast::flat_buffer& buffer) {
+  if (simple_ || got_some() || buffer.size() == 0) return false;
+  const std::string_view bytes(static_cast<const char*>(buffer.data().data()), buffer.size());
+  const auto head = parse_simple_response_head(bytes, fields_);
+  if (!head) return false;
+  simple_ = true;
+  status_ = head->status;
+  reason_.assign(head->reason.data(), head->reason.size());
+  simple_length_ = head->content_length;
+  length_body_.start(skip_body_ ? 0 : head->content_length);
+  buffer.consume(head->head_size);
+  return true;
+}
 
 void ResponseHeadParser::on_response_impl(int code, string_view reason, int /*version*/,
                                           error_code& ec) {
+  ec = {};
   // Beast takes any three digits; "000".."099" would be taken for an interim response and
   // rendered to the client as a status line that does not parse (found by fuzzing).
   if (code < 100) {
@@ -16,7 +33,6 @@ void ResponseHeadParser::on_response_impl(int code, string_view reason, int /*ve
   }
   status_ = static_cast<unsigned>(code);
   reason_.assign(reason.data(), reason.size());
-  ec = {};
 }
 
 void ResponseHeadParser::on_field_impl(boost::beast::http::field id, string_view name,

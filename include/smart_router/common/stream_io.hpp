@@ -60,11 +60,15 @@ boost::asio::awaitable<WriteResult> write_all(Stream& s, const ConstBuffers& buf
 }
 
 // Reads until the parser has a whole message head, from `buffer` and what the kernel has now;
-// would_block when it has to wait (then co_await read_header).
-template <bool isRequest>
+// would_block when it has to wait (then co_await read_header). A parser that takes a head of
+// the common shape itself (ResponseHeadParser::take_simple_head) is offered the buffer first.
+template <class Parser>
 boost::system::error_code read_header_now(Stream& s, boost::beast::flat_buffer& buffer,
-                                          boost::beast::http::basic_parser<isRequest>& parser) {
+                                          Parser& parser) {
   if (s.is_tls()) return boost::asio::error::would_block;
+  if constexpr (requires { parser.take_simple_head(buffer); }) {
+    if (parser.take_simple_head(buffer)) return {};
+  }
   boost::system::error_code ec;
   boost::beast::http::read_header(s.socket(), buffer, parser, ec);
   return ec;
@@ -108,10 +112,11 @@ boost::asio::awaitable<boost::system::error_code> read_header_tls(
 // Reads until the parser has a whole message head, waiting if it must. Called after
 // read_header_now said would_block, or (`known_empty` false) with an empty buffer and no try.
 // Not a coroutine itself (one frame per wait, not two): what it hands on outlives the wait.
-template <bool isRequest>
-boost::asio::awaitable<boost::system::error_code> read_header(
-    Stream& s, boost::beast::flat_buffer& buffer,
-    boost::beast::http::basic_parser<isRequest>& parser, bool known_empty = true) {
+template <class Parser>
+boost::asio::awaitable<boost::system::error_code> read_header(Stream& s,
+                                                              boost::beast::flat_buffer& buffer,
+                                                              Parser& parser,
+                                                              bool known_empty = true) {
   if (s.is_tls()) return read_header_tls(s, buffer, parser);
   return wait_and_parse(s, buffer, known_empty, [s_ = &s, buffer_ = &buffer, parser_ = &parser] {
     return read_header_now(*s_, *buffer_, *parser_);

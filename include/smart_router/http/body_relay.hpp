@@ -25,12 +25,13 @@ struct RelayResult {
 };
 
 // Where a body comes from: a socket, the bytes read from it but not yet parsed, the parser, and
-// the parser's body window (buffer_body's, or ResponseHeadParser's).
-template <bool isRequest>
+// the parser's body window (buffer_body's, ResponseHeadParser's, or LengthBody's). Parser: a
+// Beast parser (RequestParser, ResponseHeadParser), or LengthBody.
+template <class Parser>
 struct BodySource {
   Stream& stream;
   boost::beast::flat_buffer& buffer;
-  boost::beast::http::basic_parser<isRequest>& parser;
+  Parser& parser;
   boost::beast::http::buffer_body::value_type& window;
 };
 
@@ -52,8 +53,8 @@ struct RelayBuffer {
 };
 
 // Writes the sink's head and then the body the parser still has to deliver.
-template <bool isRequest>
-boost::asio::awaitable<RelayResult> relay_body(BodySource<isRequest> from, BodySink to,
+template <class Parser>
+boost::asio::awaitable<RelayResult> relay_body(BodySource<Parser> from, BodySink to,
                                                RelayBuffer via);
 
 // Copies raw bytes one way until either side closes (websocket tunnel half).

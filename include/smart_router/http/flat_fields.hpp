@@ -40,11 +40,21 @@ class FlatFields {
     entries_.clear();
   }
   void add(boost::beast::http::field id, std::string_view name, std::string_view value);
+  // For a parser with the whole head at hand: the head's bytes copied at once (set_text), and
+  // fields that lie in them, at offsets from their start (add_at), not copied one by one.
+  void set_text(std::string_view head) { text_.assign(head.data(), head.size()); }
+  void add_at(boost::beast::http::field id, std::size_t name_at, std::size_t name_len,
+              std::size_t value_at, std::size_t value_len) {
+    entries_.push_back({id, static_cast<std::uint32_t>(name_at),
+                        static_cast<std::uint32_t>(name_len), static_cast<std::uint32_t>(value_at),
+                        static_cast<std::uint32_t>(value_len)});
+  }
   // Adds with the field code looked up from the name (tests and hand-built heads).
   void insert(std::string_view name, std::string_view value);
 
   std::size_t size() const { return entries_.size(); }
-  std::size_t packed_size() const { return text_.size(); }  // every name and value, in bytes
+  // Bytes of text behind the fields: at least every name and value.
+  std::size_t packed_size() const { return text_.size(); }
   Field operator[](std::size_t i) const {
     const auto& e = entries_[i];
     return {e.id, std::string_view(text_).substr(e.name_at, e.name_len),

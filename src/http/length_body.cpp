@@ -1,0 +1,53 @@
+#include "smart_router/http/length_body.hpp"
+
+#include <algorithm>
+#include <boost/beast/core/read_size.hpp>
+#include <boost/beast/http/error.hpp>
+#include <cassert>
+#include <cstring>
+
+#include "smart_router/common/stream_io.hpp"
+
+namespace smart_router::http {
+namespace bhttp = boost::beast::http;
+
+std::size_t LengthBody::put(boost::asio::const_buffer bytes, boost::system::error_code& ec) {
+  const std::size_t wanted = static_cast<std::size_t>(std::min<std::uint64_t>(bytes.size(), left_));
+  const std::size_t n = window_.data == nullptr ? 0 : std::min(wanted, window_.size);
+  if (n > 0) std::memcpy(window_.data, bytes.data(), n);
+  if (window_.data != nullptr) {
+    window_.data = static_cast<char*>(window_.data) + n;
+    window_.size -= n;
+  }
+  left_ -= n;
+  ec = n < wanted ? bhttp::error::need_buffer : boost::system::error_code{};
+  return n;
+}
+
+// As Beast's read_some does for a parser: parse what is buffered, else read once; an end of
+// stream before the last byte is partial_message.
+boost::system::error_code read_some_now(Stream& s, boost::beast::flat_buffer& buffer,
+                                        LengthBody& body) {
+  assert(!s.is_tls());
+  boost::system::error_code ec;
+  if (buffer.size() == 0) {
+    const auto size = boost::beast::read_size(buffer, 65536);
+    if (size == 0) return bhttp::error::buffer_overflow;
+    const auto n = s.socket().read_some(buffer.prepare(size), ec);
+    buffer.commit(n);
+    if (ec == boost::asio::error::eof) return bhttp::error::partial_message;
+    if (ec) return ec;
+  }
+  buffer.consume(body.put(buffer.data(), ec));
+  return ec;
+}
+
+boost::asio::awaitable<boost::system::error_code> read_some(Stream& s,
+                                                            boost::beast::flat_buffer& buffer,
+                                                            LengthBody& body) {
+  return wait_and_parse(s, buffer, true, [s_ = &s, buffer_ = &buffer, body_ = &body] {
+    return read_some_now(*s_, *buffer_, *body_);
+  });
+}
+
+}  // namespace smart_router::http
