@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/error.hpp>
-#include <cassert>
 #include <cstring>
 
 #include "smart_router/common/stream_io.hpp"
@@ -28,7 +27,8 @@ std::size_t LengthBody::put(boost::asio::const_buffer bytes, boost::system::erro
 // stream before the last byte is partial_message.
 boost::system::error_code read_some_now(Stream& s, boost::beast::flat_buffer& buffer,
                                         LengthBody& body) {
-  assert(!s.is_tls());
+  if (s.is_tls()) return boost::asio::error::operation_not_supported;
+  if (body.is_done()) return {};  // the next bytes are not this body's
   boost::system::error_code ec;
   if (buffer.size() == 0) {
     const auto size = boost::beast::read_size(buffer, 65536);

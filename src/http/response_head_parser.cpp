@@ -9,10 +9,16 @@
 namespace smart_router::http {
 
 bool ResponseHeadParser::take_simple_head(boost::beast::flat_buffer& buffer) {
-  if (simple_ || got_some() || buffer.size() == 0) return false;
-  const std::string_view bytes(static_cast<const char*>(buffer.data().data()), buffer.size());
+  if (simple_) return true;
+  if (got_some() || buffer.size() == 0) return false;
+  std::string_view bytes(static_cast<const char*>(buffer.data().data()), buffer.size());
+  bytes = bytes.substr(0, header_limit_);  // a longer head is Beast's to refuse
   const auto head = parse_simple_response_head(bytes, fields_);
   if (!head) return false;
+  if (body_limit_ && head->content_length > *body_limit_) {
+    fields_.clear();  // Beast's parse of the same head refuses it (body_limit)
+    return false;
+  }
   simple_ = true;
   status_ = head->status;
   reason_.assign(head->reason.data(), head->reason.size());

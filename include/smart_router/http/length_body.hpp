@@ -31,7 +31,8 @@ class LengthBody {
 };
 
 // The next body bytes: those in `buffer`, else what the socket has now (would_block: none).
-// Only plain sockets carry a LengthBody (take_simple_head is offered only there).
+// Only plain sockets carry a LengthBody (take_simple_head is offered only there): on a TLS
+// stream, operation_not_supported.
 boost::system::error_code read_some_now(Stream& s, boost::beast::flat_buffer& buffer,
                                         LengthBody& body);
 

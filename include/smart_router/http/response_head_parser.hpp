@@ -10,6 +10,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/buffer_body.hpp>
+#include <cassert>
 #include <string>
 #include <string_view>
 
@@ -33,24 +34,42 @@ class ResponseHeadParser final : public boost::beast::http::basic_parser<false> 
   // When `buffer` starts with a whole head of the common shape and nothing has been parsed
   // yet: takes it (status, reason, fields) and consumes it from `buffer`; its body is then
   // length_body()'s to read. false: Beast's parser is to read the bytes (read_header_now
-  // offers them here first). Beast's body_limit does not apply: the router sets none for answers
-  // (it streams them, of any length).
+  // offers them here first). A head over header_limit or a length over body_limit is left to
+  // Beast, which refuses it. Called again once it has taken the head: true, nothing to do.
   bool take_simple_head(boost::beast::flat_buffer& buffer);
   bool simple() const { return simple_; }
   LengthBody& length_body() { return length_body_; }
 
-  // Beast's framing queries, answered for a simple head too (they hide basic_parser's).
+  // Beast's settings, remembered for take_simple_head (they hide basic_parser's).
+  void header_limit(std::uint32_t v) {
+    header_limit_ = v;
+    basic_parser::header_limit(v);
+  }
+  void body_limit(boost::optional<std::uint64_t> v) {
+    body_limit_ = v;
+    basic_parser::body_limit(v);
+  }
   void skip(bool v) {
+    assert(!simple_);  // set before the head is parsed, as Beast requires
     skip_body_ = v;
     basic_parser::skip(v);
   }
+
+  // Beast's framing queries, answered for a simple head too (they hide basic_parser's; in
+  // simple mode the base parser has parsed nothing, so only these may be asked).
   bool is_header_done() const { return simple_ || basic_parser::is_header_done(); }
   bool is_done() const { return simple_ ? length_body_.is_done() : basic_parser::is_done(); }
   bool chunked() const { return !simple_ && basic_parser::chunked(); }
   bool keep_alive() const { return simple_ || basic_parser::keep_alive(); }
+  bool need_eof() const { return !simple_ && basic_parser::need_eof(); }
+  bool upgrade() const { return !simple_ && basic_parser::upgrade(); }
   boost::optional<std::uint64_t> content_length() const {
     return simple_ ? boost::optional<std::uint64_t>(simple_length_)
                    : basic_parser::content_length();
+  }
+  boost::optional<std::uint64_t> content_length_remaining() const {
+    return simple_ ? length_body_.content_length_remaining()
+                   : basic_parser::content_length_remaining();
   }
 
  private:
@@ -74,8 +93,10 @@ class ResponseHeadParser final : public boost::beast::http::basic_parser<false> 
   void on_finish_impl(error_code& ec) override { ec = {}; }
 
   FlatFields& fields_;
-  bool simple_ = false;     // take_simple_head took the head
-  bool skip_body_ = false;  // an answer to HEAD: no body, whatever its length says
+  bool simple_ = false;                // take_simple_head took the head
+  bool skip_body_ = false;             // an answer to HEAD: no body, whatever its length says
+  std::uint32_t header_limit_ = 8192;  // Beast's defaults
+  boost::optional<std::uint64_t> body_limit_ = std::uint64_t{8} * 1024 * 1024;  // for a response
   std::uint64_t simple_length_ = 0;
   LengthBody length_body_;
   unsigned status_ = 0;

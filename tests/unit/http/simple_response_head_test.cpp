@@ -194,6 +194,35 @@ TEST(SimpleResponseHead, ParserCountsTheBodyAndHonoursHead) {
   EXPECT_EQ(head_answer.content_length().value_or(0), 64u);  // what a GET would have had
 }
 
+TEST(SimpleResponseHead, ParserLeavesHeadsOverItsLimitsToBeast) {
+  const auto fill = [](boost::beast::flat_buffer& b) {
+    boost::asio::buffer_copy(b.prepare(kNginxHead.size()), boost::asio::buffer(kNginxHead));
+    b.commit(kNginxHead.size());
+  };
+  FlatFields fields;
+  ResponseHeadParser small_head(fields);
+  small_head.header_limit(64);  // the head is longer
+  boost::beast::flat_buffer buffer;
+  fill(buffer);
+  EXPECT_FALSE(small_head.take_simple_head(buffer));
+  EXPECT_EQ(buffer.size(), kNginxHead.size());
+
+  ResponseHeadParser small_body(fields);
+  small_body.body_limit(63);  // Content-Length: 64
+  EXPECT_FALSE(small_body.take_simple_head(buffer));
+  EXPECT_EQ(fields.size(), 0u);
+  EXPECT_EQ(buffer.size(), kNginxHead.size());
+
+  ResponseHeadParser fits(fields);
+  fits.header_limit(static_cast<std::uint32_t>(kNginxHead.size()));
+  fits.body_limit(64);
+  ASSERT_TRUE(fits.take_simple_head(buffer));
+  EXPECT_EQ(buffer.size(), 0u);
+  fill(buffer);  // taken once: asked again, nothing more is read as a head
+  EXPECT_TRUE(fits.take_simple_head(buffer));
+  EXPECT_EQ(buffer.size(), kNginxHead.size());
+}
+
 TEST(SimpleResponseHead, ParserLeavesAHeadBeastHasStartedOnToBeast) {
   FlatFields fields;
   ResponseHeadParser p(fields);
