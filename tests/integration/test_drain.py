@@ -171,10 +171,13 @@ def test_takeover_while_the_old_router_drains_loses_no_connection(stack):
     # one such reset, inside the drain; anything else, or anything later, is a lost connection.
     kernel_race = [e for t, e in failures
                    if isinstance(e, ConnectionResetError) and drain_started <= t <= old_exited + 1]
-    lost = [repr(e) for t, e in failures if not any(e is k for k in kernel_race)]
+    # Each with its time from SIGTERM (the old router exited old_exited - drain_started later).
+    lost = [f"{t - drain_started:+.3f} s {e!r}" for t, e in failures
+            if not any(e is k for k in kernel_race)]
     assert not lost and len(kernel_race) <= 1, (
         f"{len(lost)} connection(s) lost in the takeover: {lost[:5]}; "
-        f"{len(kernel_race)} reset in the drain: {kernel_race[:5]}")
+        f"{len(kernel_race)} reset in the drain: {kernel_race[:5]}; "
+        f"the old router exited {old_exited - drain_started:.3f} s after SIGTERM")
     new.assert_alive("after the takeover")
 
 
