@@ -189,8 +189,10 @@ void App::start_drain(int signal) {
   if (draining_) return;
   draining_ = true;
   const auto timeout_ms = ctx_.snapshots.load()->config->server.drain_timeout_ms;
-  spdlog::info("signal {}: draining (up to {} ms); /health now answers 503", signal, timeout_ms);
+  // The flag first: the log line says /health answers 503, and an operator (or a test) acting
+  // on the line must find it so.
   ctx_.draining.store(true);
+  spdlog::info("signal {}: draining (up to {} ms); /health now answers 503", signal, timeout_ms);
   for (auto& w : workers_) net::post(w->ioc(), [worker = w.get()] { worker->begin_drain(); });
   net::co_spawn(control_, wait_for_drain(), net::detached);
 }
