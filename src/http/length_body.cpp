@@ -10,16 +10,22 @@
 namespace smart_router::http {
 namespace bhttp = boost::beast::http;
 
-std::size_t LengthBody::put(boost::asio::const_buffer bytes, boost::system::error_code& ec) {
-  const std::size_t wanted = static_cast<std::size_t>(std::min<std::uint64_t>(bytes.size(), left_));
-  const std::size_t n = window_.data == nullptr ? 0 : std::min(wanted, window_.size);
-  if (n > 0) std::memcpy(window_.data, bytes.data(), n);
-  if (window_.data != nullptr) {
-    window_.data = static_cast<char*>(window_.data) + n;
-    window_.size -= n;
+std::size_t fill_window(bhttp::buffer_body::value_type& window, const char* data, std::size_t n,
+                        boost::system::error_code& ec) {
+  const std::size_t taken = window.data == nullptr ? 0 : std::min(n, window.size);
+  if (taken > 0) {
+    std::memcpy(window.data, data, taken);
+    window.data = static_cast<char*>(window.data) + taken;
+    window.size -= taken;
   }
+  ec = taken < n ? bhttp::error::need_buffer : boost::system::error_code{};
+  return taken;
+}
+
+std::size_t LengthBody::put(boost::asio::const_buffer bytes, boost::system::error_code& ec) {
+  const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(bytes.size(), left_));
+  const std::size_t n = fill_window(window_, static_cast<const char*>(bytes.data()), wanted, ec);
   left_ -= n;
-  ec = n < wanted ? bhttp::error::need_buffer : boost::system::error_code{};
   return n;
 }
 

@@ -1,8 +1,6 @@
 #include "smart_router/http/response_head_parser.hpp"
 
-#include <algorithm>
 #include <boost/beast/http/error.hpp>
-#include <cstring>
 
 #include "smart_router/http/simple_response_head.hpp"
 
@@ -48,19 +46,7 @@ void ResponseHeadParser::on_field_impl(boost::beast::http::field id, string_view
 }
 
 std::size_t ResponseHeadParser::on_body_impl(string_view body, error_code& ec) {
-  if (body_.data == nullptr) {
-    ec = boost::beast::http::error::need_buffer;
-    return 0;
-  }
-  const std::size_t n = std::min(body.size(), body_.size);
-  if (n > 0) std::memcpy(body_.data, body.data(), n);
-  body_.data = static_cast<char*>(body_.data) + n;
-  body_.size -= n;
-  if (n == body.size())
-    ec = {};
-  else
-    ec = boost::beast::http::error::need_buffer;
-  return n;
+  return fill_window(body_, body.data(), body.size(), ec);
 }
 
 }  // namespace smart_router::http

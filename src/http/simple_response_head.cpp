@@ -3,6 +3,7 @@
 #include <array>
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/field.hpp>
+#include <charconv>
 
 namespace smart_router::http {
 namespace bhttp = boost::beast::http;
@@ -35,14 +36,13 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-// 1 to 18 digits (no overflow); a list or anything else is Beast's to judge.
+// 1 to 18 digits (no overflow, no sign); a list or anything else is Beast's to judge.
 std::optional<std::uint64_t> parse_length(std::string_view v) {
-  if (v.empty() || v.size() > 18) return std::nullopt;
   std::uint64_t n = 0;
-  for (const char c : v) {
-    if (!is_digit(c)) return std::nullopt;
-    n = n * 10 + static_cast<std::uint64_t>(c - '0');
-  }
+  const char* const end = v.data() + v.size();
+  if (v.empty() || v.size() > 18 || !is_digit(v.front())) return std::nullopt;
+  const auto [stop, ec] = std::from_chars(v.data(), end, n);
+  if (ec != std::errc{} || stop != end) return std::nullopt;
   return n;
 }
 

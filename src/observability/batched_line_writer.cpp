@@ -89,8 +89,12 @@ BatchedLineWriter::Shard& BatchedLineWriter::local_shard() {
 }
 
 void BatchedLineWriter::make_room(Batch& batch, std::size_t bound) {
-  if (batch.size + bound <= batch.capacity) return;
-  const auto capacity = std::max({batch.capacity * 2, batch.size + bound, kFirstCapacity});
+  const std::size_t needed = batch.size + bound;
+  if (needed <= batch.capacity) return;
+  // Doubling stops at kMaxPending: a batch that full drops its lines, and must not double to
+  // 8 MiB for the one line that is then dropped.
+  const auto capacity =
+      std::max(needed, std::min(std::max(batch.capacity * 2, kFirstCapacity), kMaxPending));
   auto grown = std::make_unique_for_overwrite<char[]>(capacity);
   if (batch.size > 0) std::memcpy(grown.get(), batch.bytes.get(), batch.size);
   batch.bytes = std::move(grown);

@@ -15,6 +15,12 @@
 
 namespace smart_router::http {
 
+// Copies as many of `n` bytes as `window` has room for and moves the window past them;
+// need_buffer when it could not take them all (full, or no window yet). The relay points the
+// window at its buffer before each read: LengthBody and ResponseHeadParser both fill it so.
+std::size_t fill_window(boost::beast::http::buffer_body::value_type& window, const char* data,
+                        std::size_t n, boost::system::error_code& ec);
+
 class LengthBody {
  public:
   void start(std::uint64_t length) { left_ = length; }

@@ -61,8 +61,6 @@ class ResponseHeadParser final : public boost::beast::http::basic_parser<false> 
   bool is_done() const { return simple_ ? length_body_.is_done() : basic_parser::is_done(); }
   bool chunked() const { return !simple_ && basic_parser::chunked(); }
   bool keep_alive() const { return simple_ || basic_parser::keep_alive(); }
-  bool need_eof() const { return !simple_ && basic_parser::need_eof(); }
-  bool upgrade() const { return !simple_ && basic_parser::upgrade(); }
   boost::optional<std::uint64_t> content_length() const {
     return simple_ ? boost::optional<std::uint64_t>(simple_length_)
                    : basic_parser::content_length();
