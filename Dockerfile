@@ -18,7 +18,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake ninja-build \
       libboost1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev prometheus-cpp-dev \
-      libyaml-cpp-dev libcpp-jwt-dev libjemalloc-dev \
+      libyaml-cpp-dev libcpp-jwt-dev libjemalloc-dev libhiredis-dev pkg-config \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -35,13 +35,13 @@ FROM debian:12-slim
 ARG SR_UID=10001
 ENV DEBIAN_FRONTEND=noninteractive
 # libssl3: libssl.so.3 + libcrypto.so.3; libspdlog1.10 + libfmt9; libyaml-cpp0.7;
-# libprometheus-cpp-core1.0; libjemalloc2 (the router's malloc). libstdc++6 and libgcc-s1 are
-# already in the base image.
+# libprometheus-cpp-core1.0; libjemalloc2 (the router's malloc); libhiredis0.14 (RESP for the
+# fleet quotas' Redis). libstdc++6 and libgcc-s1 are already in the base image.
 # ca-certificates: the system trust store for upstream TLS with verify: true and no ca_file.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libssl3 libspdlog1.10 libfmt9 libyaml-cpp0.7 libprometheus-cpp-core1.0 libjemalloc2 \
-      ca-certificates \
+      libhiredis0.14 ca-certificates \
  && apt-get clean \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
  && groupadd --gid "${SR_UID}" smart-router \

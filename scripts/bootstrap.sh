@@ -9,9 +9,9 @@ packages=(
   # build
   g++ cmake ninja-build pkg-config git ca-certificates
   libboost1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev prometheus-cpp-dev
-  libyaml-cpp-dev libcpp-jwt-dev libgtest-dev libjemalloc-dev
-  # demo and tests
-  curl procps python3 python3-pytest clang-format-14
+  libyaml-cpp-dev libcpp-jwt-dev libgtest-dev libjemalloc-dev libhiredis-dev
+  # demo and tests (redis-server: the fleet quotas' tests run a real one)
+  curl procps python3 python3-pytest clang-format-14 redis-server
   # deploy validation: promtool, and node for the offline schema checks
   prometheus nodejs npm
 )

@@ -62,6 +62,7 @@ std::unique_ptr<LoadedSnapshot> load_snapshot(const std::string& path) {
   try {
     if (result.config->server.tls) server::make_server_tls_context(*result.config->server.tls);
     JwksRefresher::plan(result.config->tiers);
+    FleetQuotaSync::plan(result.config->rate_limits);
     loaded->snap = http::build_snapshot(std::move(*result.config), loaded->endpoints,
                                         loaded->metrics, process_env, 1);
   } catch (const std::exception& e) {
@@ -84,7 +85,10 @@ App::App(CliOptions opts)
       checker_(control_, ctx_.metrics),
       dns_(control_),
       certs_(control_, ctx_.server_tls, ctx_.metrics),
-      jwks_(control_, ctx_.jwks, ctx_.metrics) {}
+      jwks_(control_, ctx_.jwks, ctx_.metrics),
+      fleet_(control_, ctx_.rate_limits, ctx_.metrics) {
+  ctx_.rate_limits.set_fleet_waker([this] { fleet_.wake(); });
+}
 
 App::~App() {
   for (auto& w : workers_) w->ioc().stop();
@@ -96,9 +100,11 @@ bool App::apply(config::Config cfg, const std::string& why, bool is_reload) {
   std::shared_ptr<const http::RouterSnapshot> snap;
   server::CertificateWatcher::Loaded tls;
   std::optional<JwksRefresher::Plan> jwks;
+  std::optional<FleetQuotaSync::Plan> fleet;
   try {
     tls = server::CertificateWatcher::load(cfg.server.tls);
     jwks = JwksRefresher::plan(cfg.tiers);
+    fleet = FleetQuotaSync::plan(cfg.rate_limits);
     snap =
         http::build_snapshot(std::move(cfg), endpoints_, ctx_.metrics, process_env, generation_ + 1,
                              &ctx_.pool_admissions, &ctx_.rate_limits, &ctx_.jwks);
@@ -124,6 +130,7 @@ bool App::apply(config::Config cfg, const std::string& why, bool is_reload) {
   certs_.install(std::move(tls));
   ctx_.snapshots.publish(snap);
   jwks_.install(std::move(jwks));
+  fleet_.install(std::move(fleet));
   ctx_.metrics.config_generation().Set(static_cast<double>(generation_));
   checker_.watch(pools_of(*snap));
   dns_.watch(pools_of(*snap));
@@ -249,6 +256,7 @@ net::awaitable<void> App::wait_for_drain() {
   dns_.stop();
   certs_.stop();
   jwks_.stop();
+  fleet_.stop();
   for (auto& w : workers_) w->ioc().stop();
   control_.stop();
 }

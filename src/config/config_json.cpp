@@ -1,6 +1,7 @@
 #include "smart_router/config/config_json.hpp"
 
 #include "smart_router/config/enums.hpp"
+#include "smart_router/config/redis_url.hpp"
 
 namespace smart_router::config {
 namespace {
@@ -77,9 +78,15 @@ Json rate_limits_json(const RateLimits& r) {
       }
       entry["client"] = client;
     }
+    if (c.fleet) entry["fleet"] = rate_json(*c.fleet);
     classes[c.class_name] = entry;
   }
-  return {{"max_client_keys", r.max_client_keys}, {"classes", classes}};
+  const Json redis = {{"url", redacted_redis_url(r.redis.url)},
+                      {"sync_interval_ms", r.redis.sync_interval_ms},
+                      {"timeout_ms", r.redis.timeout_ms},
+                      {"key_prefix", r.redis.key_prefix},
+                      {"ca_file", r.redis.ca_file}};
+  return {{"max_client_keys", r.max_client_keys}, {"classes", classes}, {"redis", redis}};
 }
 
 Json route_json(const Route& r) {

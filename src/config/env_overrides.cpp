@@ -1,6 +1,7 @@
 #include "smart_router/config/env_overrides.hpp"
 
 #include "smart_router/config/host_port.hpp"
+#include "smart_router/config/redis_url.hpp"
 #include "text.hpp"
 
 namespace smart_router::config {
@@ -78,6 +79,19 @@ void apply_endpoints(Config& config, ConfigMarks* marks, const EnvLookup& env, c
   }
 }
 
+void apply_redis_url(Config& config, const EnvLookup& env, std::vector<ConfigError>& errors) {
+  const auto value = lookup(env, kRedisUrlEnv);
+  if (!value) return;
+  std::string why;
+  if (!parse_redis_url(*value, &why)) {
+    errors.push_back(env_error(
+        kRedisUrlEnv, "invalid Redis URL " + quote(redacted_redis_url(*value)) + ": " + why));
+    return;
+  }
+  config.rate_limits.redis.url = *value;
+  config.rate_limits.redis.url_from_env = true;
+}
+
 }  // namespace
 
 std::vector<ConfigError> apply_env_overrides(Config& config, ConfigMarks* marks,
@@ -86,6 +100,7 @@ std::vector<ConfigError> apply_env_overrides(Config& config, ConfigMarks* marks,
   apply_routing_enabled(config, env, errors);
   apply_endpoints(config, marks, env, kSharedEndpointEnv, "shared", errors);
   apply_endpoints(config, marks, env, kPremiumEndpointEnv, "premium", errors);
+  apply_redis_url(config, env, errors);
   return errors;
 }
 

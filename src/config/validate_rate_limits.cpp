@@ -2,6 +2,7 @@
 // key the trust mode can provide.
 #include <string>
 
+#include "smart_router/config/redis_url.hpp"
 #include "text.hpp"
 #include "validation.hpp"
 
@@ -24,16 +25,42 @@ void validate_rate(Validation& v, const std::string& path, const RateLimit& r) {
     v.in_range(v.marks.file, path + ".burst", r.burst, 1, kMaxBurst);
 }
 
+constexpr std::uint32_t kMaxSyncIntervalMs = 10'000;
+constexpr std::uint32_t kMaxRedisTimeoutMs = 60'000;
+
+void validate_redis(Validation& v, bool needed) {
+  const FleetRedis& r = v.config.rate_limits.redis;
+  const std::string path = "rate_limits.redis";
+  v.in_range(v.marks.file, path + ".sync_interval_ms", r.sync_interval_ms, 1, kMaxSyncIntervalMs);
+  v.in_range(v.marks.file, path + ".timeout_ms", r.timeout_ms, 1, kMaxRedisTimeoutMs);
+  if (r.key_prefix.size() > 256) v.error(path + ".key_prefix", "longer than 256 bytes");
+  if (!r.ca_file.empty()) v.readable_file(v.marks.file, path + ".ca_file", r.ca_file);
+  if (r.url.empty()) {
+    if (needed)
+      v.error(path + ".url",
+              "a class has a fleet limit: set rate_limits.redis.url or REDIS_URL to the Redis "
+              "that holds the fleet's buckets");
+    return;
+  }
+  if (r.url_from_env) return;  // checked where REDIS_URL was read
+  std::string why;
+  if (!parse_redis_url(r.url, &why))
+    v.error(path + ".url", "invalid Redis URL " + quote(redacted_redis_url(r.url)) + ": " + why);
+}
+
 }  // namespace
 
 void validate_rate_limits(Validation& v) {
   const RateLimits& rl = v.config.rate_limits;
   v.positive(v.marks.file, "rate_limits.max_client_keys", rl.max_client_keys);
+  bool fleet = false;
   for (const ClassRateLimits& c : rl.classes) {
     const std::string path = "rate_limits.classes." + c.class_name;
     if (!v.class_exists(c.class_name))
       v.error(path, "unknown class " + quote(c.class_name) + " (known: " + v.class_names() + ")");
     if (c.class_limit) validate_rate(v, path + ".class", *c.class_limit);
+    if (c.fleet) validate_rate(v, path + ".fleet", *c.fleet);
+    fleet = fleet || c.fleet.has_value();
     if (!c.client) continue;
     validate_rate(v, path + ".client", c.client->rate);
     if (c.client->key == ClientKeyKind::jwt_subject && v.config.tiers.trust.mode != TrustMode::jwt)
@@ -41,6 +68,7 @@ void validate_rate_limits(Validation& v) {
               "jwt_subject needs tiers.trust.mode: jwt (no request carries a verified subject "
               "otherwise)");
   }
+  validate_redis(v, fleet);
 }
 
 }  // namespace smart_router::config

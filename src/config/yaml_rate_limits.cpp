@@ -1,5 +1,5 @@
-// rate_limits section: max_client_keys and, per tier class, a class-wide and a per-client
-// token bucket.
+// rate_limits section: max_client_keys, per tier class a class-wide, a per-client and a
+// fleet-wide token bucket, and the Redis that holds the fleet's.
 #include <map>
 #include <string>
 
@@ -37,7 +37,7 @@ void read_key(Reader& r, const Field& f, ClientRateLimit& out) {
 }
 
 void load_class(Reader& r, const Field& f, ClassRateLimits& out) {
-  MapReader m(r, f, {"class", "client"});
+  MapReader m(r, f, {"class", "client", "fleet"});
   if (auto c = m.get("class")) {
     MapReader cm(r, *c, {"requests_per_second", "burst"});
     RateLimit rate;
@@ -52,13 +52,29 @@ void load_class(Reader& r, const Field& f, ClassRateLimits& out) {
     load_rate(cm, client.rate);
     if (cm.ok()) out.client = client;
   }
+  if (auto c = m.get("fleet")) {
+    MapReader cm(r, *c, {"requests_per_second", "burst"});
+    RateLimit rate;
+    load_rate(cm, rate);
+    if (cm.ok()) out.fleet = rate;
+  }
+}
+
+void load_redis(Reader& r, const Field& f, FleetRedis& out) {
+  MapReader m(r, f, {"url", "sync_interval_ms", "timeout_ms", "key_prefix", "ca_file"});
+  m.read("url", out.url);
+  m.read("sync_interval_ms", out.sync_interval_ms);
+  m.read("timeout_ms", out.timeout_ms);
+  m.read("key_prefix", out.key_prefix);
+  m.read("ca_file", out.ca_file);
 }
 
 }  // namespace
 
 void load_rate_limits(Reader& r, const Field& f, RateLimits& out) {
-  MapReader m(r, f, {"max_client_keys", "classes"});
+  MapReader m(r, f, {"max_client_keys", "classes", "redis"});
   m.read("max_client_keys", out.max_client_keys);
+  if (auto redis = m.get("redis")) load_redis(r, *redis, out.redis);
   const auto classes = m.get("classes");
   if (!classes) return;
   auto entries = r.entries(*classes);

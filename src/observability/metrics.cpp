@@ -183,6 +183,20 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                     .Help("Keys of the JWKS in use for verifying tier tokens.")
                     .Register(r)
                     .Add({});
+  fleet_quota_syncs_ =
+      &prometheus::BuildCounter()
+           .Name(names::kFleetQuotaSyncsTotal)
+           .Help(
+               "Exchanges with the Redis of the fleet's quotas (rate_limits.redis), "
+               "by result.")
+           .Register(r);
+  fleet_quota_connected_ = &prometheus::BuildGauge()
+                                .Name(names::kFleetQuotaConnected)
+                                .Help(
+                                    "1 when the last exchange with the fleet quotas' Redis "
+                                    "succeeded, 0 while fleet limits are not applied (fail open).")
+                                .Register(r)
+                                .Add({});
   prometheus::BuildGauge()
       .Name(names::kBuildInfo)
       .Help("Build information.")
@@ -317,6 +331,10 @@ prometheus::Counter& Metrics::config_reloads(bool success) {
 
 prometheus::Counter& Metrics::tls_certificate_reloads(bool success) {
   return tls_certificate_reloads_->Add({{"result", success ? "success" : "failure"}});
+}
+
+prometheus::Counter& Metrics::fleet_quota_syncs(bool success) {
+  return fleet_quota_syncs_->Add({{"result", success ? "success" : "failure"}});
 }
 
 prometheus::Counter& Metrics::jwks_fetches(bool success) {

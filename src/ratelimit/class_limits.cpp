@@ -11,8 +11,17 @@ Refusal refuse(const Policy& p, Scope scope, const Decision& d, const std::strin
   r.headers = rate_limit_headers(p.name, d);
   // The draft: Retry-After is never earlier than the window's end (RateLimit's t).
   r.headers.insert(r.headers.begin(), ErrorHeader{"Retry-After", std::to_string(d.retry_after_s)});
-  r.message = scope == Scope::client ? "rate limit per client of tier " + class_name + " exceeded"
-                                     : "rate limit of tier " + class_name + " exceeded";
+  switch (scope) {
+    case Scope::client:
+      r.message = "rate limit per client of tier " + class_name + " exceeded";
+      break;
+    case Scope::fleet:
+      r.message = "fleet-wide rate limit of tier " + class_name + " exceeded";
+      break;
+    default:
+      r.message = "rate limit of tier " + class_name + " exceeded";
+      break;
+  }
   return r;
 }
 
@@ -30,6 +39,14 @@ std::optional<Refusal> ClassLimits::check(const RequestFacts& facts, Nanos now) 
     if (!d.allowed) {
       if (client) client->limiter->refund(key, 1);
       return refuse(*class_wide, Scope::class_wide, d, class_name);
+    }
+  }
+  if (fleet) {
+    const Decision d = fleet->limiter->check({}, 1, now);
+    if (!d.allowed) {
+      if (client) client->limiter->refund(key, 1);
+      if (class_wide) class_wide->limiter->refund({}, 1);
+      return refuse(*fleet, Scope::fleet, d, class_name);
     }
   }
   return std::nullopt;

@@ -37,6 +37,17 @@ ClassLimits RateLimitState::limits_for(const config::RateLimits& cfg, const std:
     class_buckets_.erase(class_name);
   }
 
+  if (c != nullptr && c->fleet) {
+    const Rate rate = rate_of(*c->fleet);
+    auto& lease = fleet_leases_[class_name];
+    if (!lease || !(lease->rate() == rate))
+      lease = std::make_shared<FleetLease>(rate, fleet_waker_);
+    out.fleet = Policy{lease, class_name + "-fleet",
+                       &metrics.rate_limited(class_name, scope_name(Scope::fleet))};
+  } else {
+    fleet_leases_.erase(class_name);
+  }
+
   if (c != nullptr && c->client) {
     const Rate rate = rate_of(c->client->rate);
     const auto& k = *c->client;
@@ -56,6 +67,13 @@ ClassLimits RateLimitState::limits_for(const config::RateLimits& cfg, const std:
   } else {
     client_policies_.erase(class_name);
   }
+  return out;
+}
+
+std::vector<RateLimitState::FleetBucket> RateLimitState::fleet_buckets() {
+  const std::lock_guard lock(mutex_);
+  std::vector<FleetBucket> out;
+  for (const auto& [name, lease] : fleet_leases_) out.push_back({name, lease});
   return out;
 }
 

@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import time
 from pathlib import Path
@@ -193,6 +194,103 @@ class MockUpstream(Proc):
     def ok_health(self):
         r = self._own("POST", "/admin/health/ok")
         assert r.status == 200 and r.json()["healthy"] is True, r
+
+
+class RedisServer(Proc):
+    """A real redis-server (Debian's redis-server package) on a free loopback port, nothing
+    saved to disk. `password` sets requirepass."""
+
+    def __init__(self, name: str, logdir: Path, password: Optional[str] = None,
+                 tls: Optional[tuple] = None):
+        """tls: (cert, key, ca) files: TLS only (rediss://), clients not asked for certificates."""
+        super().__init__(f"redis-{name}", logdir)
+        self.password = password
+        self.tls = tls
+        # The kernel picks a free port; redis-server binds it a moment later (a bind that loses
+        # the port to another process in between makes it exit: tried again on a new port).
+        for _ in range(5):
+            probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+            probe.close()
+            argv = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                    "--appendonly", "no", "--dir", str(self.logdir)]
+            if tls:
+                argv[1:3] = ["--port", "0", "--tls-port", str(self.port), "--tls-cert-file",
+                             str(tls[0]), "--tls-key-file", str(tls[1]), "--tls-ca-cert-file",
+                             str(tls[2]), "--tls-auth-clients", "no"]
+            if password:
+                argv += ["--requirepass", password]
+            self._spawn(argv)
+            try:
+                poll_until(self._answers_or_dead, timeout=10, what=f"redis {name} to answer")
+            except Exception:
+                self.stop()
+                raise
+            if self.alive():
+                break
+            self.stop()
+        else:
+            raise RuntimeError(f"redis-server {name} could not bind a port")
+        self.address = f"127.0.0.1:{self.port}"
+
+    def _answers_or_dead(self):
+        if not self.alive():
+            return True  # stop waiting: the caller checks alive()
+        try:
+            return self.command("PING") == "PONG"
+        except OSError:
+            return False
+
+    def url(self, db: int = 0, password: Optional[str] = None) -> str:
+        auth = f":{password}@" if password else ""
+        return f"{'rediss' if self.tls else 'redis'}://{auth}{self.address}/{db}"
+
+    def command(self, *args: str, db: int = 0):
+        """One command on a new connection (AUTH and SELECT first as needed); the reply, decoded:
+        str for simple and bulk strings, int, list, None; an error reply raises RuntimeError."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=5) as raw:
+            sock = raw
+            if self.tls:
+                ctx = ssl.create_default_context(cafile=str(self.tls[2]))
+                sock = ctx.wrap_socket(raw, server_hostname="localhost")
+            reader = sock.makefile("rb")
+            pre = ([["AUTH", self.password]] if self.password else []) + ([["SELECT", str(db)]] if db else [])
+            for cmd in pre + [list(args)]:
+                sock.sendall(_resp(cmd))
+                reply = _read_resp(reader)
+            return reply
+
+
+def _resp(args: list) -> bytes:
+    out = [f"*{len(args)}\r\n".encode()]
+    for a in args:
+        b = str(a).encode()
+        out.append(f"${len(b)}\r\n".encode() + b + b"\r\n")
+    return b"".join(out)
+
+
+def _read_resp(reader):
+    line = reader.readline()
+    if not line:
+        raise OSError("redis closed the connection")
+    kind, rest = line[:1], line[1:-2].decode()
+    if kind == b"+":
+        return rest
+    if kind == b"-":
+        raise RuntimeError(rest)
+    if kind == b":":
+        return int(rest)
+    if kind == b"$":
+        n = int(rest)
+        if n < 0:
+            return None
+        data = reader.read(n + 2)[:-2]
+        return data.decode("utf-8", "replace")
+    if kind == b"*":
+        n = int(rest)
+        return None if n < 0 else [_read_resp(reader) for _ in range(n)]
+    raise OSError(f"unexpected RESP line {line!r}")
 
 
 # --- config ----------------------------------------------------------------------------------
@@ -396,7 +494,9 @@ class Router(Proc):
         return wire.HttpConnection("127.0.0.1", self.port, timeout=timeout, **self.tls)
 
     def metrics_text(self) -> str:
-        r = self.get("/metrics", timeout=5)
+        # With admin.listen, /metrics is served there only.
+        r = wire.get(self.admin_port, "/metrics", timeout=5) if self.admin_port else \
+            self.get("/metrics", timeout=5)
         assert r.status == 200, r
         return r.body.decode("utf-8")
 

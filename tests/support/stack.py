@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from harness import ClosedPort, MockUpstream, Router, make_config
+from harness import ClosedPort, MockUpstream, RedisServer, Router, make_config
 
 
 class Stack:
@@ -22,6 +22,11 @@ class Stack:
 
     def mocks(self, prefix: str, n: int) -> list:
         return [self.mock(f"{prefix}-{i + 1}") for i in range(n)]
+
+    def redis(self, name: str = "quota", password=None, tls=None) -> RedisServer:
+        r = RedisServer(name, self.logdir, password=password, tls=tls)
+        self.procs.append(r)
+        return r
 
     def closed_port(self) -> ClosedPort:
         c = ClosedPort()

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "smart_router/app/cli.hpp"
+#include "smart_router/app/fleet_quota_sync.hpp"
 #include "smart_router/app/jwks_refresher.hpp"
 #include "smart_router/config/loader.hpp"
 #include "smart_router/health/active_checker.hpp"
@@ -51,6 +52,7 @@ class App {
   upstream::DnsRefresher dns_;
   server::CertificateWatcher certs_;
   JwksRefresher jwks_;
+  FleetQuotaSync fleet_;
   std::vector<std::unique_ptr<server::Worker>> workers_;
   std::vector<std::thread> threads_;
   std::uint64_t generation_ = 0;

@@ -144,11 +144,23 @@ struct ClassRateLimits {
   std::string class_name;                 // upper-case
   std::optional<RateLimit> class_limit;   // one bucket for the whole class
   std::optional<ClientRateLimit> client;  // one bucket per client of the class
+  std::optional<RateLimit> fleet;         // one bucket for the class across every router (Redis)
+};
+
+// Where the fleet's buckets live: rate_limits.redis (REDIS_URL overrides url).
+struct FleetRedis {
+  std::string url;                      // redis://... or rediss://...; "" = none
+  std::uint32_t sync_interval_ms = 20;  // how often a router takes more of the fleet's tokens
+  std::uint32_t timeout_ms = 250;       // connect, and each exchange with Redis
+  std::string key_prefix = "smart-router:quota:";
+  std::string ca_file;        // rediss://: CA bundle ("" = the system's)
+  bool url_from_env = false;  // REDIS_URL gave `url` (and checked it)
 };
 
 struct RateLimits {
   std::uint32_t max_client_keys = 100000;  // per-client buckets held router-wide
   std::vector<ClassRateLimits> classes;    // in file order
+  FleetRedis redis;
 
   const ClassRateLimits* find(const std::string& class_name) const {
     for (const auto& c : classes)

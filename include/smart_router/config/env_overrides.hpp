@@ -12,6 +12,7 @@ namespace smart_router::config {
 inline constexpr const char* kTierRoutingEnabledEnv = "TIER_ROUTING_ENABLED";
 inline constexpr const char* kSharedEndpointEnv = "SHARED_ENDPOINT";
 inline constexpr const char* kPremiumEndpointEnv = "PREMIUM_ENDPOINT";
+inline constexpr const char* kRedisUrlEnv = "REDIS_URL";
 
 // TIER_ROUTING_ENABLED: true|1|yes / false|0|no (any case). SHARED_ENDPOINT / PREMIUM_ENDPOINT:
 // comma-separated host:port list replacing the endpoints of pool `shared` / `premium`. An

@@ -45,6 +45,8 @@ inline constexpr const char* kTlsCertificateExpiry =
     "smart_router_tls_certificate_expiry_timestamp_seconds";
 inline constexpr const char* kJwksFetchesTotal = "smart_router_jwks_fetches_total";
 inline constexpr const char* kJwksKeys = "smart_router_jwks_keys";
+inline constexpr const char* kFleetQuotaSyncsTotal = "smart_router_fleet_quota_syncs_total";
+inline constexpr const char* kFleetQuotaConnected = "smart_router_fleet_quota_connected";
 inline constexpr const char* kAccessLogDroppedLinesTotal =
     "smart_router_access_log_dropped_lines_total";
 

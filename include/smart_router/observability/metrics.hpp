@@ -79,6 +79,9 @@ class Metrics {
   // tiers.trust.jwt.jwks_url fetches, by result, and the keys in use.
   prometheus::Counter& jwks_fetches(bool success);
   prometheus::Gauge& jwks_keys() { return *jwks_keys_; }
+  // Exchanges with the fleet quotas' Redis, by result, and whether the last one succeeded.
+  prometheus::Counter& fleet_quota_syncs(bool success);
+  prometheus::Gauge& fleet_quota_connected() { return *fleet_quota_connected_; }
   prometheus::Gauge& active_connections() { return *active_connections_; }
   prometheus::Counter& tarpitted() { return *tarpitted_; }
   prometheus::Counter& access_log_dropped_lines() { return *access_log_dropped_lines_; }
@@ -122,6 +125,8 @@ class Metrics {
   prometheus::Gauge* tls_certificate_expiry_;
   prometheus::Family<prometheus::Counter>* jwks_fetches_;
   prometheus::Gauge* jwks_keys_;
+  prometheus::Family<prometheus::Counter>* fleet_quota_syncs_;
+  prometheus::Gauge* fleet_quota_connected_;
 
   std::mutex durations_mutex_;
   std::map<std::pair<std::string, std::string>, std::unique_ptr<LatencyHistogram>> durations_;

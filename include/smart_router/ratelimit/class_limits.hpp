@@ -34,13 +34,14 @@ struct ClassLimits {
   std::string class_name;
   std::optional<Policy> class_wide;
   std::optional<Policy> client;
-  KeySource key_source;  // client: how its key is made
+  std::optional<Policy> fleet;  // the class's bucket across every router (fleet_lease.hpp)
+  KeySource key_source;         // client: how its key is made
 
-  bool active() const { return class_wide.has_value() || client.has_value(); }
+  bool active() const { return class_wide.has_value() || client.has_value() || fleet.has_value(); }
 
-  // Takes one token from the client's bucket, then one from the class's; a request refused
-  // by the class gets its client token back. The client goes first so that a client over its
-  // own limit never drains the bucket its whole class shares.
+  // Takes one token from the client's bucket, then the class's, then the fleet's; a request
+  // refused by a later bucket gets the earlier ones' tokens back. The narrowest goes first so
+  // that a client over its own limit never drains a bucket its whole class shares.
   std::optional<Refusal> check(const RequestFacts& facts, Nanos now) const;
 };
 

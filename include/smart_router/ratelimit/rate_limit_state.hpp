@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -15,6 +16,7 @@
 #include "smart_router/ratelimit/class_bucket.hpp"
 #include "smart_router/ratelimit/class_limits.hpp"
 #include "smart_router/ratelimit/client_table.hpp"
+#include "smart_router/ratelimit/fleet_lease.hpp"
 
 namespace smart_router::ratelimit {
 
@@ -33,6 +35,15 @@ class RateLimitState {
 
   const ClientTable& clients() const { return *clients_; }
 
+  // The fleet buckets of the last config compiled, by class (the sync leases for these).
+  struct FleetBucket {
+    std::string class_name;
+    std::shared_ptr<FleetLease> lease;
+  };
+  std::vector<FleetBucket> fleet_buckets();
+  // What a fleet bucket calls when its lease runs low (set once, before any config compiles).
+  void set_fleet_waker(std::function<void()> wake) { fleet_waker_ = std::move(wake); }
+
  private:
   struct ClientPolicyId {
     Rate rate;
@@ -44,7 +55,9 @@ class RateLimitState {
   std::mutex mutex_;
   std::shared_ptr<ClientTable> clients_;
   std::map<std::string, std::shared_ptr<ClassBucket>> class_buckets_;  // by class name
-  std::map<std::string, ClientPolicyId> client_policies_;              // by class name
+  std::map<std::string, std::shared_ptr<FleetLease>> fleet_leases_;    // by class name
+  std::function<void()> fleet_waker_;
+  std::map<std::string, ClientPolicyId> client_policies_;  // by class name
   std::uint32_t next_policy_id_ = 1;
 };
 

@@ -29,6 +29,24 @@ TEST(EnvOverridesTest, NothingSetChangesNothing) {
   EXPECT_EQ(c.pools[0].endpoints, std::vector<std::string>{"127.0.0.1:9001"});
 }
 
+TEST(EnvOverridesTest, RedisUrlReplacesTheFilesAndIsChecked) {
+  Config c = two_pools();
+  c.rate_limits.redis.url = "redis://from-file:6379";
+  const std::map<std::string, std::string> good{{"REDIS_URL", "rediss://:pw@cache:6380/1"}};
+  EXPECT_TRUE(apply_env_overrides(c, nullptr, env_of(good)).empty());
+  EXPECT_EQ(c.rate_limits.redis.url, "rediss://:pw@cache:6380/1");
+  EXPECT_TRUE(c.rate_limits.redis.url_from_env);
+
+  Config d = two_pools();
+  const std::map<std::string, std::string> bad{{"REDIS_URL", "http://:secret@cache"}};
+  const auto errors = apply_env_overrides(d, nullptr, env_of(bad));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].path, "REDIS_URL");
+  EXPECT_NE(errors[0].message.find("invalid Redis URL"), std::string::npos);
+  EXPECT_EQ(errors[0].message.find("secret"), std::string::npos);  // never in a log
+  EXPECT_TRUE(d.rate_limits.redis.url.empty());
+}
+
 TEST(EnvOverridesTest, TierRoutingEnabledValues) {
   for (const char* off : {"false", "FALSE", "0", "no", "No", " false "}) {
     Config c = two_pools();

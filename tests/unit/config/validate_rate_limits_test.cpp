@@ -45,5 +45,37 @@ TEST(ValidateRateLimitsTest, RangesClassesAndKeys) {
   EXPECT_TRUE(HasError(errors, 7, 5, "rate_limits.classes.GOLD: unknown class \"GOLD\" (known: "));
 }
 
+TEST(ValidateRateLimitsTest, FleetLimitsAndTheirRedis) {
+  const auto ok = test::validate_yaml(
+      "rate_limits:\n"
+      "  redis: {url: \"rediss://u:p@cache:6380/2\", sync_interval_ms: 10, timeout_ms: 100}\n"
+      "  classes:\n"
+      "    LITE: {fleet: {requests_per_second: 1000}}\n" +
+      std::string(kPools));
+  EXPECT_TRUE(ok.empty()) << test::dump(ok);
+
+  const auto errors = test::validate_yaml(
+      "rate_limits:\n"                                                             // 1
+      "  redis: {url: \"redis://cache:0\", sync_interval_ms: 0, timeout_ms: 0}\n"  // 2
+      "  classes:\n"                                                               // 3
+      "    LITE: {fleet: {requests_per_second: 0}}\n" +                            // 4
+      std::string(kPools));
+  EXPECT_TRUE(HasError(errors, 2, 16, "rate_limits.redis.url: invalid Redis URL"));
+  EXPECT_TRUE(HasError(errors, 2, 53, "rate_limits.redis.sync_interval_ms: must be between 1"));
+  EXPECT_TRUE(HasError(errors, 2, 68, "rate_limits.redis.timeout_ms: must be between 1"));
+  EXPECT_TRUE(HasError(errors, 4, 41,
+                       "rate_limits.classes.LITE.fleet.requests_per_second: must be between"));
+
+  const auto no_redis = test::validate_yaml(
+      "rate_limits:\n"
+      "  classes:\n"
+      "    PRO: {fleet: {requests_per_second: 5}}\n" +
+      std::string(kPools));
+  ASSERT_EQ(no_redis.size(), 1u) << test::dump(no_redis);
+  EXPECT_NE(no_redis[0].message.find("rate_limits.redis.url: a class has a fleet limit"),
+            std::string::npos)
+      << test::dump(no_redis);
+}
+
 }  // namespace
 }  // namespace smart_router::config

@@ -1,0 +1,226 @@
+#include "smart_router/app/fleet_quota_sync.hpp"
+
+#include <openssl/ssl.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <chrono>
+#include <cstdio>
+#include <stdexcept>
+
+#include "smart_router/upstream/redis_connection.hpp"
+
+namespace smart_router::app {
+namespace net = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kToken = net::as_tuple(net::use_awaitable);
+constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
+constexpr auto kMaxBackoff = std::chrono::milliseconds(2000);
+// While no lease needs tokens, a PING this often: a connection a firewall or Redis's `timeout`
+// dropped is found (and replaced) before a lease needs it, and the gauge stays true.
+constexpr auto kIdlePing = std::chrono::seconds(5);
+
+// GCRA over one key, on Redis's clock (microseconds): gives back ARGV[4] tokens, then grants
+// up to ARGV[3] of what the bucket (ARGV[2] tokens, one per ARGV[1] microseconds) holds.
+// Returns {granted, tokens left in the bucket, microseconds until it has one more}.
+constexpr const char* kLeaseScript = R"lua(
+local emission = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local want = tonumber(ARGV[3])
+local back = tonumber(ARGV[4])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now) or now
+if tat < now then tat = now end
+if back > 0 then tat = math.max(now, tat - back * emission) end
+local room = math.floor((now + burst * emission - tat) / emission)
+if room < 0 then room = 0 end
+local grant = math.min(want, room)
+tat = tat + grant * emission
+if tat > now then
+  redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX', math.ceil((tat - now) / 1000) + 1000)
+else
+  redis.call('DEL', KEYS[1])
+end
+local wait = 0
+if room - grant <= 0 then wait = math.ceil(tat - now - (burst - 1) * emission) end
+return {grant, room - grant, wait}
+)lua";
+
+std::string decimal(double v) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.3f", v);
+  return text;
+}
+
+std::int64_t integer_at(const upstream::RedisReply& r, std::size_t i) {
+  if (r.type != upstream::RedisReply::Type::array || r.elements.size() <= i ||
+      r.elements[i].type != upstream::RedisReply::Type::integer)
+    throw std::runtime_error(r.type == upstream::RedisReply::Type::error
+                                 ? r.text
+                                 : "unexpected reply to the lease script");
+  return r.elements[i].integer;
+}
+
+}  // namespace
+
+FleetQuotaSync::FleetQuotaSync(net::io_context& control, ratelimit::RateLimitState& state,
+                               observability::Metrics& metrics)
+    : control_(control), state_(state), metrics_(metrics), tick_(control) {}
+
+FleetQuotaSync::~FleetQuotaSync() {
+  stop();
+}
+
+std::optional<FleetQuotaSync::Plan> FleetQuotaSync::plan(const config::RateLimits& limits) {
+  bool fleet = false;
+  for (const auto& c : limits.classes) fleet = fleet || c.fleet.has_value();
+  if (!fleet) return std::nullopt;
+  Plan p;
+  p.settings = limits.redis;
+  std::string why;
+  auto url = config::parse_redis_url(limits.redis.url, &why);
+  if (!url) throw std::invalid_argument("rate_limits.redis.url: " + why);
+  p.url = std::move(*url);
+  if (p.url.tls) {
+    namespace ssl = net::ssl;
+    p.tls = std::make_shared<ssl::context>(ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(p.tls->native_handle(), TLS1_2_VERSION);
+    boost::system::error_code ec;
+    if (p.settings.ca_file.empty())
+      p.tls->set_default_verify_paths(ec);
+    else
+      p.tls->load_verify_file(p.settings.ca_file, ec);
+    if (ec)
+      throw std::invalid_argument("rate_limits.redis.ca_file " + p.settings.ca_file + ": " +
+                                  ec.message());
+  }
+  return p;
+}
+
+void FleetQuotaSync::install(std::optional<Plan> plan) {
+  const auto same = [](const Plan& a, const Plan& b) {
+    const auto& x = a.settings;
+    const auto& y = b.settings;
+    return x.url == y.url && x.sync_interval_ms == y.sync_interval_ms &&
+           x.timeout_ms == y.timeout_ms && x.key_prefix == y.key_prefix && x.ca_file == y.ca_file;
+  };
+  if (plan && current_ && running_ && same(*plan, *current_)) return;
+  stop();
+  current_ = std::move(plan);
+  if (!current_) {
+    metrics_.fleet_quota_connected().Set(0);
+    return;
+  }
+  running_ = std::make_shared<bool>(true);
+  net::co_spawn(control_, run(running_, *current_), net::detached);
+}
+
+void FleetQuotaSync::stop() {
+  if (running_) *running_ = false;
+  running_.reset();
+  tick_.cancel();
+}
+
+void FleetQuotaSync::wake() {
+  net::post(control_, [this] { tick_.cancel(); });
+}
+
+net::awaitable<void> FleetQuotaSync::run(std::shared_ptr<bool> running, Plan plan) {
+  const auto interval = std::chrono::milliseconds(plan.settings.sync_interval_ms);
+  const auto timeout = std::chrono::milliseconds(plan.settings.timeout_ms);
+  const auto where = config::redacted_redis_url(plan.settings.url);
+  std::unique_ptr<upstream::RedisConnection> redis;
+  auto backoff = kFirstBackoff;
+  bool up = false;  // as last logged
+  auto last = Clock::now();
+  auto last_exchange = last;
+  const auto fail = [&](const std::string& why) {
+    redis.reset();
+    metrics_.fleet_quota_syncs(false).Increment();
+    metrics_.fleet_quota_connected().Set(0);
+    for (auto& b : state_.fleet_buckets()) b.lease->set_connected(false);
+    if (up || backoff == kFirstBackoff)
+      spdlog::warn(
+          "fleet quotas: Redis {} unusable ({}); fleet limits are not applied until it "
+          "answers again",
+          where, why);
+    up = false;
+  };
+  while (*running) {
+    auto wait = interval;
+    std::string why;
+    if (!redis) {
+      auto opening = upstream::RedisConnection::open(plan.url, plan.tls.get(), timeout, &why);
+      redis = co_await std::move(opening);
+      if (!*running) break;
+      if (!redis) {
+        fail(why);
+        wait = backoff;
+        backoff = std::min(backoff * 2, kMaxBackoff);
+      }
+    }
+    if (redis) {
+      const auto now = Clock::now();
+      const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now - last).count();
+      last = now;
+      auto buckets = state_.fleet_buckets();
+      std::vector<ratelimit::FleetLease::Ask> asks;
+      std::vector<upstream::RedisCommand> commands;
+      std::vector<std::size_t> asked;  // index into buckets of each command
+      for (std::size_t i = 0; i < buckets.size(); ++i) {
+        const auto& lease = *buckets[i].lease;
+        auto ask = buckets[i].lease->plan(elapsed, std::chrono::nanoseconds(interval).count());
+        asks.push_back(ask);
+        if (ask.want == 0 && ask.give_back == 0 && lease.connected()) continue;
+        const auto& rate = lease.rate();
+        commands.push_back(
+            {"EVAL", kLeaseScript, "1", plan.settings.key_prefix + buckets[i].class_name,
+             decimal(static_cast<double>(rate.emission_ns) / 1000.0), std::to_string(rate.burst),
+             std::to_string(ask.want), std::to_string(ask.give_back)});
+        asked.push_back(i);
+      }
+      if (commands.empty() && now - last_exchange >= kIdlePing) commands.push_back({"PING"});
+      std::vector<upstream::RedisReply> replies;
+      if (!commands.empty()) {
+        last_exchange = now;
+        auto exchanging = redis->exchange(commands, timeout, &why);
+        replies = co_await std::move(exchanging);
+        spdlog::debug(
+            "fleet quotas: {} command(s), {} reply(ies) in {} us", commands.size(), replies.size(),
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - now).count());
+        if (!*running) break;
+      }
+      if (!commands.empty() && replies.empty()) {
+        fail(why);
+      } else {
+        try {
+          for (std::size_t k = 0; k < asked.size(); ++k) {
+            auto& lease = *buckets[asked[k]].lease;
+            lease.granted(asks[asked[k]], integer_at(replies[k], 0), integer_at(replies[k], 1),
+                          integer_at(replies[k], 2) * 1000);
+            lease.set_connected(true);
+          }
+          if (!commands.empty()) metrics_.fleet_quota_syncs(true).Increment();
+          metrics_.fleet_quota_connected().Set(1);
+          if (!up) spdlog::info("fleet quotas: leasing from Redis {}", where);
+          up = true;
+          backoff = kFirstBackoff;
+        } catch (const std::exception& e) {
+          fail(e.what());
+        }
+      }
+    }
+    tick_.expires_after(wait);
+    co_await tick_.async_wait(kToken);
+  }
+}
+
+}  // namespace smart_router::app

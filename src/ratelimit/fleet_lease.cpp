@@ -1,0 +1,93 @@
+#include "smart_router/ratelimit/fleet_lease.hpp"
+
+#include <algorithm>
+
+namespace smart_router::ratelimit {
+namespace {
+
+constexpr std::int64_t kSecond = 1'000'000'000;
+
+std::uint32_t seconds_up(std::int64_t ns) {
+  return static_cast<std::uint32_t>(
+      std::clamp<std::int64_t>((ns + kSecond - 1) / kSecond, 1, std::int64_t{86'400}));
+}
+
+}  // namespace
+
+Decision FleetLease::check(std::string_view /*key*/, std::uint32_t cost, Nanos /*now*/) {
+  demand_.fetch_add(cost, std::memory_order_relaxed);
+  Decision d;
+  d.limit = rate_.burst;
+  d.window_s = rate_.window_s;
+  d.reset_s = rate_.window_s;
+  if (!connected_.load(std::memory_order_relaxed)) {  // fail open
+    d.allowed = true;
+    d.remaining = rate_.burst;
+    return d;
+  }
+  const std::int64_t before = lease_.fetch_sub(cost, std::memory_order_relaxed);
+  if (before >= static_cast<std::int64_t>(cost)) {
+    const std::int64_t left = before - cost;
+    if (left <= low_water_.load(std::memory_order_relaxed) &&
+        !low_signalled_.exchange(true, std::memory_order_relaxed) && wake_)
+      wake_();
+    d.allowed = true;
+    d.remaining = static_cast<std::uint32_t>(std::clamp<std::int64_t>(
+        left + bucket_remaining_.load(std::memory_order_relaxed), 0, rate_.burst));
+    return d;
+  }
+  lease_.fetch_add(cost, std::memory_order_relaxed);
+  if (!low_signalled_.exchange(true, std::memory_order_relaxed) && wake_) wake_();
+  d.allowed = false;
+  d.remaining = 0;
+  d.retry_after_s = seconds_up(std::max(next_token_ns_.load(std::memory_order_relaxed),
+                                        rate_.emission_ns * static_cast<std::int64_t>(cost)));
+  return d;
+}
+
+void FleetLease::refund(std::string_view /*key*/, std::uint32_t cost) {
+  if (connected_.load(std::memory_order_relaxed)) lease_.fetch_add(cost, std::memory_order_relaxed);
+}
+
+FleetLease::Ask FleetLease::plan(std::int64_t elapsed_ns, std::int64_t interval_ns) {
+  const std::int64_t demand = demand_.exchange(0, std::memory_order_relaxed);
+  elapsed_ns = std::max<std::int64_t>(elapsed_ns, 1);
+  // Demand over two intervals, at the pace just seen; at least one interval of the rate (so a
+  // quiet class still has a few tokens at hand), never more than the bucket holds.
+  // (Whole numbers: demand * 2 * interval stays far below 2^63 for any configured interval.)
+  const std::int64_t by_demand = (demand * 2 * interval_ns + elapsed_ns - 1) / elapsed_ns;
+  const std::int64_t by_rate = (interval_ns + rate_.emission_ns - 1) / rate_.emission_ns;
+  const std::int64_t target =
+      std::clamp<std::int64_t>(std::max(by_demand, by_rate), 1, rate_.burst);
+  const std::int64_t have = lease_.load(std::memory_order_relaxed);
+  Ask ask;
+  if (have < target) {
+    ask.want = target - have;
+  } else if (have > 2 * target) {
+    ask.give_back = have - target;
+    lease_.fetch_sub(ask.give_back, std::memory_order_relaxed);
+  }
+  return ask;
+}
+
+void FleetLease::granted(const Ask& /*ask*/, std::int64_t tokens, std::int64_t bucket_remaining,
+                         std::int64_t next_token_ns) {
+  bucket_remaining_.store(bucket_remaining, std::memory_order_relaxed);
+  next_token_ns_.store(next_token_ns, std::memory_order_relaxed);
+  // An empty answer leaves the signal set: refusals then wait for the next tick instead of
+  // asking an empty bucket again for each one.
+  if (tokens <= 0) return;
+  low_water_.store(tokens / 4, std::memory_order_relaxed);
+  lease_.fetch_add(tokens, std::memory_order_relaxed);
+  low_signalled_.store(false, std::memory_order_relaxed);
+}
+
+void FleetLease::set_connected(bool connected) {
+  if (!connected) {
+    lease_.store(0, std::memory_order_relaxed);
+    low_signalled_.store(false, std::memory_order_relaxed);
+  }
+  connected_.store(connected, std::memory_order_relaxed);
+}
+
+}  // namespace smart_router::ratelimit
