@@ -130,6 +130,7 @@ void FleetQuotaSync::stop() {
 }
 
 void FleetQuotaSync::wake() {
+  wake_pending_.store(true);
   net::post(control_, [this] { tick_.cancel(); });
 }
 
@@ -139,33 +140,37 @@ net::awaitable<void> FleetQuotaSync::run(std::shared_ptr<bool> running, Plan pla
   const auto where = config::redacted_redis_url(plan.settings.url);
   std::unique_ptr<upstream::RedisConnection> redis;
   auto backoff = kFirstBackoff;
-  bool up = false;  // as last logged
+  bool up = false;         // the last exchange succeeded
+  bool said_down = false;  // this outage has been logged
   auto last = Clock::now();
   auto last_exchange = last;
+  auto wait = interval;
+  // Any failure: fail open, drop the connection, try again after the backoff (100 ms, doubling
+  // to 2 s) so a Redis that refuses every exchange (OOM, READONLY after a failover) is not
+  // hammered; logged once per outage.
   const auto fail = [&](const std::string& why) {
     redis.reset();
     metrics_.fleet_quota_syncs(false).Increment();
     metrics_.fleet_quota_connected().Set(0);
     for (auto& b : state_.fleet_buckets()) b.lease->set_connected(false);
-    if (up || backoff == kFirstBackoff)
+    if (!said_down)
       spdlog::warn(
           "fleet quotas: Redis {} unusable ({}); fleet limits are not applied until it "
           "answers again",
           where, why);
+    said_down = true;
     up = false;
+    wait = backoff;
+    backoff = std::min(backoff * 2, kMaxBackoff);
   };
   while (*running) {
-    auto wait = interval;
+    wait = interval;
     std::string why;
     if (!redis) {
       auto opening = upstream::RedisConnection::open(plan.url, plan.tls.get(), timeout, &why);
       redis = co_await std::move(opening);
       if (!*running) break;
-      if (!redis) {
-        fail(why);
-        wait = backoff;
-        backoff = std::min(backoff * 2, kMaxBackoff);
-      }
+      if (!redis) fail(why);
     }
     if (redis) {
       const auto now = Clock::now();
@@ -212,14 +217,18 @@ net::awaitable<void> FleetQuotaSync::run(std::shared_ptr<bool> running, Plan pla
           metrics_.fleet_quota_connected().Set(1);
           if (!up) spdlog::info("fleet quotas: leasing from Redis {}", where);
           up = true;
+          said_down = false;
           backoff = kFirstBackoff;
         } catch (const std::exception& e) {
           fail(e.what());
         }
       }
     }
+    // A wake while the exchange was under way found no wait to cut short: it counts now.
+    if (wake_pending_.exchange(false) && up) continue;
     tick_.expires_after(wait);
     co_await tick_.async_wait(kToken);
+    wake_pending_.store(false);
   }
 }
 

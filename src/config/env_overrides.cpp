@@ -79,9 +79,14 @@ void apply_endpoints(Config& config, ConfigMarks* marks, const EnvLookup& env, c
   }
 }
 
+// REDIS_URL is a common name (other software in the pod may be given one): it is read only when
+// a class has a fleet limit, and only then must it parse.
 void apply_redis_url(Config& config, const EnvLookup& env, std::vector<ConfigError>& errors) {
   const auto value = lookup(env, kRedisUrlEnv);
   if (!value) return;
+  bool fleet = false;
+  for (const auto& c : config.rate_limits.classes) fleet = fleet || c.fleet.has_value();
+  if (!fleet) return;
   std::string why;
   if (!parse_redis_url(*value, &why)) {
     errors.push_back(env_error(

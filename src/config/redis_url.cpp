@@ -65,16 +65,23 @@ std::optional<RedisUrl> parse_redis_url(std::string_view text, std::string* why)
     return std::nullopt;
   }
   text.remove_prefix(scheme);
+  // The user info ends at the last '@': a password with an unescaped '/' (base64) still parses,
+  // and never ends up in the host or the path (nor in an error message).
+  std::string_view userinfo;
+  bool has_userinfo = false;
+  if (const auto at = text.rfind('@'); at != std::string_view::npos) {
+    userinfo = text.substr(0, at);
+    text.remove_prefix(at + 1);
+    has_userinfo = true;
+  }
   if (text.find_first_of("#? \t") != std::string_view::npos) {
-    *why = "spaces, queries (?) and fragments (#) are not allowed";
+    *why = "spaces, queries (?) and fragments (#) are not allowed after the host";
     return std::nullopt;
   }
   const auto slash = text.find('/');
   std::string_view authority = text.substr(0, slash);
   std::string_view path = slash == std::string_view::npos ? "" : text.substr(slash + 1);
-  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
-    const std::string_view userinfo = authority.substr(0, at);
-    authority.remove_prefix(at + 1);
+  if (has_userinfo) {
     const auto colon = userinfo.find(':');
     const auto user = percent_decoded(userinfo.substr(0, colon));
     const auto password = colon == std::string_view::npos
@@ -112,11 +119,11 @@ std::optional<RedisUrl> parse_redis_url(std::string_view text, std::string* why)
 }
 
 std::string redacted_redis_url(std::string_view text) {
-  // Any scheme (a mistyped one is logged too): the user info ends at the last '@' before the
-  // path; its password, or all of it when it has no user part, becomes "***".
+  // Any scheme (a mistyped one is logged too): the user info is everything up to the last '@';
+  // its password, or all of it when it has no user part, becomes "***".
   const auto sep = text.find("://");
   const std::size_t from = sep == std::string_view::npos ? 0 : sep + 3;
-  const auto at = text.substr(0, text.find('/', from)).rfind('@');
+  const auto at = text.rfind('@');
   if (at == std::string_view::npos || at < from) return std::string(text);
   const auto userinfo = text.substr(from, at - from);
   const auto colon = userinfo.find(':');

@@ -26,7 +26,9 @@ void validate_rate(Validation& v, const std::string& path, const RateLimit& r) {
 }
 
 constexpr std::uint32_t kMaxSyncIntervalMs = 10'000;
-constexpr std::uint32_t kMaxRedisTimeoutMs = 60'000;
+// While an exchange is outstanding, routers spend what they hold and refuse past it: a Redis
+// that hangs must not hold fleet-limited classes at 429 for long before failing open.
+constexpr std::uint32_t kMaxRedisTimeoutMs = 5'000;
 
 void validate_redis(Validation& v, bool needed) {
   const FleetRedis& r = v.config.rate_limits.redis;

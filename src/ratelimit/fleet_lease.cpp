@@ -52,21 +52,29 @@ void FleetLease::refund(std::string_view /*key*/, std::uint32_t cost) {
 FleetLease::Ask FleetLease::plan(std::int64_t elapsed_ns, std::int64_t interval_ns) {
   const std::int64_t demand = demand_.exchange(0, std::memory_order_relaxed);
   elapsed_ns = std::max<std::int64_t>(elapsed_ns, 1);
-  // Demand over two intervals, at the pace just seen; at least one interval of the rate (so a
-  // quiet class still has a few tokens at hand), never more than the bucket holds.
-  // (Whole numbers: demand * 2 * interval stays far below 2^63 for any configured interval.)
-  const std::int64_t by_demand = (demand * 2 * interval_ns + elapsed_ns - 1) / elapsed_ns;
-  const std::int64_t by_rate = (interval_ns + rate_.emission_ns - 1) / rate_.emission_ns;
-  const std::int64_t target =
-      std::clamp<std::int64_t>(std::max(by_demand, by_rate), 1, rate_.burst);
-  const std::int64_t have = lease_.load(std::memory_order_relaxed);
-  Ask ask;
-  if (have < target) {
-    ask.want = target - have;
-  } else if (have > 2 * target) {
-    ask.give_back = have - target;
-    lease_.fetch_sub(ask.give_back, std::memory_order_relaxed);
+  // Tokens a router holds are spent as far as the bucket knows: what idle routers hold is what
+  // the fleet may admit beyond the bucket's burst. A quiet router keeps one token (a lone
+  // request is not refused while the lease is topped up) and gives the rest back; a busy one
+  // asks for two intervals of the pace just seen, at least one interval of the rate, never
+  // more than the bucket holds.
+  std::int64_t target = 1;
+  if (demand > 0) {
+    // (Whole numbers: demand * 2 * interval stays far below 2^63 for any configured interval.)
+    const std::int64_t by_demand = (demand * 2 * interval_ns + elapsed_ns - 1) / elapsed_ns;
+    const std::int64_t by_rate = (interval_ns + rate_.emission_ns - 1) / rate_.emission_ns;
+    target = std::clamp<std::int64_t>(std::max(by_demand, by_rate), 1, rate_.burst);
   }
+  const std::int64_t keep = demand > 0 ? 2 * target : target;
+  Ask ask;
+  std::int64_t have = lease_.load(std::memory_order_relaxed);
+  // A compare-exchange: a worker spending meanwhile must not make the give-back count twice.
+  while (have > keep) {
+    if (lease_.compare_exchange_weak(have, target, std::memory_order_relaxed)) {
+      ask.give_back = have - target;
+      return ask;
+    }
+  }
+  if (have < target) ask.want = target - have;
   return ask;
 }
 
@@ -84,7 +92,8 @@ void FleetLease::granted(const Ask& /*ask*/, std::int64_t tokens, std::int64_t b
 
 void FleetLease::set_connected(bool connected) {
   if (!connected) {
-    lease_.store(0, std::memory_order_relaxed);
+    // Subtracted, not stored: a worker's check in flight keeps its own arithmetic balanced.
+    lease_.fetch_sub(lease_.load(std::memory_order_relaxed), std::memory_order_relaxed);
     low_signalled_.store(false, std::memory_order_relaxed);
   }
   connected_.store(connected, std::memory_order_relaxed);

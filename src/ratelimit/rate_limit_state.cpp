@@ -73,6 +73,9 @@ ClassLimits RateLimitState::limits_for(const config::RateLimits& cfg, const std:
 std::vector<RateLimitState::FleetBucket> RateLimitState::fleet_buckets() {
   const std::lock_guard lock(mutex_);
   std::vector<FleetBucket> out;
+  // A lease only this map holds belongs to a class no config in use limits any more (removed
+  // from tiers, say): forgotten, so nothing is leased for it.
+  std::erase_if(fleet_leases_, [](const auto& kv) { return kv.second.use_count() == 1; });
   for (const auto& [name, lease] : fleet_leases_) out.push_back({name, lease});
   return out;
 }

@@ -99,7 +99,7 @@ net::awaitable<std::unique_ptr<RedisConnection>> RedisConnection::open(
   }
   std::unique_ptr<RedisConnection> redis(new RedisConnection(std::move(conn)));
   std::vector<RedisCommand> hello;
-  if (!url.password.empty()) {
+  if (!url.password.empty() || !url.user.empty()) {
     if (url.user.empty())
       hello.push_back({"AUTH", url.password});
     else

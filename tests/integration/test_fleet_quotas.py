@@ -54,9 +54,10 @@ def test_two_routers_share_one_bucket(stack):
     elapsed = time.monotonic() - start
     admitted = sum(x.status == 200 for got in answers.values() for x in got)
     sent = sum(len(got) for got in answers.values())
-    # What the bucket can grant over the run: full at the start, then RATE a second.
-    bound = BURST + RATE * elapsed
-    assert admitted <= bound + 1, f"{admitted} of {sent} admitted in {elapsed:.2f}s (bound {bound:.0f})"
+    # What the bucket can grant over the run: full at the start, then RATE a second; plus the
+    # one token each router may hold from before (a quiet router keeps one).
+    bound = BURST + RATE * elapsed + 2
+    assert admitted <= bound, f"{admitted} of {sent} admitted in {elapsed:.2f}s (bound {bound:.0f})"
     assert admitted >= bound / 2, f"only {admitted} of {sent} admitted (bound {bound:.0f})"
     for r, got in answers.items():
         assert {x.status for x in got} <= {200, 429}, (r.name, {x.status for x in got})
@@ -142,8 +143,10 @@ def test_rediss_verifies_the_certificate(stack, tmp_path):
     cert, key = ca.issue("redis")
     redis = stack.redis(tls=(cert, key, ca.cert))
     (trusting,) = start_routers(stack, fleet(redis.url(), ca_file=str(ca.cert)), names=("trusting",))
+    start = time.monotonic()
     got = [trusting.get("/x").status for _ in range(BURST + 5)]
-    assert got.count(200) <= BURST + 1 and 429 in got, got
+    refill = RATE * (time.monotonic() - start)
+    assert got.count(200) <= BURST + 1 + refill and 429 in got, got
     # Without the CA (the system's trust store), the certificate does not verify: fail open.
     shared, premium = stack.mock("shared-2"), stack.mock("premium-2")
     strict = stack.router(make_config([shared.address], [premium.address], fleet(redis.url()),

@@ -5,9 +5,11 @@
 //
 // Redis unreachable, or an exchange failing: every fleet bucket fails open until an exchange
 // succeeds again (logged once per outage at warn, smart_router_fleet_quota_connected 0); the
-// connection is tried again after 100 ms, 200 ms, ... at most 2 s.
+// connection is tried again after 100 ms, 200 ms, ... at most 2 s. While an exchange is under
+// way (at most timeout_ms) routers spend what they hold and refuse past it.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -53,7 +55,8 @@ class FleetQuotaSync {
   boost::asio::io_context& control_;
   ratelimit::RateLimitState& state_;
   observability::Metrics& metrics_;
-  boost::asio::steady_timer tick_;  // the loop's wait; wake() cuts it short
+  boost::asio::steady_timer tick_;         // the loop's wait; wake() cuts it short
+  std::atomic<bool> wake_pending_{false};  // a wake() not yet acted on
   std::optional<Plan> current_;
   std::shared_ptr<bool> running_;
 };

@@ -37,7 +37,7 @@ class FleetLease final : public Limiter {
   };
   // From the demand seen since the last call, `elapsed_ns` ago: enough for two sync intervals
   // of it (at least one interval of the configured rate, never over the bucket's size); a lease
-  // well over that (demand fell) is given back.
+  // well over that (demand fell) is given back. A router that saw no demand keeps one token.
   Ask plan(std::int64_t elapsed_ns, std::int64_t interval_ns);
   // The bucket's answer to plan()'s ask: tokens granted (what was given back is already gone
   // from the lease), what the bucket still holds, and when it next has a token.

@@ -29,16 +29,27 @@ TEST(EnvOverridesTest, NothingSetChangesNothing) {
   EXPECT_EQ(c.pools[0].endpoints, std::vector<std::string>{"127.0.0.1:9001"});
 }
 
-TEST(EnvOverridesTest, RedisUrlReplacesTheFilesAndIsChecked) {
+Config with_fleet_limit() {
   Config c = two_pools();
+  c.rate_limits.classes.push_back({"LITE", std::nullopt, std::nullopt, RateLimit{10, 0}});
+  return c;
+}
+
+TEST(EnvOverridesTest, RedisUrlReplacesTheFilesAndIsChecked) {
+  Config c = with_fleet_limit();
   c.rate_limits.redis.url = "redis://from-file:6379";
   const std::map<std::string, std::string> good{{"REDIS_URL", "rediss://:pw@cache:6380/1"}};
   EXPECT_TRUE(apply_env_overrides(c, nullptr, env_of(good)).empty());
   EXPECT_EQ(c.rate_limits.redis.url, "rediss://:pw@cache:6380/1");
   EXPECT_TRUE(c.rate_limits.redis.url_from_env);
 
-  Config d = two_pools();
+  // Without a fleet limit REDIS_URL is someone else's: not read, never an error.
+  Config other = two_pools();
   const std::map<std::string, std::string> bad{{"REDIS_URL", "http://:secret@cache"}};
+  EXPECT_TRUE(apply_env_overrides(other, nullptr, env_of(bad)).empty());
+  EXPECT_TRUE(other.rate_limits.redis.url.empty());
+
+  Config d = with_fleet_limit();
   const auto errors = apply_env_overrides(d, nullptr, env_of(bad));
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].path, "REDIS_URL");

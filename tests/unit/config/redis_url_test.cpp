@@ -39,6 +39,18 @@ TEST(RedisUrl, UserAndPasswordPercentDecoded) {
   EXPECT_EQ(u->password, "secret");
 }
 
+TEST(RedisUrl, AnUnescapedSlashInThePasswordNeverLeaks) {
+  std::string why;
+  auto u = parse_redis_url("redis://:ab/cd+ef==@cache:6379/2", &why);
+  ASSERT_TRUE(u) << why;
+  EXPECT_EQ(u->password, "ab/cd+ef==");
+  EXPECT_EQ(u->endpoint.host, "cache");
+  EXPECT_EQ(u->db, 2u);
+  EXPECT_FALSE(parse_redis_url("redis://:pw9/Zq@cache/x", &why));
+  EXPECT_EQ(why.find("pw9"), std::string::npos) << why;
+  EXPECT_EQ(why.find("Zq"), std::string::npos) << why;
+}
+
 TEST(RedisUrl, RefusesWhatCannotBeUsed) {
   for (const char* bad :
        {"http://h:6379", "redis://", "redis://h:0", "redis://h:70000", "redis://h/x",
@@ -54,7 +66,7 @@ TEST(RedisUrl, RedactsThePassword) {
   EXPECT_EQ(redacted_redis_url("rediss://secret@h"), "rediss://:***@h");
   EXPECT_EQ(redacted_redis_url("redis://h:1"), "redis://h:1");
   EXPECT_EQ(redacted_redis_url(""), "");
-  EXPECT_EQ(redacted_redis_url("http://:secret@h/x@y"), "http://:***@h/x@y");
+  EXPECT_EQ(redacted_redis_url("http://:sec/ret@h/1"), "http://:***@h/1");
   EXPECT_EQ(redacted_redis_url("secret@h"), ":***@h");
 }
 

@@ -49,7 +49,10 @@ TEST(FleetLease, AnEmptyGrantDoesNotWakeOnEveryRefusal) {
 TEST(FleetLease, AsksForTwoIntervalsOfDemandWithinTheBurst) {
   FleetLease lease(Rate::of(1000, 500), {});
   lease.set_connected(true);
-  // Quiet: one interval of the configured rate (20 ms at 1,000/s).
+  // Quiet: one token at hand.
+  EXPECT_EQ(lease.plan(20 * kMs, 20 * kMs).want, 1);
+  // A trickle: at least one interval of the configured rate (20 ms at 1,000/s).
+  lease.check({}, 1, kNow);
   EXPECT_EQ(lease.plan(20 * kMs, 20 * kMs).want, 20);
   // 100 requests in 20 ms: two intervals of that pace.
   for (int i = 0; i < 100; ++i) lease.check({}, 1, kNow);
@@ -63,10 +66,12 @@ TEST(FleetLease, GivesBackALeaseFarOverTheDemand) {
   FleetLease lease(Rate::of(1000, 500), {});
   lease.granted({}, 400, 0, 0);
   lease.set_connected(true);
-  const auto ask = lease.plan(20 * kMs, 20 * kMs);  // quiet: 20 is enough
+  const auto ask = lease.plan(20 * kMs, 20 * kMs);  // quiet: one token is kept
   EXPECT_EQ(ask.want, 0);
-  EXPECT_EQ(ask.give_back, 380);
-  EXPECT_EQ(lease.lease(), 20);
+  EXPECT_EQ(ask.give_back, 399);
+  EXPECT_EQ(lease.lease(), 1);
+  for (int i = 0; i < 50; ++i) lease.check({}, 1, kNow);  // busy again: 100 in two intervals
+  EXPECT_EQ(lease.plan(20 * kMs, 20 * kMs).want, 100);
 }
 
 TEST(FleetLease, DisconnectingDropsTheLeaseAndFailsOpen) {
