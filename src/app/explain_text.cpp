@@ -1,4 +1,6 @@
 // The human-readable form of an explanation (http/explain.hpp): one labelled block per phase.
+#include <cmath>
+
 #include "smart_router/app/explain_command.hpp"
 
 namespace smart_router::app {
@@ -24,7 +26,12 @@ class Text {
 };
 
 std::string str(const Json& j) {
-  return j.is_string() ? j.get<std::string>() : j.dump();
+  if (j.is_string()) return j.get<std::string>();
+  // A rate of 300 reads "300", not JSON's "300.0".
+  if (j.is_number_float() && j.get<double>() == std::floor(j.get<double>()) &&
+      std::fabs(j.get<double>()) < 1e15)
+    return std::to_string(static_cast<long long>(j.get<double>()));
+  return j.dump();
 }
 
 std::string list(const Json& values) {
@@ -87,6 +94,9 @@ void limits_block(Text& t, const Json& l) {
       t.line("rate limit, per client (" + str(rl["client"]["key"]) +
              "): " + str(rl["client"]["requests_per_second"]) + " req/s, burst " +
              str(rl["client"]["burst"]));
+    if (rl.contains("fleet"))
+      t.line("rate limit, fleet-wide (Redis): " + str(rl["fleet"]["requests_per_second"]) +
+             " req/s, burst " + str(rl["fleet"]["burst"]));
   }
   t.line("router: max_in_flight " + str(l["router"]["max_in_flight"]) + "; " +
          shares(l["router"]["class_shares"]));
@@ -131,6 +141,7 @@ void decisions_block(Text& t, const Json& e) {
     t.line(str(d["timeout_ms"]) + " ms (class timeout_ms " + str(d["class_timeout_ms"]) +
            ", latency budget " + str(d["latency_budget_ms"]) + " ms)");
     if (d.contains("budget_hint")) t.line("X-Request-Budget-Ms " + str(d["budget_hint"]));
+    if (d.contains("grpc_timeout")) t.line("grpc-timeout " + str(d["grpc_timeout"]));
     t.line(str(d["note"]));
   }
 }

@@ -51,6 +51,7 @@ UpstreamRequestHead upstream_head(const TryContext& a) {
   h.user_tier = req.decided.cls->cls->name;
   h.budget_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(a.deadline - a.sending_at).count();
+  h.grpc_timeout = req.decided.grpc_timeout.has_value();
   h.traceparent = a.req.trace.next_upstream_traceparent();
   h.tracestate = req.trace.tracestate();
   h.upgrade = is_upgrade_request(parser);

@@ -5,6 +5,7 @@
 #include <boost/beast/http/status.hpp>
 #include <nlohmann/json.hpp>
 
+#include "smart_router/http/grpc.hpp"
 #include "smart_router/http/header_rules.hpp"
 
 namespace smart_router::http {
@@ -87,9 +88,17 @@ void append_json_string(std::string& out, std::string_view s) {
 
 }  // namespace
 
-ErrorAnswer::ErrorAnswer(const ProxyError& err, std::string_view request_id)
-    : status_(status_of(err)) {
+ErrorAnswer::ErrorAnswer(const ProxyError& err, std::string_view request_id, bool grpc)
+    : status_(status_of(err)), grpc_(grpc) {
   const ErrorStatus info = error_status(err.kind);
+  if (grpc_) {
+    // Trailers-only: the status travels in the head; the message is the JSON body's.
+    grpc_status_ = std::to_string(grpc_status_of(err, status_));
+    grpc_message_ = grpc_message(err.message.empty() ? info.default_message : err.message);
+    headers_[header_count_++] = {"grpc-status", grpc_status_};
+    headers_[header_count_++] = {"grpc-message", grpc_message_};
+    status_ = 200;
+  }
   const std::string_view code = err.kind == ErrorKind::route_respond && !err.respond_code.empty()
                                     ? std::string_view(err.respond_code)
                                     : info.code;
@@ -118,8 +127,8 @@ ErrorAnswer::ErrorAnswer(const ProxyError& err, std::string_view request_id)
 LocalAnswer ErrorAnswer::answer() const {
   LocalAnswer a;
   a.status = status_;
-  a.content_type = "application/json";
-  a.body = body_;
+  a.content_type = grpc_ ? "application/grpc" : "application/json";
+  if (!grpc_) a.body = body_;
   a.headers = {headers_.data(), header_count_};
   return a;
 }

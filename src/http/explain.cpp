@@ -5,9 +5,11 @@
 #include "smart_router/admin/admin_handler.hpp"
 #include "smart_router/config/config_json.hpp"
 #include "smart_router/config/enums.hpp"
+#include "smart_router/http/grpc.hpp"
 #include "smart_router/http/path_normalizer.hpp"
 #include "smart_router/http/phases.hpp"
 #include "smart_router/http/retry_policy.hpp"
+#include "smart_router/ratelimit/rate_limit_state.hpp"
 
 namespace smart_router::http {
 namespace {
@@ -131,20 +133,24 @@ Json shares_json(const ClassRuntime& cls, const config::Tiers& tiers, std::int64
 
 Json rate_limits_json(const config::RateLimits& limits, const std::string& cls) {
   const auto* entry = limits.find(cls);
-  if (entry == nullptr || (!entry->class_limit && !entry->client))
+  if (entry == nullptr || (!entry->class_limit && !entry->client && !entry->fleet))
     return "none (no rate_limits.classes." + cls + ")";
   Json j = Json::object();
   if (entry->class_limit)
     j["class"] = {{"requests_per_second", entry->class_limit->requests_per_second},
-                  {"burst", entry->class_limit->burst}};
+                  {"burst", ratelimit::effective_burst(*entry->class_limit)}};
   if (entry->client) {
     const auto& c = *entry->client;
     std::string key = c.key == config::ClientKeyKind::client_ip     ? "client_ip"
                       : c.key == config::ClientKeyKind::jwt_subject ? "jwt_subject"
                                                                     : "header:" + c.header;
-    j["client"] = {
-        {"key", key}, {"requests_per_second", c.rate.requests_per_second}, {"burst", c.rate.burst}};
+    j["client"] = {{"key", key},
+                   {"requests_per_second", c.rate.requests_per_second},
+                   {"burst", ratelimit::effective_burst(c.rate)}};
   }
+  if (entry->fleet)
+    j["fleet"] = {{"requests_per_second", entry->fleet->requests_per_second},
+                  {"burst", ratelimit::effective_burst(*entry->fleet)}};
   return j;
 }
 
@@ -191,13 +197,19 @@ Json deadline_json(const RouterSnapshot& snap, const ClassRuntime& cls,
                    const bhttp::request_header<>& head, const boost::asio::ip::address& peer) {
   const auto hint = header(head, "X-Request-Budget-Ms").value_or("");
   const bool trusted = snap.classifier->trusts_peer(peer);
-  const auto budget = request_budget(cls.cls->timeout_ms, hint, trusted);
+  auto budget = request_budget(cls.cls->timeout_ms, hint, trusted);
+  const auto grpc_hint = header(head, "grpc-timeout").value_or("");
+  const auto grpc = grpc_hint.empty() ? std::nullopt : parse_grpc_timeout(grpc_hint);
+  if (grpc) budget = std::min(budget, *grpc);
   Json j = {{"timeout_ms", budget.count()},
             {"class_timeout_ms", cls.cls->timeout_ms},
             {"latency_budget_ms", cls.cls->latency_budget_ms}};
   if (!hint.empty())
     j["budget_hint"] = std::string(hint) + (trusted ? " (from a trusted peer: it may tighten)"
                                                     : " (ignored: the peer is not trusted)");
+  if (!grpc_hint.empty())
+    j["grpc_timeout"] = std::string(grpc_hint) +
+                        (grpc ? " (the client's own: it may tighten)" : " (malformed: ignored)");
   j["note"] = "counts from the end of the request body, retries included; 504 when it passes";
   return j;
 }

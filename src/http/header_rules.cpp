@@ -3,6 +3,7 @@
 #include <array>
 
 #include "smart_router/common/beast_view.hpp"
+#include "smart_router/http/grpc.hpp"
 #include "smart_router/http/head_writer.hpp"
 
 namespace smart_router::http {
@@ -76,7 +77,8 @@ void put_framing(HeadWriter& w, BodyFraming framing, std::uint64_t content_lengt
 }
 
 // What the literals and numbers of each head take at most, besides the values' own bytes
-// (counted: 218 and 107 bytes).
+// (counted: 218 and 107 bytes; a grpc-timeout the router rewrites takes at most 25, less the
+// client's own, which fields_size counts).
 constexpr std::size_t kUpstreamRequestFixed = 256;
 constexpr std::size_t kClientResponseFixed = 160;
 
@@ -182,7 +184,7 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
       if (iequals(name, "x-forwarded-for") || iequals(name, "x-forwarded-proto") ||
           iequals(name, "x-request-id") || iequals(name, "x-user-tier") ||
           iequals(name, "x-request-budget-ms") || iequals(name, "traceparent") ||
-          iequals(name, "tracestate"))
+          iequals(name, "tracestate") || iequals(name, "grpc-timeout"))
         continue;
     }
     if (iequals(name, info.tier_header)) continue;
@@ -205,6 +207,7 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
   w.put("\r\nX-Request-Budget-Ms: ");
   w.number(static_cast<std::uint64_t>(info.budget_ms < 0 ? 0 : info.budget_ms));
   w.put("\r\n");
+  if (info.grpc_timeout) w.field("grpc-timeout", grpc_timeout_text(info.budget_ms));
   if (!info.traceparent.empty()) w.field("traceparent", info.traceparent);
   if (!info.tracestate.empty()) w.field("tracestate", info.tracestate);
   put_framing(w, info.framing, info.content_length);

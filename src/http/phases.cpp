@@ -7,6 +7,7 @@
 
 #include "smart_router/common/beast_view.hpp"
 #include "smart_router/http/client_address.hpp"
+#include "smart_router/http/grpc.hpp"
 #include "smart_router/http/header_rules.hpp"
 #include "smart_router/http/path_normalizer.hpp"
 #include "smart_router/http/request_id.hpp"
@@ -52,7 +53,10 @@ void refresh_scraped_gauges(const Request& req, std::int64_t now_ms) {
 Clock::time_point request_deadline(const Request& req) {
   const auto& hint = req.decided.budget_hint;
   const bool trusted = !hint.empty() && req.snap.classifier->trusts_peer(req.decided.client);
-  return req.started + request_budget(req.decided.cls->cls->timeout_ms, hint, trusted);
+  auto budget = request_budget(req.decided.cls->cls->timeout_ms, hint, trusted);
+  // A client's own grpc-timeout only ever shortens its request's deadline: no trust needed.
+  if (req.decided.grpc_timeout) budget = std::min(budget, *req.decided.grpc_timeout);
+  return req.started + budget;
 }
 
 // The headers begin() reads by name, in one pass over the fields: a find() by name costs a
@@ -60,7 +64,9 @@ Clock::time_point request_deadline(const Request& req) {
 struct NamedHeaders {
   std::optional<std::string_view> request_id;
   std::optional<std::string_view> expect;
-  std::string_view budget;  // X-Request-Budget-Ms, "" when absent
+  std::string_view budget;        // X-Request-Budget-Ms, "" when absent
+  std::string_view grpc_timeout;  // the first grpc-timeout, "" when absent
+  bool grpc = false;              // content-type application/grpc*
   std::string_view traceparent;
   std::string_view tracestate;  // the first one
   std::uint8_t traceparents = 0;
@@ -94,10 +100,15 @@ NamedHeaders scan_named_headers(const bhttp::fields& f, bool want_xff) {
   static constexpr std::string_view kRequestId = "x-request-id";
   static constexpr std::string_view kBudget = "x-request-budget-ms";
   static constexpr std::string_view kXff = "x-forwarded-for";
+  static constexpr std::string_view kGrpcTimeout = "grpc-timeout";
   NamedHeaders h;
   for (const auto& field : f) {
     if (field.name() == bhttp::field::expect) {
       if (!h.expect) h.expect = sv(field.value());
+      continue;
+    }
+    if (field.name() == bhttp::field::content_type) {
+      h.grpc = h.grpc || is_grpc_content_type(sv(field.value()));
       continue;
     }
     const auto name = sv(field.name_string());
@@ -109,6 +120,9 @@ NamedHeaders scan_named_headers(const bhttp::fields& f, bool want_xff) {
       note(sv(field.value()), h.traceparent, h.traceparents);
     else if (name.size() == kTracestate.size() && iequals(name, kTracestate))
       note(sv(field.value()), h.tracestate, h.tracestates);
+    else if (name.size() == kGrpcTimeout.size() && h.grpc_timeout.empty() &&
+             iequals(name, kGrpcTimeout))
+      h.grpc_timeout = sv(field.value());
     else if (want_xff && name.size() == kXff.size() && iequals(name, kXff))
       add_xff_line(h, sv(field.value()));
   }
@@ -227,6 +241,9 @@ std::optional<ProxyError> begin(Request& req) {
   auto& d = req.decided;
   d.expects_continue = named.expect && iequals(*named.expect, "100-continue");
   d.budget_hint = named.budget;
+  d.grpc = named.grpc;
+  d.grpc_timeout =
+      named.grpc_timeout.empty() ? std::nullopt : parse_grpc_timeout(named.grpc_timeout);
   TargetView view;
   auto refused = normalize_target(sv(head.target()), d.normalized, view);
   if (!refused.empty()) return ProxyError{ErrorKind::bad_request, std::move(refused), 0, {}, {}};

@@ -60,7 +60,7 @@ net::awaitable<void> answer_error(Request& req, const ProxyError& err) {
     hold.expires_after(std::chrono::milliseconds(req.snap.config->overload.tarpit.delay_ms));
     co_await hold.async_wait(net::as_tuple(net::use_awaitable));
   }
-  const ErrorAnswer answer(err, req.request_id);
+  const ErrorAnswer answer(err, req.request_id, req.decided.grpc);
   const LocalAnswer local = answer.answer();
   co_await req.down.answer(local, req.request_id);
 }

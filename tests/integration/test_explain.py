@@ -108,6 +108,21 @@ def test_header_and_regex_route_with_its_limits(header_mode):
     assert e["deadline"]["timeout_ms"] == 1000
 
 
+def test_fleet_limit_and_default_bursts(tmp_path):
+    config = write(tmp_path, {"rate_limits": {
+        "redis": {"url": "redis://127.0.0.1:6379/0"},
+        "classes": {"PRO": {"fleet": {"requests_per_second": 300},
+                            "client": {"key": "client_ip", "requests_per_second": 2.5}}}}})
+    e = decided(config, "GET /api/v1/orders", "X-User-Tier: PRO")
+    limits = e["limits"]["rate_limits"]
+    # burst absent: one second's worth, rounded up
+    assert limits["fleet"] == {"requests_per_second": 300, "burst": 300}
+    assert limits["client"] == {"key": "client_ip", "requests_per_second": 2.5, "burst": 3}
+    text = explain(config, "GET /api/v1/orders", "X-User-Tier: PRO", json_out=False)
+    assert text.returncode == 0, text.stderr
+    assert "rate limit, fleet-wide (Redis): 300 req/s, burst 300" in text.stdout, text.stdout
+
+
 def test_a_write_goes_to_its_pool_and_is_retried_only_before_sending(header_mode):
     e = decided(header_mode, "POST /orders", "X-User-Tier: PRO", "Content-Length: 10")
     assert e["route"]["name"] == "writes" and e["pool"]["name"] == "shared"

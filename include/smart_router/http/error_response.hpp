@@ -27,12 +27,14 @@ unsigned status_of(const ProxyError& err);
 std::string_view recorded_code(const ProxyError& err);
 
 // An error as the router's answer: the contract's JSON body, Retry-After from the table (unless
-// the error brings its own) and the error's headers. Keeps what the answer points into.
+// the error brings its own) and the error's headers. For a gRPC request (`grpc`), the same
+// error as gRPC's trailers-only answer: 200, application/grpc, grpc-status and grpc-message,
+// no body (http/grpc.hpp). Keeps what the answer points into.
 class ErrorAnswer {
  public:
-  static constexpr std::size_t kMaxHeaders = 8;  // Retry-After + a rate limiter's few
+  static constexpr std::size_t kMaxHeaders = 8;  // Retry-After + a rate limiter's few + gRPC's
 
-  ErrorAnswer(const ProxyError& err, std::string_view request_id);
+  ErrorAnswer(const ProxyError& err, std::string_view request_id, bool grpc = false);
   ErrorAnswer(const ErrorAnswer&) = delete;  // the answer points into this object
   ErrorAnswer& operator=(const ErrorAnswer&) = delete;
 
@@ -44,6 +46,9 @@ class ErrorAnswer {
   std::array<HeaderLine, kMaxHeaders> headers_;
   std::size_t header_count_ = 0;
   std::string retry_after_;
+  bool grpc_ = false;
+  std::string grpc_status_;
+  std::string grpc_message_;
 };
 
 // Reason phrase for a status code ("Not Found"); "Unknown" when not standard.

@@ -38,6 +38,7 @@ struct UpstreamRequestHead {
   std::string_view tier_header;  // the configured claim header, removed before forwarding
   std::string_view user_tier;    // effective class, sent as X-User-Tier
   std::int64_t budget_ms = 0;    // X-Request-Budget-Ms
+  bool grpc_timeout = false;     // the client sent grpc-timeout: sent on as budget_ms
   std::string_view traceparent;  // this attempt's; the client's traceparent/tracestate never pass
   std::string_view tracestate;   // "" = none sent
   bool upgrade = false;          // keep Upgrade/Connection: upgrade for a websocket handshake

@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "smart_router/common/error.hpp"
@@ -50,7 +51,9 @@ struct RequestDecisions {
   std::string normalized;      // backs path/target when normalising changed the target
   bool expects_continue = false;
   std::string_view
-      budget_hint;  // X-Request-Budget-Ms as sent ("" if not); admit believes it or not
+      budget_hint;    // X-Request-Budget-Ms as sent ("" if not); admit believes it or not
+  bool grpc = false;  // content-type application/grpc*: errors as gRPC statuses (http/grpc.hpp)
+  std::optional<std::chrono::milliseconds> grpc_timeout;  // the client's grpc-timeout
   // classify_tier, match_route
   const ClassRuntime* cls = nullptr;
   std::string jwt_subject;  // `sub` of a JWT the classifier verified: a rate-limit key
