@@ -357,6 +357,20 @@ TEST(LoaderTest, JwtExampleIsValid) {
   EXPECT_EQ(r.config->tiers.trust.jwt.jwks_url, "https://auth.example.com/.well-known/jwks.json");
   EXPECT_EQ(r.config->tiers.trust.on_untrusted, FallbackPolicy::reject);
 }
+
+TEST(LoaderTest, FleetQuotaExampleIsTheContracts) {
+  const LoadResult r =
+      load_config_file(kSourceDir + "/config/examples/fleet-quota.yaml", test::no_env);
+  ASSERT_TRUE(r.errors.empty()) << test::dump(r.errors);
+  const auto& rl = r.config->rate_limits;
+  ASSERT_NE(rl.find("LITE"), nullptr);
+  ASSERT_NE(rl.find("PRO"), nullptr);
+  EXPECT_EQ(rl.find("LITE")->fleet->requests_per_second, 1000);
+  EXPECT_EQ(rl.find("PRO")->fleet->requests_per_second, 2000);
+  for (const char* premium : {"ELITE", "BLACK", "OBSIDIAN", "VOID"})
+    EXPECT_EQ(rl.find(premium), nullptr) << premium << " must stay unlimited";
+  EXPECT_EQ(rl.redis.url, "redis://127.0.0.1:6379/0");
+}
 #endif
 
 }  // namespace
