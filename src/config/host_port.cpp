@@ -129,6 +129,16 @@ std::optional<HostPort> parse_endpoint(std::string_view text, std::string* why) 
   return hp;
 }
 
+std::optional<HostPort> parse_authority(std::string_view authority, std::uint16_t default_port,
+                                        std::string* why) {
+  std::string with_port(authority);
+  const bool has_port = !authority.empty() && authority.front() == '['
+                            ? authority.find("]:") != std::string_view::npos
+                            : authority.find(':') != std::string_view::npos;
+  if (!has_port) with_port += ":" + std::to_string(default_port);
+  return parse_endpoint(with_port, why);
+}
+
 std::optional<HttpsUrl> parse_https_url(std::string_view text, std::string* why) {
   constexpr std::string_view kScheme = "https://";
   if (text.size() < kScheme.size() ||
@@ -152,13 +162,7 @@ std::optional<HttpsUrl> parse_https_url(std::string_view text, std::string* why)
     *why = "user info (user@) is not allowed";
     return std::nullopt;
   }
-  // No port: 443.
-  std::string with_port(authority);
-  const bool has_port = !authority.empty() && authority.front() == '['
-                            ? authority.find("]:") != std::string_view::npos
-                            : authority.find(':') != std::string_view::npos;
-  if (!has_port) with_port += ":443";
-  auto hp = parse_endpoint(with_port, why);
+  auto hp = parse_authority(authority, 443, why);
   if (!hp) return std::nullopt;
   url.endpoint = std::move(*hp);
   return url;

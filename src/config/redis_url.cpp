@@ -7,6 +7,7 @@ namespace smart_router::config {
 namespace {
 
 constexpr std::uint32_t kMaxDb = 65535;
+constexpr std::uint16_t kDefaultPort = 6379;
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -99,12 +100,7 @@ std::optional<RedisUrl> parse_redis_url(std::string_view text, std::string* why)
       url.password = *password;
     }
   }
-  std::string with_port(authority);
-  const bool has_port = !authority.empty() && authority.front() == '['
-                            ? authority.find("]:") != std::string_view::npos
-                            : authority.find(':') != std::string_view::npos;
-  if (!has_port) with_port += ":6379";
-  auto hp = parse_endpoint(with_port, why);
+  auto hp = parse_authority(authority, kDefaultPort, why);
   if (!hp) return std::nullopt;
   url.endpoint = std::move(*hp);
   if (!path.empty()) {

@@ -22,6 +22,11 @@ std::optional<HostPort> parse_listen_address(std::string_view text, std::string*
 // An upstream endpoint: DNS name, IPv4 literal or [IPv6 literal], then a port 1..65535.
 std::optional<HostPort> parse_endpoint(std::string_view text, std::string* why);
 
+// A URL's authority, "host[:port]" or "[v6][:port]", as parse_endpoint reads it, with
+// `default_port` when it names none.
+std::optional<HostPort> parse_authority(std::string_view authority, std::uint16_t default_port,
+                                        std::string* why);
+
 // "https://host[:port][/path[?query]]" (the JWKS URL): no user info, no fragment, port 443 when
 // absent. `target` is the path and query ("/" when absent).
 struct HttpsUrl {
