@@ -1,6 +1,5 @@
 #include "smart_router/app/fleet_quota_sync.hpp"
 
-#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -12,6 +11,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "smart_router/upstream/client_tls.hpp"
 #include "smart_router/upstream/redis_connection.hpp"
 
 namespace smart_router::app {
@@ -90,14 +90,8 @@ std::optional<FleetQuotaSync::Plan> FleetQuotaSync::plan(const config::RateLimit
   if (!url) throw std::invalid_argument("rate_limits.redis.url: " + why);
   p.url = std::move(*url);
   if (p.url.tls) {
-    namespace ssl = net::ssl;
-    p.tls = std::make_shared<ssl::context>(ssl::context::tls_client);
-    SSL_CTX_set_min_proto_version(p.tls->native_handle(), TLS1_2_VERSION);
     boost::system::error_code ec;
-    if (p.settings.ca_file.empty())
-      p.tls->set_default_verify_paths(ec);
-    else
-      p.tls->load_verify_file(p.settings.ca_file, ec);
+    p.tls = upstream::make_client_tls_context(p.settings.ca_file, ec);
     if (ec)
       throw std::invalid_argument("rate_limits.redis.ca_file " + p.settings.ca_file + ": " +
                                   ec.message());

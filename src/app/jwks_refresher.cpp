@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <stdexcept>
 
+#include "smart_router/upstream/client_tls.hpp"
 #include "smart_router/upstream/https_get.hpp"
 
 namespace smart_router::app {
@@ -53,14 +54,8 @@ std::optional<JwksRefresher::Plan> JwksRefresher::plan(const config::Tiers& tier
   p.parsed = std::move(*parsed);
   p.refresh_s = jwt.jwks_refresh_s;
   p.ca_file = jwt.jwks_ca_file;
-  namespace ssl = net::ssl;
-  p.tls = std::make_shared<ssl::context>(ssl::context::tls_client);
-  SSL_CTX_set_min_proto_version(p.tls->native_handle(), TLS1_2_VERSION);
   boost::system::error_code ec;
-  if (p.ca_file.empty())
-    p.tls->set_default_verify_paths(ec);
-  else
-    p.tls->load_verify_file(p.ca_file, ec);
+  p.tls = upstream::make_client_tls_context(p.ca_file, ec);
   if (ec)
     throw std::invalid_argument("tiers.trust.jwt.jwks_ca_file " + p.ca_file + ": " + ec.message());
   return p;

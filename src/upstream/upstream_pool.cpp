@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "smart_router/upstream/client_tls.hpp"
+
 namespace smart_router::upstream {
 
 UpstreamPool::UpstreamPool(config::Pool cfg, std::vector<std::shared_ptr<Endpoint>> endpoints)
@@ -11,16 +13,10 @@ UpstreamPool::UpstreamPool(config::Pool cfg, std::vector<std::shared_ptr<Endpoin
       endpoints_(std::move(endpoints)),
       lb_(make_load_balancer(cfg_.load_balancing)) {
   if (!cfg_.tls.enabled) return;
-  namespace ssl = boost::asio::ssl;
-  tls_context_ = std::make_unique<ssl::context>(ssl::context::tls_client);
-  tls_context_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                            ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                            ssl::context::no_tlsv1_1);
   // Throws boost::system::system_error on an unreadable CA file (the validator checks first).
-  if (cfg_.tls.ca_file.empty())
-    tls_context_->set_default_verify_paths();
-  else
-    tls_context_->load_verify_file(cfg_.tls.ca_file);
+  boost::system::error_code ec;
+  tls_context_ = make_client_tls_context(cfg_.tls.ca_file, ec);
+  if (ec) throw boost::system::system_error(ec, cfg_.tls.ca_file);
 }
 
 UpstreamPool::Counts UpstreamPool::counts(std::int64_t now_ms) const {

@@ -59,7 +59,7 @@ class UpstreamPool {
   config::Pool cfg_;
   std::vector<std::shared_ptr<Endpoint>> endpoints_;
   std::unique_ptr<LoadBalancer> lb_;
-  std::unique_ptr<boost::asio::ssl::context> tls_context_;
+  std::shared_ptr<boost::asio::ssl::context> tls_context_;
 
   struct Counts {
     std::size_t available = 0;  // not failed by active checks
