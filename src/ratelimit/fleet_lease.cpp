@@ -26,8 +26,12 @@ Decision FleetLease::check(std::string_view /*key*/, std::uint32_t cost, Nanos /
     return d;
   }
   const std::int64_t before = lease_.fetch_sub(cost, std::memory_order_relaxed);
-  if (before >= static_cast<std::int64_t>(cost)) {
-    const std::int64_t left = before - cost;
+  const std::int64_t left = before - cost;
+  // Spent past the lease, a router may borrow what the bucket still held at the last exchange
+  // (up to the last grant): a client under the quota is not refused while the top-up is on its
+  // way. The debt is charged to the bucket at the next exchange (plan() asks for it), so it
+  // only moves admissions earlier; with the bucket empty nothing is borrowed.
+  if (left >= 0 || -left <= borrow_.load(std::memory_order_relaxed)) {
     if (left <= low_water_.load(std::memory_order_relaxed) &&
         !low_signalled_.exchange(true, std::memory_order_relaxed) && wake_)
       wake_();
@@ -82,6 +86,8 @@ void FleetLease::granted(const Ask& /*ask*/, std::int64_t tokens, std::int64_t b
                          std::int64_t next_token_ns) {
   bucket_remaining_.store(bucket_remaining, std::memory_order_relaxed);
   next_token_ns_.store(next_token_ns, std::memory_order_relaxed);
+  borrow_.store(std::clamp<std::int64_t>(bucket_remaining, 0, std::max<std::int64_t>(tokens, 1)),
+                std::memory_order_relaxed);
   // An empty answer leaves the signal set: refusals then wait for the next tick instead of
   // asking an empty bucket again for each one.
   if (tokens <= 0) return;
@@ -94,6 +100,7 @@ void FleetLease::set_connected(bool connected) {
   if (!connected) {
     // Subtracted, not stored: a worker's check in flight keeps its own arithmetic balanced.
     lease_.fetch_sub(lease_.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    borrow_.store(0, std::memory_order_relaxed);
     low_signalled_.store(false, std::memory_order_relaxed);
   }
   connected_.store(connected, std::memory_order_relaxed);

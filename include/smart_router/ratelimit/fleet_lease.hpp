@@ -3,7 +3,8 @@
 // (app/fleet_quota_sync.hpp, on the control thread: every sync_interval_ms, and at once when a
 // lease runs low) and spends them here without waiting on Redis. However many routers share
 // the bucket, together they admit no more than it grants; a router refuses a request only
-// when its lease is spent and the bucket had nothing more to give at the last exchange.
+// when its lease is spent and the bucket had nothing more to give at the last exchange (it
+// may borrow a little against what the bucket held, repaid at the next exchange).
 //
 // Until the first lease, and while Redis cannot be reached, the fleet limit is not applied
 // (fail open: a quota protects capacity, and an unreachable Redis must not become an outage).
@@ -56,6 +57,7 @@ class FleetLease final : public Limiter {
   std::atomic<std::int64_t> low_water_{0};          // a quarter of the last grant
   std::atomic<bool> low_signalled_{false};
   std::atomic<bool> connected_{false};
+  std::atomic<std::int64_t> borrow_{0};  // may spend this far past the lease (see check())
   std::atomic<std::int64_t> bucket_remaining_{0};  // for RateLimit's r=
   std::atomic<std::int64_t> next_token_ns_{0};     // for Retry-After, from the last exchange
 };

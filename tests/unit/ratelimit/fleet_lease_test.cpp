@@ -20,7 +20,7 @@ TEST(FleetLease, SpendsWhatWasGrantedThenRefuses) {
   int wakes = 0;
   FleetLease lease(Rate::of(10, 10), [&] { ++wakes; });
   const auto ask = lease.plan(20 * kMs, 20 * kMs);
-  lease.granted(ask, 4, 6, 0);
+  lease.granted(ask, 4, 0, 0);  // the bucket is empty after this grant: nothing to borrow
   lease.set_connected(true);
   for (int i = 0; i < 4; ++i) EXPECT_TRUE(lease.check({}, 1, kNow).allowed) << i;
   EXPECT_EQ(wakes, 1);  // at a quarter of the grant: ask for more now
@@ -31,6 +31,18 @@ TEST(FleetLease, SpendsWhatWasGrantedThenRefuses) {
   EXPECT_EQ(wakes, 1);  // once until the next grant
   lease.refund({}, 1);
   EXPECT_TRUE(lease.check({}, 1, kNow).allowed);
+}
+
+TEST(FleetLease, BorrowsWhatTheBucketHeldAndAsksForItAtTheNextExchange) {
+  FleetLease lease(Rate::of(1000, 100), {});
+  lease.granted({}, 4, 50, 0);  // 4 granted, 50 left in the bucket: up to 4 may be borrowed
+  lease.set_connected(true);
+  for (int i = 0; i < 8; ++i) EXPECT_TRUE(lease.check({}, 1, kNow).allowed) << i;
+  EXPECT_FALSE(lease.check({}, 1, kNow).allowed);
+  EXPECT_EQ(lease.lease(), -4);
+  // The debt is asked for on top of the target: one interval of the rate (20 ms at 1,000/s),
+  // more than two intervals of this demand (9 in 20 ms).
+  EXPECT_EQ(lease.plan(20 * kMs, 20 * kMs).want, 20 + 4);
 }
 
 TEST(FleetLease, AnEmptyGrantDoesNotWakeOnEveryRefusal) {
