@@ -89,29 +89,32 @@ void append_json_string(std::string& out, std::string_view s) {
 }  // namespace
 
 ErrorAnswer::ErrorAnswer(const ProxyError& err, std::string_view request_id, bool grpc)
-    : status_(status_of(err)), grpc_(grpc) {
+    : status_(status_of(err)) {
   const ErrorStatus info = error_status(err.kind);
-  if (grpc_) {
-    // Trailers-only: the status travels in the head; the message is the JSON body's.
+  const std::string_view message = err.message.empty() ? info.default_message : err.message;
+  if (grpc) {
+    // Trailers-only: the status and the message travel in the head, and there is no body.
+    content_type_ = "application/grpc";
     grpc_status_ = std::to_string(grpc_status_of(err, status_));
-    grpc_message_ = grpc_message(err.message.empty() ? info.default_message : err.message);
+    grpc_message_ = grpc_message(message);
     headers_[header_count_++] = {"grpc-status", grpc_status_};
     headers_[header_count_++] = {"grpc-message", grpc_message_};
     status_ = 200;
+  } else {
+    const std::string_view code = err.kind == ErrorKind::route_respond && !err.respond_code.empty()
+                                      ? std::string_view(err.respond_code)
+                                      : info.code;
+    // {"error":...,"message":...,"request_id":...}: the keys in nlohmann's (sorted) order.
+    body_.reserve(64 + code.size() + message.size() + request_id.size());
+    body_ += "{\"error\":";
+    append_json_string(body_, code);
+    body_ += ",\"message\":";
+    append_json_string(body_, message);
+    body_ += ",\"request_id\":";
+    append_json_string(body_, request_id);
+    body_ += '}';
+    body_ += '\n';
   }
-  const std::string_view code = err.kind == ErrorKind::route_respond && !err.respond_code.empty()
-                                    ? std::string_view(err.respond_code)
-                                    : info.code;
-  // {"error":...,"message":...,"request_id":...}: the keys in nlohmann's (sorted) order.
-  body_.reserve(64 + code.size() + err.message.size() + request_id.size());
-  body_ += "{\"error\":";
-  append_json_string(body_, code);
-  body_ += ",\"message\":";
-  append_json_string(body_, err.message.empty() ? info.default_message : err.message);
-  body_ += ",\"request_id\":";
-  append_json_string(body_, request_id);
-  body_ += '}';
-  body_ += '\n';
   bool own_retry_after = false;
   for (const auto& h : err.headers) {
     if (header_count_ == kMaxHeaders) break;
@@ -127,8 +130,8 @@ ErrorAnswer::ErrorAnswer(const ProxyError& err, std::string_view request_id, boo
 LocalAnswer ErrorAnswer::answer() const {
   LocalAnswer a;
   a.status = status_;
-  a.content_type = grpc_ ? "application/grpc" : "application/json";
-  if (!grpc_) a.body = body_;
+  a.content_type = content_type_;
+  a.body = body_;
   a.headers = {headers_.data(), header_count_};
   return a;
 }

@@ -197,10 +197,9 @@ Json deadline_json(const RouterSnapshot& snap, const ClassRuntime& cls,
                    const bhttp::request_header<>& head, const boost::asio::ip::address& peer) {
   const auto hint = header(head, "X-Request-Budget-Ms").value_or("");
   const bool trusted = snap.classifier->trusts_peer(peer);
-  auto budget = request_budget(cls.cls->timeout_ms, hint, trusted);
   const auto grpc_hint = header(head, "grpc-timeout").value_or("");
   const auto grpc = grpc_hint.empty() ? std::nullopt : parse_grpc_timeout(grpc_hint);
-  if (grpc) budget = std::min(budget, *grpc);
+  const auto budget = request_budget(cls.cls->timeout_ms, hint, trusted, grpc);
   Json j = {{"timeout_ms", budget.count()},
             {"class_timeout_ms", cls.cls->timeout_ms},
             {"latency_budget_ms", cls.cls->latency_budget_ms}};

@@ -53,10 +53,8 @@ void refresh_scraped_gauges(const Request& req, std::int64_t now_ms) {
 Clock::time_point request_deadline(const Request& req) {
   const auto& hint = req.decided.budget_hint;
   const bool trusted = !hint.empty() && req.snap.classifier->trusts_peer(req.decided.client);
-  auto budget = request_budget(req.decided.cls->cls->timeout_ms, hint, trusted);
-  // A client's own grpc-timeout only ever shortens its request's deadline: no trust needed.
-  if (req.decided.grpc_timeout) budget = std::min(budget, *req.decided.grpc_timeout);
-  return req.started + budget;
+  return req.started +
+         request_budget(req.decided.cls->cls->timeout_ms, hint, trusted, req.decided.grpc_timeout);
 }
 
 // The headers begin() reads by name, in one pass over the fields: a find() by name costs a
@@ -194,8 +192,10 @@ std::optional<ProxyError> rate_limit(const Request& req) {
 }  // namespace
 
 std::chrono::milliseconds request_budget(std::uint32_t timeout_ms, std::string_view hint,
-                                         bool hint_trusted) {
+                                         bool hint_trusted,
+                                         std::optional<std::chrono::milliseconds> grpc_timeout) {
   auto budget = std::chrono::milliseconds(timeout_ms);
+  if (grpc_timeout) budget = std::min(budget, *grpc_timeout);
   if (!hint_trusted || hint.empty()) return budget;
   std::uint32_t ms = 0;
   const auto* end = hint.data() + hint.size();

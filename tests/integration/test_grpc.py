@@ -50,7 +50,7 @@ def test_the_contracts_statuses(stack):
     assert router.metric("smart_router_rate_limited_total", user_tier="PRO", scope="class") == 1
 
 
-def test_unauthenticated_and_unavailable(stack, tmp_path):
+def test_unauthenticated_and_unavailable(stack):
     jwt = {"tiers": {"trust": {"mode": "jwt", "on_untrusted": "reject",
                                "jwt": {"hs256_secret_env": "TIER_JWT_SECRET"}}}}
     router = router_with(stack, jwt, env={"TIER_JWT_SECRET": "s" * 32})

@@ -46,7 +46,7 @@ class ErrorAnswer {
   std::array<HeaderLine, kMaxHeaders> headers_;
   std::size_t header_count_ = 0;
   std::string retry_after_;
-  bool grpc_ = false;
+  std::string_view content_type_ = "application/json";
   std::string grpc_status_;
   std::string grpc_message_;
 };

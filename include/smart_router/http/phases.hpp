@@ -14,9 +14,11 @@ namespace smart_router::http {
 // What the phases read from a request, shared with `smart-router explain` (http/explain.cpp) so
 // that it decides by the same code:
 // the class's timeout_ms, tightened (never loosened) by an X-Request-Budget-Ms `hint` when the
-// peer that sent it is trusted (a router or gateway in front that spent part of the budget);
-std::chrono::milliseconds request_budget(std::uint32_t timeout_ms, std::string_view hint,
-                                         bool hint_trusted);
+// peer that sent it is trusted (a router or gateway in front that spent part of the budget), and
+// by the client's own grpc-timeout (no trust needed: a client can only shorten its request);
+std::chrono::milliseconds request_budget(
+    std::uint32_t timeout_ms, std::string_view hint, bool hint_trusted,
+    std::optional<std::chrono::milliseconds> grpc_timeout = std::nullopt);
 // the tier classifier's inputs;
 tier::TierInputs tier_inputs(const boost::beast::http::fields& head, const config::Tiers& tiers,
                              const boost::asio::ip::address& peer);
