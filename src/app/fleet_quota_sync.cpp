@@ -69,6 +69,42 @@ std::int64_t integer_at(const upstream::RedisReply& r, std::size_t i) {
   return r.elements[i].integer;
 }
 
+// One exchange's worth: a lease script call for each bucket that wants tokens, has some to give
+// back or has never been granted any; `asked` holds those buckets, in command order.
+struct Batch {
+  std::vector<ratelimit::RateLimitState::FleetBucket> asked;
+  std::vector<upstream::RedisCommand> commands;
+};
+
+Batch lease_batch(const std::vector<ratelimit::RateLimitState::FleetBucket>& buckets,
+                  const config::FleetRedis& settings, std::int64_t elapsed_ns,
+                  std::int64_t interval_ns) {
+  Batch b;
+  for (const auto& bucket : buckets) {
+    auto& lease = *bucket.lease;
+    const auto ask = lease.plan(elapsed_ns, interval_ns);
+    if (ask.want == 0 && ask.give_back == 0 && lease.connected()) continue;
+    const auto& rate = lease.rate();
+    b.commands.push_back({"EVAL", kLeaseScript, "1", settings.key_prefix + bucket.class_name,
+                          decimal(static_cast<double>(rate.emission_ns) / 1000.0),
+                          std::to_string(rate.burst), std::to_string(ask.want),
+                          std::to_string(ask.give_back)});
+    b.asked.push_back(bucket);
+  }
+  return b;
+}
+
+// Hands each asked bucket its grant (replies in command order). Throws on a reply that is not
+// the script's (a Redis error reply: OOM, READONLY, ...).
+void apply_grants(const Batch& b, const std::vector<upstream::RedisReply>& replies) {
+  for (std::size_t k = 0; k < b.asked.size(); ++k) {
+    auto& lease = *b.asked[k].lease;
+    lease.granted(integer_at(replies[k], 0), integer_at(replies[k], 1),
+                  integer_at(replies[k], 2) * 1000);
+    lease.set_connected(true);
+  }
+}
+
 }  // namespace
 
 FleetQuotaSync::FleetQuotaSync(net::io_context& control, ratelimit::RateLimitState& state,
@@ -100,13 +136,7 @@ std::optional<FleetQuotaSync::Plan> FleetQuotaSync::plan(const config::RateLimit
 }
 
 void FleetQuotaSync::install(std::optional<Plan> plan) {
-  const auto same = [](const Plan& a, const Plan& b) {
-    const auto& x = a.settings;
-    const auto& y = b.settings;
-    return x.url == y.url && x.sync_interval_ms == y.sync_interval_ms &&
-           x.timeout_ms == y.timeout_ms && x.key_prefix == y.key_prefix && x.ca_file == y.ca_file;
-  };
-  if (plan && current_ && running_ && same(*plan, *current_)) return;
+  if (plan && current_ && running_ && plan->settings == current_->settings) return;
   stop();
   current_ = std::move(plan);
   if (!current_) {
@@ -170,52 +200,28 @@ net::awaitable<void> FleetQuotaSync::run(std::shared_ptr<bool> running, Plan pla
       const auto now = Clock::now();
       const auto elapsed = std::chrono::duration_cast<std::chrono::nanoseconds>(now - last).count();
       last = now;
-      auto buckets = state_.fleet_buckets();
-      std::vector<ratelimit::FleetLease::Ask> asks;
-      std::vector<upstream::RedisCommand> commands;
-      std::vector<std::size_t> asked;  // index into buckets of each command
-      for (std::size_t i = 0; i < buckets.size(); ++i) {
-        const auto& lease = *buckets[i].lease;
-        auto ask = buckets[i].lease->plan(elapsed, std::chrono::nanoseconds(interval).count());
-        asks.push_back(ask);
-        if (ask.want == 0 && ask.give_back == 0 && lease.connected()) continue;
-        const auto& rate = lease.rate();
-        commands.push_back(
-            {"EVAL", kLeaseScript, "1", plan.settings.key_prefix + buckets[i].class_name,
-             decimal(static_cast<double>(rate.emission_ns) / 1000.0), std::to_string(rate.burst),
-             std::to_string(ask.want), std::to_string(ask.give_back)});
-        asked.push_back(i);
-      }
-      if (commands.empty() && now - last_exchange >= kIdlePing) commands.push_back({"PING"});
+      auto batch = lease_batch(state_.fleet_buckets(), plan.settings, elapsed,
+                               std::chrono::nanoseconds(interval).count());
+      if (batch.commands.empty() && now - last_exchange >= kIdlePing)
+        batch.commands.push_back({"PING"});
       std::vector<upstream::RedisReply> replies;
-      if (!commands.empty()) {
+      if (!batch.commands.empty()) {
         last_exchange = now;
-        auto exchanging = redis->exchange(commands, timeout, &why);
+        auto exchanging = redis->exchange(batch.commands, timeout, &why);
         replies = co_await std::move(exchanging);
-        spdlog::debug(
-            "fleet quotas: {} command(s), {} reply(ies) in {} us", commands.size(), replies.size(),
-            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - now).count());
         if (!*running) break;
       }
-      if (!commands.empty() && replies.empty()) {
-        fail(why);
-      } else {
-        try {
-          for (std::size_t k = 0; k < asked.size(); ++k) {
-            auto& lease = *buckets[asked[k]].lease;
-            lease.granted(asks[asked[k]], integer_at(replies[k], 0), integer_at(replies[k], 1),
-                          integer_at(replies[k], 2) * 1000);
-            lease.set_connected(true);
-          }
-          if (!commands.empty()) metrics_.fleet_quota_syncs(true).Increment();
-          metrics_.fleet_quota_connected().Set(1);
-          if (!up) spdlog::info("fleet quotas: leasing from Redis {}", where);
-          up = true;
-          said_down = false;
-          backoff = kFirstBackoff;
-        } catch (const std::exception& e) {
-          fail(e.what());
-        }
+      try {
+        if (replies.size() != batch.commands.size()) throw std::runtime_error(why);
+        apply_grants(batch, replies);
+        if (!batch.commands.empty()) metrics_.fleet_quota_syncs(true).Increment();
+        metrics_.fleet_quota_connected().Set(1);
+        if (!up) spdlog::info("fleet quotas: leasing from Redis {}", where);
+        up = true;
+        said_down = false;
+        backoff = kFirstBackoff;
+      } catch (const std::exception& e) {
+        fail(e.what());
       }
     }
     // A wake while the exchange was under way found no wait to cut short: it counts now.

@@ -82,7 +82,7 @@ FleetLease::Ask FleetLease::plan(std::int64_t elapsed_ns, std::int64_t interval_
   return ask;
 }
 
-void FleetLease::granted(const Ask& /*ask*/, std::int64_t tokens, std::int64_t bucket_remaining,
+void FleetLease::granted(std::int64_t tokens, std::int64_t bucket_remaining,
                          std::int64_t next_token_ns) {
   bucket_remaining_.store(bucket_remaining, std::memory_order_relaxed);
   next_token_ns_.store(next_token_ns, std::memory_order_relaxed);

@@ -1,8 +1,6 @@
 #include "smart_router/upstream/https_get.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -10,12 +8,12 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "smart_router/common/with_timeout.hpp"
 #include "smart_router/upstream/upstream_connector.hpp"
 
 namespace smart_router::upstream {
 namespace net = boost::asio;
 namespace bhttp = boost::beast::http;
-using namespace net::experimental::awaitable_operators;
 
 namespace {
 
@@ -76,14 +74,11 @@ net::awaitable<HttpsGetResult> exchange(config::HttpsUrl url, net::ssl::context*
 
 net::awaitable<HttpsGetResult> https_get(config::HttpsUrl url, net::ssl::context& tls,
                                          std::chrono::milliseconds timeout, std::size_t max_body) {
-  net::steady_timer timer(co_await net::this_coro::executor);
-  timer.expires_after(timeout);
   const auto connect_ms = static_cast<std::uint32_t>(timeout.count());
   // Named first: g++ 12 destroys temporaries of a co_await expression twice.
   auto work = exchange(std::move(url), &tls, connect_ms, max_body);
-  auto expiry = timer.async_wait(kToken);
-  auto result = co_await (std::move(work) || std::move(expiry));
-  if (result.index() == 0) co_return std::get<0>(std::move(result));
+  auto result = co_await with_timeout(std::move(work), timeout);
+  if (result) co_return std::move(*result);
   HttpsGetResult out;
   out.error = "no answer within " + std::to_string(timeout.count()) + " ms";
   co_return out;

@@ -4,17 +4,15 @@
 
 #include <array>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "smart_router/common/with_timeout.hpp"
 #include "smart_router/upstream/upstream_connector.hpp"
 
 namespace smart_router::upstream {
 namespace net = boost::asio;
-using namespace net::experimental::awaitable_operators;
 
 namespace {
 
@@ -121,13 +119,10 @@ net::awaitable<std::unique_ptr<RedisConnection>> RedisConnection::open(
 net::awaitable<std::vector<RedisReply>> RedisConnection::exchange(
     const std::vector<RedisCommand>& commands, std::chrono::milliseconds timeout,
     std::string* why) {
-  net::steady_timer timer(co_await net::this_coro::executor);
-  timer.expires_after(timeout);
   // Named first: g++ 12 destroys temporaries of a co_await expression twice.
   auto work = exchange_unbounded(commands, why);
-  auto expiry = timer.async_wait(kToken);
-  auto result = co_await (std::move(work) || std::move(expiry));
-  if (result.index() == 0) co_return std::get<0>(std::move(result));
+  auto result = co_await with_timeout(std::move(work), timeout);
+  if (result) co_return std::move(*result);
   *why = "no answer within " + std::to_string(timeout.count()) + " ms";
   boost::system::error_code ignored;
   conn_->stream.socket().close(ignored);  // a late reply must never be taken for the next one

@@ -155,6 +155,7 @@ struct FleetRedis {
   std::string key_prefix = "smart-router:quota:";
   std::string ca_file;        // rediss://: CA bundle ("" = the system's)
   bool url_from_env = false;  // REDIS_URL gave `url` (and checked it)
+  bool operator==(const FleetRedis&) const = default;
 };
 
 struct RateLimits {

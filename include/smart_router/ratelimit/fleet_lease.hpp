@@ -42,8 +42,7 @@ class FleetLease final : public Limiter {
   Ask plan(std::int64_t elapsed_ns, std::int64_t interval_ns);
   // The bucket's answer to plan()'s ask: tokens granted (what was given back is already gone
   // from the lease), what the bucket still holds, and when it next has a token.
-  void granted(const Ask& ask, std::int64_t tokens, std::int64_t bucket_remaining,
-               std::int64_t next_token_ns);
+  void granted(std::int64_t tokens, std::int64_t bucket_remaining, std::int64_t next_token_ns);
   // False: Redis cannot be reached; the lease is dropped and the limit not applied.
   void set_connected(bool connected);
   bool connected() const { return connected_.load(std::memory_order_relaxed); }

@@ -19,8 +19,8 @@ TEST(FleetLease, FailsOpenUntilConnected) {
 TEST(FleetLease, SpendsWhatWasGrantedThenRefuses) {
   int wakes = 0;
   FleetLease lease(Rate::of(10, 10), [&] { ++wakes; });
-  const auto ask = lease.plan(20 * kMs, 20 * kMs);
-  lease.granted(ask, 4, 0, 0);  // the bucket is empty after this grant: nothing to borrow
+  lease.plan(20 * kMs, 20 * kMs);
+  lease.granted(4, 0, 0);  // the bucket is empty after this grant: nothing to borrow
   lease.set_connected(true);
   for (int i = 0; i < 4; ++i) EXPECT_TRUE(lease.check({}, 1, kNow).allowed) << i;
   EXPECT_EQ(wakes, 1);  // at a quarter of the grant: ask for more now
@@ -35,7 +35,7 @@ TEST(FleetLease, SpendsWhatWasGrantedThenRefuses) {
 
 TEST(FleetLease, BorrowsWhatTheBucketHeldAndAsksForItAtTheNextExchange) {
   FleetLease lease(Rate::of(1000, 100), {});
-  lease.granted({}, 4, 50, 0);  // 4 granted, 50 left in the bucket: up to 4 may be borrowed
+  lease.granted(4, 50, 0);  // 4 granted, 50 left in the bucket: up to 4 may be borrowed
   lease.set_connected(true);
   for (int i = 0; i < 8; ++i) EXPECT_TRUE(lease.check({}, 1, kNow).allowed) << i;
   EXPECT_FALSE(lease.check({}, 1, kNow).allowed);
@@ -51,10 +51,10 @@ TEST(FleetLease, AnEmptyGrantDoesNotWakeOnEveryRefusal) {
   lease.set_connected(true);
   EXPECT_FALSE(lease.check({}, 1, kNow).allowed);
   EXPECT_EQ(wakes, 1);
-  lease.granted({}, 0, 0, 100 * kMs);
+  lease.granted(0, 0, 100 * kMs);
   for (int i = 0; i < 10; ++i) EXPECT_FALSE(lease.check({}, 1, kNow).allowed);
   EXPECT_EQ(wakes, 1);
-  lease.granted({}, 2, 0, 0);
+  lease.granted(2, 0, 0);
   EXPECT_TRUE(lease.check({}, 1, kNow).allowed);
 }
 
@@ -76,7 +76,7 @@ TEST(FleetLease, AsksForTwoIntervalsOfDemandWithinTheBurst) {
 
 TEST(FleetLease, GivesBackALeaseFarOverTheDemand) {
   FleetLease lease(Rate::of(1000, 500), {});
-  lease.granted({}, 400, 0, 0);
+  lease.granted(400, 0, 0);
   lease.set_connected(true);
   const auto ask = lease.plan(20 * kMs, 20 * kMs);  // quiet: one token is kept
   EXPECT_EQ(ask.want, 0);
@@ -88,7 +88,7 @@ TEST(FleetLease, GivesBackALeaseFarOverTheDemand) {
 
 TEST(FleetLease, DisconnectingDropsTheLeaseAndFailsOpen) {
   FleetLease lease(Rate::of(10, 10), {});
-  lease.granted({}, 3, 0, 0);
+  lease.granted(3, 0, 0);
   lease.set_connected(true);
   lease.set_connected(false);
   EXPECT_EQ(lease.lease(), 0);
