@@ -13,27 +13,30 @@ void AccessLogObserver::on_finish(const FinishedRequest& f) {
   const auto& head = req.down.request().get();
   const auto method = head.method_string();
   const auto raw_target = head.target();
-  observability::AccessRecord r;
-  r.request_id = req.request_id;
-  r.trace_id = req.trace.trace_id();
-  r.span_id = req.trace.span_id();
-  r.parent_span_id = req.trace.parent_id();
-  r.client_ip = req.decided.client_ip;
-  r.method = {method.data(), method.size()};
-  r.target = req.decided.target.empty() ? std::string_view(raw_target.data(), raw_target.size())
-                                        : req.decided.target;
-  r.status = req.outcome.status;
-  r.duration = std::chrono::duration_cast<std::chrono::microseconds>(f.at - req.started);
-  r.queue_wait = std::chrono::duration_cast<std::chrono::microseconds>(req.outcome.queue_wait);
-  r.class_fields = f.cls.access_log_fields;
-  r.route_field = req.snap.route_access_log_field(req.decided.route);
-  r.upstream = req.outcome.last_endpoint != nullptr
-                   ? std::string_view(req.outcome.last_endpoint->address())
-                   : "";
-  r.attempts = req.outcome.attempts;
-  r.hedge = req.outcome.hedge;
-  r.bytes_sent = req.down.bytes_sent();
-  r.error = req.outcome.error_code;
+  // Designated: every field written once (a default-built record, then assigned, costs a
+  // line a tenth more).
+  const observability::AccessRecord r{
+      .request_id = req.request_id,
+      .trace_id = req.trace.trace_id(),
+      .span_id = req.trace.span_id(),
+      .parent_span_id = req.trace.parent_id(),
+      .client_ip = req.decided.client_ip,
+      .method = {method.data(), method.size()},
+      .target = req.decided.target.empty() ? std::string_view(raw_target.data(), raw_target.size())
+                                           : req.decided.target,
+      .status = req.outcome.status,
+      .duration = std::chrono::duration_cast<std::chrono::microseconds>(f.at - req.started),
+      .queue_wait = std::chrono::duration_cast<std::chrono::microseconds>(req.outcome.queue_wait),
+      .class_fields = f.cls.access_log_fields,
+      .route_field = req.snap.route_access_log_field(req.decided.route),
+      .upstream = req.outcome.last_endpoint != nullptr
+                      ? std::string_view(req.outcome.last_endpoint->address())
+                      : std::string_view(),
+      .attempts = req.outcome.attempts,
+      .hedge = req.outcome.hedge,
+      .bytes_sent = req.down.bytes_sent(),
+      .error = req.outcome.error_code,
+  };
   log->write(r);
 }
 

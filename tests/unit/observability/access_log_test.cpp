@@ -5,6 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -183,7 +186,14 @@ TEST(AccessLog, WritesOneJsonObjectALineToAFile) {
 
 TEST(AccessLog, NumbersOfEveryWidthAreWrittenWhole) {
   const auto path = temp_log("numbers");
-  const std::vector<std::uint64_t> sizes = {0, 7, 10, 42, 100, 999, 1000, 65536, 123456789012};
+  // Every width, at both ends of each (1 to 4 digits have a path of their own).
+  std::vector<std::uint64_t> sizes;
+  for (std::uint64_t low = 1; low <= 1'000'000'000'000'000'000ULL; low *= 10) {
+    sizes.push_back(low - 1);
+    sizes.push_back(low);
+    sizes.push_back(low + low / 2);
+  }
+  sizes.push_back(18'446'744'073'709'551'615ULL);
   {
     AccessLog log(path.string());
     smart_router::observability::AccessRecord r;
@@ -249,6 +259,46 @@ TEST(AccessLog, PlainValuesOfEveryLengthAreWrittenWhole) {
       EXPECT_EQ(j["span_id"], values[i]) << lines[i];
       EXPECT_EQ(j["error"], values[i]) << lines[i];
     }
+  }
+  std::filesystem::remove_all(path.parent_path().parent_path());
+}
+
+// The clock's time as the line's "ts" would show it, formatted here with strftime.
+std::string iso_millis(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch());
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[64];
+  const auto n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  char millis[8];
+  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(ms.count() % 1000));
+  return std::string(text, n) + millis;
+}
+
+// The timestamp is cached a millisecond at a time: each line's is the clock's when it was
+// written, whether it shares its millisecond with the line before or not.
+TEST(AccessLog, EachLineHasTheTimeItWasWritten) {
+  const auto path = temp_log("times");
+  std::vector<std::pair<std::string, std::string>> bounds;
+  {
+    AccessLog log(path.string());
+    smart_router::observability::AccessRecord r;
+    r.request_id = "t";
+    r.target = "/";
+    for (int i = 0; i < 2000; ++i) {
+      const auto before = std::chrono::system_clock::now();
+      log.write(r);
+      bounds.emplace_back(iso_millis(before), iso_millis(std::chrono::system_clock::now()));
+      if (i % 100 == 0) std::this_thread::sleep_for(std::chrono::microseconds(700));
+    }
+  }
+  const auto lines = lines_of(path);
+  ASSERT_EQ(lines.size(), bounds.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string ts = nlohmann::json::parse(lines[i])["ts"];
+    EXPECT_LE(bounds[i].first, ts) << i;  // the same width: text order is time order
+    EXPECT_LE(ts, bounds[i].second) << i;
   }
   std::filesystem::remove_all(path.parent_path().parent_path());
 }
