@@ -22,6 +22,7 @@ Json server_json(const Server& s) {
                  {"idle_timeout_ms", s.limits.idle_timeout_ms},
                  {"max_connections", s.limits.max_connections}};
   j["drain_timeout_ms"] = s.drain_timeout_ms;
+  j["via"] = s.via;
   return j;
 }
 

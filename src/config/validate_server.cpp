@@ -54,6 +54,9 @@ void validate_server(Validation& v) {
   v.positive(f, "server.drain_timeout_ms", c.server.drain_timeout_ms);
   validate_limits(v, c.server.limits);
   validate_methods(v, c.server.allowed_methods);
+  if (!c.server.via.empty() && !is_http_token(c.server.via))
+    v.error("server.via", "invalid pseudonym " + quote(c.server.via) +
+                              ": one token (letters, digits, !#$%&'*+-.^_`|~), or \"\" for no Via");
   if (c.server.tls) validate_tls(v, *c.server.tls);
   check_cidrs(v, "server.trusted_proxies", c.server.trusted_proxies);
 

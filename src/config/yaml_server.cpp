@@ -8,10 +8,11 @@ namespace smart_router::config::yaml {
 void load_server(Reader& r, const Field& f, Server& out) {
   MapReader m(r, f,
               {"listen", "workers", "tls", "limits", "drain_timeout_ms", "allowed_methods",
-               "trusted_proxies"});
+               "trusted_proxies", "via"});
   m.read("listen", out.listen);
   if (m.read("allowed_methods", out.allowed_methods)) upper_all(out.allowed_methods);
   m.read("trusted_proxies", out.trusted_proxies);
+  m.read("via", out.via);
   m.read("workers", out.workers);
   m.read("drain_timeout_ms", out.drain_timeout_ms);
   if (auto tls = m.get("tls")) {

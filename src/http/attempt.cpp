@@ -54,6 +54,8 @@ UpstreamRequestHead upstream_head(const TryContext& a) {
   h.grpc_timeout = req.decided.grpc_timeout.has_value();
   h.traceparent = a.req.trace.next_upstream_traceparent();
   h.tracestate = req.trace.tracestate();
+  h.via = req.snap.config->server.via;
+  h.http10 = parser.get().version() == 10;
   h.upgrade = is_upgrade_request(parser);
   if (parser.chunked()) {
     h.framing = BodyFraming::chunked;

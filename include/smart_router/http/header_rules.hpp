@@ -41,6 +41,8 @@ struct UpstreamRequestHead {
   bool grpc_timeout = false;     // the client sent grpc-timeout: sent on as budget_ms
   std::string_view traceparent;  // this attempt's; the client's traceparent/tracestate never pass
   std::string_view tracestate;   // "" = none sent
+  std::string_view via;          // the router's pseudonym (server.via); "" = no Via of its own
+  bool http10 = false;           // the client spoke HTTP/1.0: Via says "1.0"
   bool upgrade = false;          // keep Upgrade/Connection: upgrade for a websocket handshake
   BodyFraming framing = BodyFraming::none;
   std::uint64_t content_length = 0;

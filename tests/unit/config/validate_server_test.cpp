@@ -84,6 +84,15 @@ TEST(ValidateServerTest, HeaderCountAndMethods) {
   EXPECT_EQ(errors.size(), 3u) << test::dump(errors);
 }
 
+TEST(ValidateServerTest, ViaIsOneToken) {
+  const auto errors = test::validate_yaml(
+      "server:\n"                        // 1
+      "  via: \"smart router\"\n" +      // 2: value col 8
+      std::string(kPools));
+  EXPECT_TRUE(HasError(errors, 2, 8, "server.via: invalid pseudonym \"smart router\""));
+  EXPECT_EQ(errors.size(), 1u) << test::dump(errors);
+}
+
 TEST(ValidateServerTest, TlsFilesMustBeReadable) {
   test::TempFile cert("CERT");
   const auto errors = test::validate_yaml(

@@ -23,6 +23,7 @@ TEST(YamlServerTest, ReadsEveryKey) {
       "    max_header_count: 50\n"
       "  drain_timeout_ms: 15000\n"
       "  allowed_methods: [GET, post, PURGE]\n"
+      "  via: edge-1\n"
       "admin: {listen: \"127.0.0.1:9901\"}\n"
       "overload: {max_in_flight: 128}\n"
       "logging: {level: debug, access_log: off}\n",
@@ -43,6 +44,7 @@ TEST(YamlServerTest, ReadsEveryKey) {
   EXPECT_EQ(c.server.drain_timeout_ms, 15000u);
   // Upper-cased, as the routes' methods.
   EXPECT_EQ(c.server.allowed_methods, (std::vector<std::string>{"GET", "POST", "PURGE"}));
+  EXPECT_EQ(c.server.via, "edge-1");
   EXPECT_EQ(c.admin.listen, "127.0.0.1:9901");
   EXPECT_EQ(c.overload.max_in_flight, 128u);
   EXPECT_EQ(c.logging.level, LogLevel::debug);
@@ -50,6 +52,14 @@ TEST(YamlServerTest, ReadsEveryKey) {
   EXPECT_EQ(c.logging.access_log, "off");
   EXPECT_EQ(p.marks.file.find("server.limits.max_connections").line, 10);
   EXPECT_EQ(p.marks.file.find("server.limits.max_connections").column, 22);
+}
+
+TEST(YamlServerTest, ViaDefaultsToTheRouterAndMayBeEmpty) {
+  EXPECT_EQ(parse_config_yaml("server: {workers: 1}\n", "f.yaml").config.server.via,
+            "smart-router");
+  const auto none = parse_config_yaml("server: {via: \"\"}\n", "f.yaml");
+  ASSERT_TRUE(none.errors.empty()) << test::dump(none.errors);
+  EXPECT_EQ(none.config.server.via, "");
 }
 
 TEST(YamlServerTest, WrongTypesAndUnknownKeys) {

@@ -218,6 +218,22 @@ TEST(RenderUpstreamRequest, Http10ClientIsForwardedAsHttp11) {
   EXPECT_EQ(up.version(), 11u);
 }
 
+TEST(RenderUpstreamRequest, ViaGrowsByThisHopAfterTheClientsOwn) {
+  auto req = make_request(bhttp::verb::get, "/");
+  req.insert("Via", "1.1 cdn-edge");
+  req.insert("Via", "1.0 lb (Proxy/2.0)");
+  auto info = default_head();
+  info.via = "smart-router";
+  EXPECT_EQ(values(upstream_of(req, info), "Via"),
+            (std::vector<std::string>{"1.1 cdn-edge", "1.0 lb (Proxy/2.0)", "1.1 smart-router"}));
+  info.http10 = true;  // the protocol the router received the request in
+  EXPECT_EQ(values(upstream_of(make_request(bhttp::verb::get, "/"), info), "Via"),
+            (std::vector<std::string>{"1.0 smart-router"}));
+  info.via = {};  // server.via: "": the client's fields pass, none is added
+  EXPECT_EQ(values(upstream_of(req, info), "Via"),
+            (std::vector<std::string>{"1.1 cdn-edge", "1.0 lb (Proxy/2.0)"}));
+}
+
 TEST(RenderUpstreamRequest, RemovesHopByHopHeaders) {
   auto req = make_request(bhttp::verb::get, "/");
   req.insert("Connection", "keep-alive");
