@@ -86,8 +86,8 @@ TEST(ValidateServerTest, HeaderCountAndMethods) {
 
 TEST(ValidateServerTest, ViaIsOneToken) {
   const auto errors = test::validate_yaml(
-      "server:\n"                        // 1
-      "  via: \"smart router\"\n" +      // 2: value col 8
+      "server:\n"                    // 1
+      "  via: \"smart router\"\n" +  // 2: value col 8
       std::string(kPools));
   EXPECT_TRUE(HasError(errors, 2, 8, "server.via: invalid pseudonym \"smart router\""));
   EXPECT_EQ(errors.size(), 1u) << test::dump(errors);
