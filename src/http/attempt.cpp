@@ -45,7 +45,7 @@ UpstreamRequestHead upstream_head(const TryContext& a) {
   h.target = req.decided.target;
   h.request_id = req.request_id;
   h.peer_ip = req.down.connection().client_ip;
-  h.believed_chain = req.decided.believed_chain;
+  h.client_ip = req.decided.client_ip;
   h.proto = req.down.connection().tls ? "https" : "http";
   h.tier_header = req.snap.config->tiers.header;
   h.user_tier = req.decided.cls->cls->name;

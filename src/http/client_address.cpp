@@ -51,12 +51,11 @@ std::optional<ip::address> parse_forwarded_entry(std::string_view entry) {
   return parse_bare(entry.substr(0, colon), false);
 }
 
-ClientAddress resolve_client(const ip::address& peer, std::span<const std::string_view> xff_lines,
-                             const tier::CidrSet& trusted_proxies) {
-  ClientAddress out{peer, {}};
-  if (trusted_proxies.empty() || !trusted_proxies.contains(peer)) return out;
-  std::array<ip::address, kMaxForwardedHops> walked;  // right to left
-  std::size_t n = 0;
+ip::address resolve_client(const ip::address& peer, std::span<const std::string_view> xff_lines,
+                           const tier::CidrSet& trusted_proxies) {
+  ip::address client = peer;
+  if (trusted_proxies.empty() || !trusted_proxies.contains(peer)) return client;
+  std::size_t n = 0;  // entries walked, right to left
   bool stop = false;
   for (auto line = xff_lines.rbegin(); line != xff_lines.rend() && !stop; ++line) {
     std::string_view rest = *line;
@@ -65,10 +64,10 @@ ClientAddress resolve_client(const ip::address& peer, std::span<const std::strin
       const auto entry = trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
       if (!entry.empty()) {  // an empty list element (", ,") is no entry (RFC 9110 5.6.1)
         const auto addr = parse_forwarded_entry(entry);
-        stop = !addr || n == walked.size();  // malformed, or too long a chain
+        stop = !addr || n == kMaxForwardedHops;  // malformed, or too long a chain
         if (stop) break;
-        walked[n++] = *addr;
-        out.address = *addr;
+        ++n;
+        client = *addr;
         stop = !trusted_proxies.contains(*addr);  // found the client
         if (stop) break;
       }
@@ -76,11 +75,7 @@ ClientAddress resolve_client(const ip::address& peer, std::span<const std::strin
       rest = rest.substr(0, comma);
     }
   }
-  for (std::size_t i = n; i-- > 0;) {
-    if (!out.believed_chain.empty()) out.believed_chain += ", ";
-    out.believed_chain += walked[i].to_string();
-  }
-  return out;
+  return client;
 }
 
 }  // namespace smart_router::http

@@ -157,12 +157,11 @@ void resolve_client_address(Request& req, const NamedHeaders& named) {
   auto& d = req.decided;
   std::span<const std::string_view> lines(named.xff.data(), named.xff_lines);
   if (named.xff_overflow) lines = lines.subspan(lines.size() - 1);  // only the last is walked
-  auto found = resolve_client(d.client, lines, req.snap.trusted_proxies);
-  if (found.address == d.client && found.believed_chain.empty()) return;
-  d.client = found.address;
+  const auto found = resolve_client(d.client, lines, req.snap.trusted_proxies);
+  if (found == d.client) return;
+  d.client = found;
   d.client_text = d.client.to_string();
   d.client_ip = d.client_text;
-  d.believed_chain = std::move(found.believed_chain);
 }
 
 const PoolClassMetrics& admission_metrics(const Request& req) {

@@ -1,6 +1,7 @@
 """The client's real address behind trusted proxies (server.trusted_proxies): X-Forwarded-For is
 believed hop by hop from the right only when the TCP peer is a trusted proxy, and that address is
-what trusted_peers trust, the per-client rate limit, the access log and the forwarded header use.
+what trusted_peers trust, the per-client rate limit, the access log and X-Real-IP use.
+X-Forwarded-For is forwarded as the contract has it, whatever is believed: appended with the peer.
 The test client connects from 127.0.0.1, so a config that lists 127.0.0.0/8 makes it a proxy."""
 
 from checks import echo
@@ -37,8 +38,10 @@ def test_spoofed_forwarded_for_from_an_untrusted_peer_changes_nothing(stack):
     # Not believed for trust: the claim from 127.0.0.1 is downgraded ...
     assert e["upstream"] in t.shared_names
     assert e["headers"]["x-user-tier"] == "LITE"
-    # ... nor forwarded: the upstream sees the peer alone ...
-    assert e["headers"]["x-forwarded-for"] == "127.0.0.1"
+    # ... nor named the client upstream: X-Real-IP is the peer (the header itself is passed on,
+    # appended with the peer, as the contract says) ...
+    assert e["headers"]["x-real-ip"] == "127.0.0.1"
+    assert e["headers"]["x-forwarded-for"] == "203.0.113.7, 127.0.0.1"
     # ... nor logged ...
     assert log_line(t.router, "spoof-1")["client"] == "127.0.0.1"
     # ... nor a new rate-limit key: a second "client" is the same peer, over its one request.
@@ -56,8 +59,9 @@ def test_forwarded_for_from_trusted_proxies_is_walked_from_the_right(stack):
     # 203.0.113.7 is in trusted_cidrs: its claim is honoured.
     assert e["upstream"] in t.premium_names
     assert e["headers"]["x-user-tier"] == "ELITE"
-    # The upstream gets the chain the router believes, then the peer; the forgery is dropped.
-    assert e["headers"]["x-forwarded-for"] == "203.0.113.7, 10.1.1.1, 127.0.0.1"
+    # The upstream is told the client the router believes, and gets the whole chain appended.
+    assert e["headers"]["x-real-ip"] == "203.0.113.7"
+    assert e["headers"]["x-forwarded-for"] == "198.51.100.66, 203.0.113.7, 10.1.1.1, 127.0.0.1"
     assert log_line(t.router, "walk-1")["client"] == "203.0.113.7"
 
 
@@ -77,4 +81,5 @@ def test_malformed_entry_stops_the_walk(stack):
                                   ("X-Request-Id", "bad-1")]))
     # The walk stops at "unknown": the client is the last address it could believe.
     assert log_line(t.router, "bad-1")["client"] == "10.1.1.1"
-    assert e["headers"]["x-forwarded-for"] == "10.1.1.1, 127.0.0.1"
+    assert e["headers"]["x-real-ip"] == "10.1.1.1"
+    assert e["headers"]["x-forwarded-for"] == "203.0.113.7, unknown, 10.1.1.1, 127.0.0.1"

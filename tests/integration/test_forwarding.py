@@ -18,13 +18,18 @@ def test_x_forwarded_for_is_peer_when_absent(topo):
     assert h["x-forwarded-for"] == "127.0.0.1"
 
 
-def test_x_forwarded_for_from_an_untrusted_peer_is_not_forwarded(topo):
-    # No server.trusted_proxies: nobody vouches for what the client wrote, so the upstream gets
-    # the peer alone (a chain from trusted proxies: test_client_address.py).
+def test_x_forwarded_for_is_appended_with_the_peer(topo):
+    # The contract: appended, whoever the peer is (what the router believes of it, with no
+    # server.trusted_proxies nothing, is X-Real-IP: the peer; a trusted chain:
+    # test_client_address.py).
     h = echo(topo.router.get("/x", [("X-Forwarded-For", "203.0.113.7, 198.51.100.2")]))["headers"]
-    assert h["x-forwarded-for"] == "127.0.0.1"
-    h = echo(topo.router.get("/x", [("X-Forwarded-For", "client-supplied")]))["headers"]
-    assert h["x-forwarded-for"] == "127.0.0.1"
+    assert h["x-forwarded-for"] == "203.0.113.7, 198.51.100.2, 127.0.0.1"
+    assert h["x-real-ip"] == "127.0.0.1"
+    h = echo(topo.router.get("/x", [("X-Forwarded-For", "client-supplied"),
+                                    ("X-Forwarded-For", "192.0.2.9"),
+                                    ("X-Real-IP", "192.0.2.9")]))["headers"]
+    assert h["x-forwarded-for"] == "client-supplied, 192.0.2.9, 127.0.0.1", "one line, in order"
+    assert h["x-real-ip"] == "127.0.0.1", "a client's X-Real-IP is never passed on"
 
 
 def test_x_forwarded_proto_is_http(topo):

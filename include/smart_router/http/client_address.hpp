@@ -16,18 +16,12 @@
 
 namespace smart_router::http {
 
-struct ClientAddress {
-  boost::asio::ip::address address;  // the client
-  // The X-Forwarded-For entries the router believes, client first, in canonical form ("" when
-  // none): what it forwards upstream before the peer it appends.
-  std::string believed_chain;
-};
 
 // Entries walked at most; a longer chain stops there (as a malformed entry does).
 inline constexpr std::size_t kMaxForwardedHops = 16;
 
 // `xff_lines`: the value of each X-Forwarded-For field line, in order (they form one list).
-ClientAddress resolve_client(const boost::asio::ip::address& peer,
+boost::asio::ip::address resolve_client(const boost::asio::ip::address& peer,
                              std::span<const std::string_view> xff_lines,
                              const tier::CidrSet& trusted_proxies);
 

@@ -30,10 +30,13 @@ enum class BodyFraming : std::uint8_t { none, content_length, chunked, until_clo
 struct UpstreamRequestHead {
   std::string_view target;  // the normalised target; the request's own when empty
   std::string_view request_id;
-  // X-Forwarded-For: the entries the router believes (http/client_address.hpp), then the TCP
-  // peer. What the client sent beyond them is dropped: nobody vouched for it.
-  std::string_view believed_chain;
+  // X-Forwarded-For: what the request came with (every line, in order, as one list), then the
+  // TCP peer appended, as the contract (and nginx's $proxy_add_x_forwarded_for) has it.
   std::string_view peer_ip;
+  // X-Real-IP: the client the router decided on (http/client_address.hpp: X-Forwarded-For is
+  // believed from trusted proxies only), replacing any the client sent: the one address an
+  // upstream can take as it is.
+  std::string_view client_ip;
   std::string_view proto;        // "http" or "https"
   std::string_view tier_header;  // the configured claim header, removed before forwarding
   std::string_view user_tier;    // effective class, sent as X-User-Tier

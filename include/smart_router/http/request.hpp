@@ -45,7 +45,6 @@ struct RequestDecisions {
   boost::asio::ip::address client;
   std::string_view client_ip;  // its text: the connection's, or client_text's
   std::string client_text;     // backs client_ip when the client came from X-Forwarded-For
-  std::string believed_chain;  // X-Forwarded-For entries believed, forwarded before the peer
   std::string_view path;       // normalised path: what routes match and the upstream gets
   std::string_view target;     // normalised path + query
   std::string normalized;      // backs path/target when normalising changed the target

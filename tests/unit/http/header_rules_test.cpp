@@ -50,6 +50,7 @@ UpstreamRequestHead default_head() {
   UpstreamRequestHead h;
   h.request_id = "rid-123";
   h.peer_ip = "10.0.0.9";
+  h.client_ip = "10.0.0.9";
   h.proto = "http";
   h.tier_header = "X-User-Tier";
   h.user_tier = "PRO";
@@ -281,23 +282,26 @@ TEST(RenderUpstreamRequest, XForwardedForIsThePeerWhenAbsent) {
   EXPECT_EQ(only(up, "X-Forwarded-For"), "10.0.0.9");
 }
 
-TEST(RenderUpstreamRequest, XForwardedForNobodyVouchedForIsNotForwarded) {
-  // From an untrusted peer (no believed chain) the client's own X-Forwarded-For lines are
-  // claims the router did not believe: the upstream gets the peer alone.
+TEST(RenderUpstreamRequest, XForwardedForIsAppendedToInOneLine) {
+  // What the client sent (every line, in order, empty ones skipped), then the peer: the
+  // contract's "appended", as nginx's $proxy_add_x_forwarded_for.
   auto req = make_request(bhttp::verb::get, "/");
   req.insert("x-forwarded-for", "203.0.113.7, 198.51.100.2");
+  req.insert("X-Forwarded-For", "");
   req.insert("X-Forwarded-For", "192.0.2.2");
   const auto up = upstream_of(req, default_head());
-  EXPECT_EQ(only(up, "X-Forwarded-For"), "10.0.0.9");
+  EXPECT_EQ(only(up, "X-Forwarded-For"), "203.0.113.7, 198.51.100.2, 192.0.2.2, 10.0.0.9");
 }
 
-TEST(RenderUpstreamRequest, XForwardedForIsTheBelievedChainThenThePeer) {
+TEST(RenderUpstreamRequest, XRealIpIsTheDecidedClientNeverTheClientsClaim) {
   auto req = make_request(bhttp::verb::get, "/");
-  req.insert("X-Forwarded-For", "198.51.100.66, 203.0.113.7, 10.0.0.2");
+  req.insert("X-Forwarded-For", "198.51.100.66, 203.0.113.7");
+  req.insert("X-Real-IP", "198.51.100.66");
   auto info = default_head();
-  info.believed_chain = "203.0.113.7, 10.0.0.2";
+  info.client_ip = "203.0.113.7";  // what the walk over trusted proxies found
   const auto up = upstream_of(req, info);
-  EXPECT_EQ(only(up, "X-Forwarded-For"), "203.0.113.7, 10.0.0.2, 10.0.0.9");
+  EXPECT_EQ(only(up, "X-Real-IP"), "203.0.113.7");
+  EXPECT_EQ(only(up, "X-Forwarded-For"), "198.51.100.66, 203.0.113.7, 10.0.0.9");
 }
 
 TEST(RenderUpstreamRequest, IPv6PeerInXForwardedFor) {
@@ -476,7 +480,15 @@ TEST(RenderUpstreamRequest, EveryPartAtItsLongestIsWrittenWhole) {
   const std::string traceparent = "00-" + std::string(32, 'a') + "-" + std::string(16, 'b') + "-01";
   const std::string tracestate(512, 's');
   auto info = default_head();
-  info.believed_chain = chain;
+  req.insert("X-Forwarded-For", chain);
+  std::string appended = chain;
+  for (int i = 0; i < 20; ++i) {  // short lines: each one's ", " fits in what its line took
+    req.insert("X-Forwarded-For", "2");
+    appended += ", 2";
+  }
+  const std::string via(64, 'v');
+  info.via = via;
+  info.client_ip = "fd00:1234:5678:9abc:def0:1234:5678:9abd";
   info.peer_ip = "fd00:1234:5678:9abc:def0:1234:5678:9abc";
   info.proto = "https";
   info.request_id = id;
@@ -491,7 +503,8 @@ TEST(RenderUpstreamRequest, EveryPartAtItsLongestIsWrittenWhole) {
   const auto up = upstream_of(req, info, &raw);
   EXPECT_EQ(up.target(), "/" + std::string(4000, 'p'));
   EXPECT_EQ(only(up, "X-Extra-49"), std::string(100, 'v'));
-  EXPECT_EQ(only(up, "X-Forwarded-For"), chain + ", " + std::string(info.peer_ip));
+  EXPECT_EQ(only(up, "X-Forwarded-For"), appended + ", " + std::string(info.peer_ip));
+  EXPECT_EQ(only(up, "Via"), "1.1 " + via);
   EXPECT_EQ(only(up, "X-Request-Id"), id);
   EXPECT_EQ(only(up, "X-User-Tier"), tier);
   EXPECT_EQ(only(up, "X-Request-Budget-Ms"), "9223372036854775807");
