@@ -160,7 +160,14 @@ net::awaitable<void> run_request(Request& req) {
 }
 
 net::awaitable<void> reject_request(Request& req, const ProxyError& err) {
-  generate_request_id(req.request_id);
+  // The head may be whole (a declared body over the limit, no Host) or cut short: the client's
+  // id is kept from what of it was read, as on every other answer.
+  const auto& head = req.down.request().get();
+  const auto id = head.find("X-Request-Id");
+  if (id != head.end() && is_acceptable_request_id({id->value().data(), id->value().size()}))
+    req.request_id.assign(id->value().data(), id->value().size());
+  else
+    generate_request_id(req.request_id);
   req.trace.start();
   req.down.close_after();
   observe_begin(req);

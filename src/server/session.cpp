@@ -183,23 +183,28 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
     bool waited = false;
     bool done = false;  // a TLS connection between requests while draining
     std::uint64_t empty_line_budget = limits.max_header_bytes;
+    std::size_t head_bytes = 0;  // what the parser took: the head's size, exactly
     for (unsigned skips = 0;; ++skips) {
       parser.emplace();
       apply_limits(*parser, limits);
+      head_bytes = 0;
       // A head that is all here is parsed at once; the deadline matters only for a wait.
-      ec = read_header_now(s->stream, s->buffer, *parser);
+      ec = read_header_now(s->stream, s->buffer, *parser, &head_bytes);
       if (ec == net::error::would_block) {
         if (!waited && !arm_head_wait(*s, limits, first)) {
           done = true;
           break;
         }
-        ec = co_await read_header(s->stream, s->buffer, *parser);
+        ec = co_await read_header(s->stream, s->buffer, *parser, true, &head_bytes);
         waited = true;
       }
       if (!ec || skips == kMaxEmptyLineSkips || !skip_empty_lines(ec, s->buffer, empty_line_budget))
         break;
     }
     if (done) break;
+    // Beast bounds each pass over what has arrived, not the head: a head that came in parts
+    // could pass the limit by the size of its parts (the limit's own value, at most, each).
+    if (!ec && head_bytes > limits.max_header_bytes) ec = bhttp::error::header_limit;
     http::Downstream down(client, *parser, s->scratch.head,
                           std::chrono::milliseconds(limits.idle_timeout_ms));
     http::Request req(down, res, *snap, s->scratch);

@@ -121,6 +121,51 @@ def test_431_header_too_large(stack):
     router.assert_alive("after a 431")
 
 
+def head_of_size(size, request_id="sized"):
+    """A GET head of exactly `size` bytes, its blank line included: 40 fields and a pad."""
+    start = f"GET /h HTTP/1.1\r\nHost: x\r\nX-Request-Id: {request_id}\r\n".encode()
+    fields = b"".join(b"X-F%02d: " % i + b"v" * 90 + b"\r\n" for i in range(40))
+    pad = size - len(start) - len(fields) - len(b"X-Pad: \r\n\r\n")
+    assert pad >= 0
+    return start + fields + b"X-Pad: " + b"p" * pad + b"\r\n\r\n"
+
+
+@pytest.mark.parametrize("second", [False, True], ids=["first-request", "kept-alive"])
+def test_header_limit_is_the_whole_head_exactly(stack, second):
+    # Beast bounds each pass over what has arrived, and the router reads a waiting connection's
+    # next head 1 KiB first: a head of many lines once passed max_header_bytes by hundreds of
+    # bytes. The limit is the whole head's, its blank line included.
+    router, shared, _ = errors_router(stack, {"server": {"limits": {"max_header_bytes": 4096}}},
+                                      health=False)
+    with router.connect(timeout=5) as c:
+        if second:
+            assert c.request("GET", "/warm").status == 200
+        c.send_raw(head_of_size(4096, "at-limit"))
+        r = c.read_response()
+        assert r.status == 200, r
+        c.send_raw(head_of_size(4097, "over-limit"))
+        r = c.read_response()
+    assert_router_error(r, 431, "headers_too_large")
+    assert r.header("X-Request-Id") == "over-limit", "the client's id, even on a refused head"
+    router.assert_alive("after a 431")
+
+
+@pytest.mark.parametrize("head,status,code", [
+    (b"POST /x HTTP/1.1\r\nHost: a\r\nX-Request-Id: rid-413\r\nContent-Length: 20971520\r\n\r\n",
+     413, "payload_too_large"),
+    (b"GET /x HTTP/1.1\r\nX-Request-Id: rid-400\r\n\r\n", 400, "bad_request"),
+    (b"GET /x HTTP/1.1\r\nHost: a\r\nX-Request-Id: rid-501\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+     501, "not_implemented"),
+])
+def test_a_refused_head_keeps_the_clients_request_id(stack, head, status, code):
+    router, shared, _ = errors_router(stack, health=False)
+    r = wire.parse_response_bytes(wire.raw_exchange(router.port, head, timeout=5))
+    assert_router_error(r, status, code)
+    expected = head.split(b"X-Request-Id: ")[1].split(b"\r\n")[0].decode()
+    assert r.header("X-Request-Id") == expected
+    assert upstream_requests(shared) == 0
+
+
 def test_just_under_header_limit_passes(stack):
     router, _, _ = errors_router(stack, health=False)
     r = router.get("/h", [("X-Big", "a" * 12000)])

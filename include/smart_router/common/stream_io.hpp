@@ -62,15 +62,19 @@ boost::asio::awaitable<WriteResult> write_all(Stream& s, const ConstBuffers& buf
 // Reads until the parser has a whole message head, from `buffer` and what the kernel has now;
 // would_block when it has to wait (then co_await read_header). A parser that takes a head of
 // the common shape itself (ResponseHeadParser::take_simple_head) is offered the buffer first.
+// `consumed` (when given) adds up the bytes the parser took: Beast 1.81 bounds each of its
+// passes over the buffer by header_limit, not the head as a whole, so an exact limit is the
+// caller's (the request head's max_header_bytes).
 template <class Parser>
 boost::system::error_code read_header_now(Stream& s, boost::beast::flat_buffer& buffer,
-                                          Parser& parser) {
+                                          Parser& parser, std::size_t* consumed = nullptr) {
   if (s.is_tls()) return boost::asio::error::would_block;
   if constexpr (requires { parser.take_simple_head(buffer); }) {
     if (parser.take_simple_head(buffer)) return {};
   }
   boost::system::error_code ec;
-  boost::beast::http::read_header(s.socket(), buffer, parser, ec);
+  const auto n = boost::beast::http::read_header(s.socket(), buffer, parser, ec);
+  if (consumed != nullptr) *consumed += n;
   return ec;
 }
 
@@ -102,10 +106,10 @@ boost::asio::awaitable<boost::system::error_code> wait_and_parse(Stream& s,
 template <bool isRequest>
 boost::asio::awaitable<boost::system::error_code> read_header_tls(
     Stream& s, boost::beast::flat_buffer& buffer,
-    boost::beast::http::basic_parser<isRequest>& parser) {
+    boost::beast::http::basic_parser<isRequest>& parser, std::size_t* consumed) {
   auto [ec, n] = co_await boost::beast::http::async_read_header(
       s, buffer, parser, boost::asio::as_tuple(boost::asio::use_awaitable));
-  (void)n;
+  if (consumed != nullptr) *consumed += n;
   co_return ec;
 }
 
@@ -116,11 +120,13 @@ template <class Parser>
 boost::asio::awaitable<boost::system::error_code> read_header(Stream& s,
                                                               boost::beast::flat_buffer& buffer,
                                                               Parser& parser,
-                                                              bool known_empty = true) {
-  if (s.is_tls()) return read_header_tls(s, buffer, parser);
-  return wait_and_parse(s, buffer, known_empty, [s_ = &s, buffer_ = &buffer, parser_ = &parser] {
-    return read_header_now(*s_, *buffer_, *parser_);
-  });
+                                                              bool known_empty = true,
+                                                              std::size_t* consumed = nullptr) {
+  if (s.is_tls()) return read_header_tls(s, buffer, parser, consumed);
+  return wait_and_parse(s, buffer, known_empty,
+                        [s_ = &s, buffer_ = &buffer, parser_ = &parser, consumed] {
+                          return read_header_now(*s_, *buffer_, *parser_, consumed);
+                        });
 }
 
 // The next part of a message (body bytes) into the parser: now, or would_block.
