@@ -38,6 +38,13 @@ LoadResult load_config_string(std::string_view yaml, const std::string& path,
   std::vector<ConfigError> env_errors = apply_env_overrides(parsed.config, &parsed.marks, env);
   append(result.errors, validate_config(parsed.config, parsed.marks, path));
   sort_errors(result.errors);
+  // An error with no key to point at (an absent section, an entry the defaults made) points at
+  // the file's start, after the others: every error of a file reads PATH:LINE:COL.
+  for (auto& e : result.errors) {
+    if (e.line > 0) continue;
+    e.line = 1;
+    e.column = 1;
+  }
   append(result.errors, std::move(env_errors));
   if (result.errors.empty()) result.config = std::move(parsed.config);
   return result;
@@ -48,7 +55,7 @@ LoadResult load_config_file(const std::string& path, const EnvLookup& env) {
   auto text = read_whole_file(path, &why);
   if (!text) {
     LoadResult result;
-    result.errors.push_back(ConfigError{path, 0, 0, "cannot read file: " + why});
+    result.errors.push_back(ConfigError{path, 1, 1, "cannot read file: " + why});
     return result;
   }
   return load_config_string(*text, path, env);

@@ -20,13 +20,24 @@ std::string defaults_note(const FieldMarks& entry) {
   return {};
 }
 
+// "a.b[2].c" -> "a.b[2]" -> "a.b" -> "a" -> "".
+std::string parent_path(const std::string& path) {
+  const auto cut = path.find_last_of(".[");
+  return cut == std::string::npos ? std::string() : path.substr(0, cut);
+}
+
 }  // namespace
 
 void Validation::error(const FieldMarks& entry, const std::string& path,
                        const std::string& message) {
   if (failed(entry, path)) return;
-  SourceMark m = entry.find(path);
-  if (m.line == 0 && &entry != &marks.file) m = marks.file.find(path);
+  // Where the key is, or for one that is absent the nearest key around it that is there (none
+  // for a config built in code, or an entry the defaults made).
+  SourceMark m;
+  for (std::string at = path; m.line == 0 && !at.empty(); at = parent_path(at)) {
+    m = entry.find(at);
+    if (m.line == 0 && &entry != &marks.file) m = marks.file.find(at);
+  }
   out_.push_back(
       ConfigError{file_, m.line, m.column, path + ": " + message + defaults_note(entry)});
 }

@@ -66,11 +66,11 @@ bool load_document(std::string_view text, const std::string& path, YAML::Node& r
     errors.push_back({path, m.line, m.column, "invalid YAML: " + e.msg});
     return false;
   } catch (const YAML::Exception& e) {
-    errors.push_back({path, 0, 0, std::string("invalid YAML: ") + e.what()});
+    errors.push_back({path, 1, 1, std::string("invalid YAML: ") + e.what()});
     return false;
   }
   if (docs.empty() || (docs.size() == 1 && docs[0].IsNull())) {
-    errors.push_back({path, 0, 0, "the config file is empty"});
+    errors.push_back({path, 1, 1, "the config file is empty"});
     return false;
   }
   if (docs.size() > 1) {

@@ -133,7 +133,22 @@ def test_wrong_type_bad_cidr_bad_regex_duplicate_route_all_reported(tmp_path):
 def test_missing_file(tmp_path):
     r = check(tmp_path / "nope.yaml")
     assert r.returncode == 1
-    assert "nope.yaml" in r.stderr
+    assert error_lines(r.stderr, tmp_path / "nope.yaml") == [
+        (1, 1, "cannot read file: No such file or directory")], r.stderr
+
+
+@pytest.mark.parametrize("text,message", [
+    ("", "the config file is empty"),
+    ("server: {workers: 1}\n", "pools: at least one pool is required"),
+])
+def test_an_error_with_no_key_to_point_at_is_still_path_line_col(tmp_path, text, message):
+    # The contract: every error on stderr as PATH:LINE:COL: message, even one about something
+    # absent: it points at the file's start.
+    p = write(tmp_path, "r.yaml", text)
+    r = check(p)
+    assert r.returncode == 1
+    assert error_lines(r.stderr, p) == [(1, 1, message)], r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
 
 
 def test_version():

@@ -207,14 +207,27 @@ TEST(LoaderTest, MissingFile) {
   EXPECT_FALSE(r.config);
   ASSERT_EQ(r.errors.size(), 1u);
   EXPECT_EQ(r.errors[0].to_string(),
-            "/nonexistent/dir/router.yaml: cannot read file: No such file or directory");
+            "/nonexistent/dir/router.yaml:1:1: cannot read file: No such file or directory");
 }
 
 TEST(LoaderTest, EmptyFile) {
   test::TempFile f("");
   const LoadResult r = load_config_file(f.path(), test::no_env);
   ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_EQ(r.errors[0].to_string(), f.path() + ": the config file is empty");
+  EXPECT_EQ(r.errors[0].to_string(), f.path() + ":1:1: the config file is empty");
+}
+
+// The contract's PATH:LINE:COL for every error of a file: one with no key to point at (an
+// absent section, an entry the defaults made) points at the file's start, after the others.
+TEST(LoaderTest, ErrorsWithNoKeyPointAtTheFilesStartAfterTheOthers) {
+  test::TempFile f("server: {workers: 5000}\n");
+  const LoadResult r = load_config_file(f.path(), test::no_env);
+  ASSERT_EQ(r.errors.size(), 2u) << test::dump(r.errors);
+  EXPECT_EQ(
+      r.errors[0].to_string(),
+      f.path() +
+          ":1:19: server.workers: must be between 0 and 1024 (0 = one per CPU core), got 5000");
+  EXPECT_EQ(r.errors[1].to_string(), f.path() + ":1:1: pools: at least one pool is required");
 }
 
 TEST(LoaderTest, ReadsTheFileAndNamesItInErrors) {

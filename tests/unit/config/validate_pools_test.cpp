@@ -9,7 +9,8 @@ using test::HasError;
 
 TEST(ValidatePoolsTest, AtLeastOnePool) {
   const auto absent = test::validate_yaml("server: {}\n");
-  EXPECT_TRUE(HasError(absent, 0, 0, "pools: at least one pool is required"));
+  EXPECT_TRUE(
+      HasError(absent, 0, 0, "pools: at least one pool is required"));  // 1:1 from the loader
   // No follow-up "unknown pool" errors from the default classes and routes.
   EXPECT_EQ(absent.size(), 1u) << test::dump(absent);
 

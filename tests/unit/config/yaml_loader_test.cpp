@@ -35,7 +35,7 @@ TEST(YamlLoaderTest, EmptyDocuments) {
     const auto p = parse_config_yaml(text, "f.yaml");
     EXPECT_FALSE(p.document_ok) << text;
     ASSERT_EQ(p.errors.size(), 1u) << text;
-    EXPECT_EQ(p.errors[0].line, 0);
+    EXPECT_EQ(p.errors[0].line, 1);  // the start of the file: PATH:1:1
     EXPECT_EQ(p.errors[0].message, "the config file is empty");
   }
 }
