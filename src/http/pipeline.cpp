@@ -50,6 +50,13 @@ bool tarpitted(Request& req, const ProxyError& err) {
 
 // The router's own error, as the answer. A tarpitted refusal is held first (a timer: the flood
 // costs no CPU meanwhile) and closes its connection.
+// The router's own answer. A drain that began while the request was served ends its connection:
+// the answer says so (Connection: close), as a relayed one does.
+net::awaitable<void> answer_locally(Request& req, const LocalAnswer& local) {
+  if (req.worker.ctx.draining.load(std::memory_order_relaxed)) req.down.close_after();
+  co_await req.down.answer(local, req.request_id);
+}
+
 net::awaitable<void> answer_error(Request& req, const ProxyError& err) {
   req.outcome.status = status_of(err);
   req.outcome.error_code = recorded_code(err);
@@ -61,8 +68,7 @@ net::awaitable<void> answer_error(Request& req, const ProxyError& err) {
     co_await hold.async_wait(net::as_tuple(net::use_awaitable));
   }
   const ErrorAnswer answer(err, req.request_id, req.decided.grpc);
-  const LocalAnswer local = answer.answer();
-  co_await req.down.answer(local, req.request_id);
+  co_await answer_locally(req, answer.answer());
 }
 
 net::awaitable<void> answer_admin(Request& req, const admin::AdminAnswer& a) {
@@ -75,7 +81,7 @@ net::awaitable<void> answer_admin(Request& req, const admin::AdminAnswer& a) {
   local.body = a.body;
   local.headers = kNoStore;
   local.head_only = req.down.request().get().method() == bhttp::verb::head;
-  co_await req.down.answer(local, req.request_id);
+  co_await answer_locally(req, local);
 }
 
 // After begin and admin: the admin listener's 404, check_method, classify_tier, match_route.

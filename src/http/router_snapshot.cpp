@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "smart_router/ratelimit/limiter.hpp"
+
 namespace smart_router::http {
 
 const std::string& outcome_name(AttemptOutcome o) {
@@ -132,6 +134,9 @@ ClassRuntime compile_class(const config::TierClass& cls, const overload::ClassLe
   if (rt.pool == nullptr)
     throw std::invalid_argument("tier class " + cls.name + " names unknown pool " + cls.pool);
   rt.shed = &metrics.shed(cls.name);
+  // Every class's series exists from the start, as the other families' do (a zero, not an
+  // absent series, for `rate(...) > 0` alerts and dashboards), whether it has a limit or not.
+  metrics.rate_limited(cls.name, ratelimit::scope_name(ratelimit::Scope::class_wide));
   rt.budget_exceeded = &metrics.budget_exceeded(cls.pool, cls.name);
   rt.duration = &metrics.duration(cls.pool, cls.name);
   rt.slo_requests = &metrics.slo_requests(cls.pool, cls.name);

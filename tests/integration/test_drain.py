@@ -88,6 +88,28 @@ def test_drain_finishes_in_flight_request_and_exits_0(stack, sig):
         holder.join(timeout=10)
 
 
+def test_the_routers_own_answer_during_the_drain_says_connection_close(stack):
+    # A request in flight when the drain begins that ends in the router's own answer (here a
+    # 504: LITE's timeout_ms runs out) gets Connection: close, as a relayed answer does: the
+    # connection is closed after it, and the client must not be left to find that out.
+    t = Topology(stack, {"server": {"drain_timeout_ms": 5000, "workers": 1},
+                         "tiers": {"classes": {"LITE": {"timeout_ms": 1000}}}})
+    holder = Holder(t.router, "/slow?delay_ms=3000", "LITE")
+    holder.start()
+    try:
+        poll_until(lambda: t.upstream_requests() == 1, timeout=3, what="the slow request upstream")
+        t.router.signal(signal.SIGTERM)
+        poll_until(lambda: draining_logged(t.router), timeout=3, what="the router to log the drain")
+        holder.join(timeout=10)
+        assert holder.error is None, holder.error
+        r = holder.response
+        assert r.status == 504, r
+        assert (r.header("Connection") or "").lower() == "close", r
+        assert t.router.wait(timeout=10) == 0
+    finally:
+        holder.join(timeout=10)
+
+
 def test_drain_timeout_bounds_exit(stack):
     t = drain_topology(stack, drain_timeout_ms=500)
     holder = Holder(t.router, "/stuck?delay_ms=6000", "LITE")

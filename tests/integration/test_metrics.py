@@ -19,6 +19,12 @@ CONTRACT_FAMILIES = {
     "smart_router_config_reloads_total": "counter",
     "smart_router_active_connections": "gauge",
     "smart_router_in_flight_requests": "gauge",
+    # The contract's "Additions": present from the start too, whether or not the config limits
+    # anything (a zero, not an absent family, for alerts and dashboards).
+    "smart_router_rate_limited_total": "counter",
+    "smart_router_queue_depth": "gauge",
+    "smart_router_queue_wait_seconds": "histogram",
+    "smart_router_pool_concurrency_limit": "gauge",
 }
 
 
