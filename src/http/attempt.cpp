@@ -192,9 +192,38 @@ std::optional<upstream::EndpointFailure> endpoint_failure_of(AttemptOutcome o) {
 
 }  // namespace
 
+namespace {
+
+// Whether an Upgrade value's protocols (`a, b/2`) include websocket.
+bool names_websocket(std::string_view protocols) {
+  while (!protocols.empty()) {
+    const auto comma = protocols.find(',');
+    auto token = protocols.substr(0, comma);
+    token = token.substr(0, token.find('/'));  // websocket/13: the name
+    while (!token.empty() && (token.front() == ' ' || token.front() == '\t'))
+      token.remove_prefix(1);
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
+    if (iequals(token, "websocket")) return true;
+    if (comma == std::string_view::npos) break;
+    protocols.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
 bool is_upgrade_request(const RequestParser& req) {
-  return req.upgrade() || (req.get().find(bhttp::field::upgrade) != req.get().end() &&
-                           parse_connection(req.get()).upgrade);
+  // Only to websocket (the contract's): an h2c or TLS upgrade passed on would give the client a
+  // session with the upstream past routing, tier rewrite and every limit. Other Upgrade fields
+  // are hop-by-hop and dropped; the request goes on as a plain one.
+  const auto& head = req.get();
+  if (head.find(bhttp::field::upgrade) == head.end() ||
+      (!req.upgrade() && !parse_connection(head).upgrade))
+    return false;
+  for (const auto& f : head)  // (equal_range's iterators walk every field in between)
+    if (f.name() == bhttp::field::upgrade && names_websocket({f.value().data(), f.value().size()}))
+      return true;
+  return false;
 }
 
 net::awaitable<AttemptResult> attempt(TryContext& a,
@@ -241,6 +270,12 @@ net::awaitable<AttemptResult> attempt(TryContext& a,
       if (ec == net::error::would_block)
         ec = co_await read_header(conn.stream, conn.buffer, rp, have_bytes);
     } while (!ec && is_interim(a.answer.head->status()));
+    // A 101 switches the connection to a protocol the client named (RFC 9110 7.8), and only
+    // then: relayed unasked, it would make the client's connection a tunnel to this upstream,
+    // past routing and every limit, for whatever the client (or the balancer in front) sends
+    // next. A bad answer: 502, the connection closed.
+    if (!ec && a.answer.head->status() == 101 && !is_upgrade_request(req.down.request()))
+      ec = bhttp::error::bad_status;
     note_latency(a, awaited, !ec || watch.fired());
     if (ec) {
       // Closed before answering: re-send once on a fresh connection, when that is safe.

@@ -20,6 +20,15 @@ ClientFraming plan_client_framing(const ResponseHeadParser& rp, bool head_reques
                                   bool client_http10, bool keep_alive) {
   ClientFraming f;
   const unsigned status = rp.status();
+  // RFC 9112 6.3: these never have content, whatever their fields say; and a 204 carries no
+  // Transfer-Encoding or length (9110 8.6). Framed as the fields say, a chunked 204's
+  // "0\r\n\r\n" would be taken for the start of the next answer on the client's connection.
+  if (status < 200 || status == 204 || status == 304) {
+    f.bogus_body = rp.chunked() || rp.content_length().value_or(0) > 0;
+    f.head.framing = BodyFraming::none;
+    f.head.keep_alive = keep_alive;
+    return f;
+  }
   if (rp.chunked())
     f.upstream = BodyFraming::chunked;
   else if (rp.content_length())
@@ -35,8 +44,7 @@ ClientFraming plan_client_framing(const ResponseHeadParser& rp, bool head_reques
     h.framing = BodyFraming::content_length;
     h.content_length = *rp.content_length();
   } else if (f.upstream == BodyFraming::none) {
-    h.framing = (status == 204 || status == 304 || status < 200) ? BodyFraming::none
-                                                                 : BodyFraming::content_length;
+    h.framing = BodyFraming::content_length;  // of 0
   } else {
     // Chunked or close-delimited upstream body: chunked to HTTP/1.1 clients.
     h.framing = client_http10 ? BodyFraming::until_close : BodyFraming::chunked;
@@ -110,7 +118,8 @@ net::awaitable<bool> Downstream::relay_answer(upstream::UpstreamConnection& from
   }
   bytes_sent_ += r.bytes_written;
   if (!r.ok()) keep_alive_ = false;  // a truncated answer: closing is the only signal
-  co_return r.ok() && rp.is_done() && rp.keep_alive() && plan.upstream != BodyFraming::until_close;
+  co_return r.ok() && rp.is_done() && rp.keep_alive() && !plan.bogus_body &&
+      plan.upstream != BodyFraming::until_close;
 }
 
 net::awaitable<void> Downstream::tunnel(upstream::UpstreamConnection& to, char* buffer,

@@ -1,6 +1,7 @@
 """RecordingUpstream: a bare HTTP/1.1 upstream that records every request head it reads and
-answers each with one fixed status (then closes). For what mock-upstream cannot show: the
-headers of an attempt whose answer the router drops (a 503 it retries)."""
+answers each with one fixed status (then closes), or with the exact bytes given (`answer`). For
+what mock-upstream cannot show: the headers of an attempt whose answer the router drops (a 503
+it retries), and answers no sane upstream sends (an unasked 101, a 204 with a chunked body)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ import threading
 
 
 class RecordingUpstream:
-    def __init__(self, status: int = 503):
+    def __init__(self, status: int = 503, answer: bytes = None):
         self.status = status
+        self.answer = answer
         self.heads: list = []  # one dict per request: lower-case name -> value, plus ":target"
         self._lock = threading.Lock()
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -48,6 +50,9 @@ class RecordingUpstream:
             head[name.strip().lower()] = value.strip()
         with self._lock:
             self.heads.append(head)
+        if self.answer is not None:
+            conn.sendall(self.answer)
+            return
         conn.sendall(f"HTTP/1.1 {self.status} Recorded\r\nContent-Length: 0\r\n"
                      "Connection: close\r\n\r\n".encode())
 

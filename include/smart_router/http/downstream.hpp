@@ -43,6 +43,9 @@ struct ClientConnection {
 struct ClientFraming {
   BodyFraming upstream = BodyFraming::none;  // how the upstream's body arrives
   ClientResponseHead head;                   // what the client is told
+  // A 1xx, 204 or 304 whose head claimed a body anyway (chunked, a length): none is relayed,
+  // and the upstream connection, whatever it holds next, is not used again.
+  bool bogus_body = false;
 };
 ClientFraming plan_client_framing(const ResponseHeadParser& rp, bool head_request,
                                   bool client_http10, bool keep_alive);

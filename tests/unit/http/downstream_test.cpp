@@ -63,6 +63,20 @@ TEST_F(Framing, NoContentHasNoBody) {
   EXPECT_EQ(f.head.framing, BodyFraming::none);
 }
 
+TEST_F(Framing, NoContentStatusesNeverRelayABodyWhateverTheirFieldsSay) {
+  for (const char* head : {"HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked",
+                           "HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked",
+                           "HTTP/1.1 204 No Content\r\nContent-Length: 8"}) {
+    const auto f = http::plan_client_framing(parsed(head), false, false, true);
+    EXPECT_EQ(f.upstream, BodyFraming::none) << head;
+    EXPECT_EQ(f.head.framing, BodyFraming::none) << head;
+    EXPECT_TRUE(f.bogus_body) << head;  // the upstream connection is not used again
+    EXPECT_TRUE(f.head.keep_alive) << head;
+  }
+  EXPECT_FALSE(http::plan_client_framing(parsed("HTTP/1.1 304 Not Modified"), false, false, true)
+                   .bogus_body);
+}
+
 TEST_F(Framing, AnswerToHeadAnnouncesTheLengthItWouldHave) {
   const auto f = http::plan_client_framing(
       parsed("HTTP/1.1 200 OK\r\nContent-Length: 9", /*head_request=*/true), true, false, true);
