@@ -60,7 +60,7 @@ net::awaitable<void> Downstream::answer(const LocalAnswer& a, std::string_view r
   }
   // An unread request body would be taken for the next request: close instead.
   if (!request_.is_done()) keep_alive_ = false;
-  render_local_answer(a, request_id, keep_alive_, head_);
+  render_local_answer(a, request_id, keep_alive_, head_, http10_);
   started_ = true;
   conn_.watch.arm_after(idle_, DeadlineWatch::Action::cancel_client);
   const auto w = co_await write_all(conn_.stream, net::buffer(head_));
@@ -100,6 +100,7 @@ net::awaitable<bool> Downstream::relay_answer(upstream::UpstreamConnection& from
   const bool head_request = request_.get().method() == boost::beast::http::verb::head;
   auto plan = plan_client_framing(rp, head_request, http10_, keep_alive_ && !draining);
   plan.head.request_id = request_id;
+  plan.head.http10 = http10_;
   keep_alive_ = plan.head.keep_alive;
   render_client_response(status, rp.reason(), rp.fields(), plan.head, head_);
 

@@ -77,8 +77,8 @@ void put_framing(HeadWriter& w, BodyFraming framing, std::uint64_t content_lengt
 }
 
 // What the literals and numbers of each head take at most, besides the values' own bytes
-// (counted: 242 with Via and X-Real-IP, and 107 bytes; a grpc-timeout the router rewrites takes at most 25,
-// less the client's own, which fields_size counts).
+// (counted: 242 with Via and X-Real-IP, and 112 bytes; a grpc-timeout the router rewrites takes at
+// most 25, less the client's own, which fields_size counts).
 constexpr std::size_t kUpstreamRequestFixed = 272;
 constexpr std::size_t kClientResponseFixed = 160;
 
@@ -193,7 +193,9 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
         continue;
     }
     if (iequals(name, info.tier_header)) continue;
-    if (named.count != 0 && named.names_field(req, name)) continue;
+    // Host is never hop-by-hop, whatever Connection lists (RFC 9110 7.6.1 forbids naming it):
+    // dropped, the upstream would get an HTTP/1.1 request without one (9112 3.2).
+    if (named.count != 0 && id != bhttp::field::host && named.names_field(req, name)) continue;
     w.field(name, value);
   }
   if (info.upgrade) w.put("Connection: upgrade\r\n");
@@ -264,7 +266,10 @@ void render_client_response(unsigned status, std::string_view reason, const Flat
     w.put("Connection: upgrade\r\n");
   } else {
     put_framing(w, info.framing, info.content_length);
-    if (!info.keep_alive) w.put("Connection: close\r\n");
+    if (!info.keep_alive)
+      w.put("Connection: close\r\n");
+    else if (info.http10)
+      w.put("Connection: keep-alive\r\n");
   }
   w.put("\r\n");
 }

@@ -24,7 +24,7 @@ void append_header(std::string& out, std::string_view name, std::string_view val
 }  // namespace
 
 void render_local_answer(const LocalAnswer& a, std::string_view request_id, bool keep_alive,
-                         std::string& out) {
+                         std::string& out, bool http10) {
   out.clear();
   out += "HTTP/1.1 ";
   append_number(out, a.status);
@@ -42,7 +42,10 @@ void render_local_answer(const LocalAnswer& a, std::string_view request_id, bool
   out += "\r\n";
   append_header(out, "X-Request-Id", request_id);
   for (const auto& h : a.headers) append_header(out, h.name, h.value);
-  if (!keep_alive) out += "Connection: close\r\n";
+  if (!keep_alive)
+    out += "Connection: close\r\n";
+  else if (http10)
+    out += "Connection: keep-alive\r\n";
   out += "\r\n";
   if (!a.head_only) out += a.body;
 }

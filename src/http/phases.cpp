@@ -238,11 +238,21 @@ std::optional<ProxyError> begin(Request& req) {
   req.down.set_http10(head.version() < 11);
   req.down.set_keep_alive(head.keep_alive() && !req.worker.ctx.draining.load());
   auto& d = req.decided;
-  d.expects_continue = named.expect && iequals(*named.expect, "100-continue");
+  // RFC 9110 10.1.1: an HTTP/1.0 request's expectation is ignored (a 1xx would be taken for
+  // its answer, 15.2).
+  d.expects_continue =
+      named.expect && iequals(*named.expect, "100-continue") && head.version() >= 11;
   d.budget_hint = named.budget;
   d.grpc = named.grpc;
   d.grpc_timeout =
       named.grpc_timeout.empty() ? std::nullopt : parse_grpc_timeout(named.grpc_timeout);
+  // CONNECT asks for a tunnel (RFC 9110 9.3.6), which a reverse proxy does not make: what
+  // follows its head would be tunnel bytes, never a next request, so the connection ends too.
+  if (head.method() == bhttp::verb::connect) {
+    req.down.close_after();
+    return ProxyError{
+        ErrorKind::not_implemented, "CONNECT is not served: this is a reverse proxy", 0, {}, {}};
+  }
   TargetView view;
   auto refused = normalize_target(sv(head.target()), d.normalized, view);
   if (!refused.empty()) return ProxyError{ErrorKind::bad_request, std::move(refused), 0, {}, {}};

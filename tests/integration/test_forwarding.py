@@ -146,6 +146,14 @@ def test_hop_by_hop_headers_removed(topo):
     assert h["x-keep-me"] == "yes"
 
 
+def test_connection_cannot_strip_host(topo):
+    # RFC 9110 7.6.1 forbids listing Host in Connection; obeyed, the upstream would get an
+    # HTTP/1.1 request without Host (a default virtual host, or a 400).
+    h = echo(topo.router.get("/x", [("X-Hop", "1"), ("Connection", "Host, X-Hop")]))["headers"]
+    assert h["host"].startswith("127.0.0.1:"), h
+    assert "x-hop" not in h
+
+
 def test_header_named_in_second_connection_header_removed(topo):
     e = echo(topo.router.get("/x", [("Connection", "keep-alive"), ("Connection", "X-Other"),
                                      ("X-Other", "secret"), ("X-Stay", "1")]))

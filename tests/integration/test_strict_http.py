@@ -164,3 +164,32 @@ def test_allowed_methods(methods):
     assert upstream_requests(mocks) == before
     # /health is the router's own: not subject to the list.
     assert wire.get(router.port, "/health").status == 200
+
+
+@pytest.mark.parametrize("head", [
+    b"CONNECT 127.0.0.1:9 HTTP/1.1\r\nHost: 127.0.0.1:9\r\n\r\n",
+    b"CONNECT /api/x HTTP/1.1\r\nHost: a\r\n\r\n",
+], ids=["authority-form", "origin-form"])
+def test_connect_is_refused_and_what_follows_is_never_a_request(strict, head):
+    # CONNECT asks for a tunnel (RFC 9110 9.3.6): the bytes after its head are the tunnel's, so
+    # a GET smuggled there must not be served; an origin-form CONNECT forwarded and answered
+    # 2xx would put a front proxy in tunnel mode.
+    refused(strict, head + b"GET /api/SMUGGLED HTTP/1.1\r\nHost: a\r\n\r\n", 501,
+            "not_implemented")
+
+
+def test_http10_keep_alive_is_announced_and_its_expect_ignored(strict):
+    router, mocks = strict
+    with router.connect(timeout=5) as c:
+        # RFC 9110 10.1.1 / 15.2: no 100 Continue to an HTTP/1.0 client; the answer comes
+        # once the body is here.
+        c.send_raw(b"POST /api/x HTTP/1.0\r\nHost: a\r\nConnection: keep-alive\r\n"
+                   b"Expect: 100-continue\r\nContent-Length: 4\r\n\r\nbody")
+        r = c.read_response("POST")
+        assert r.status == 200 and r.version == "HTTP/1.1", r
+        assert echo(r)["body_bytes"] == 4
+        # A kept HTTP/1.0 connection is said so, or the client waits for the close.
+        assert (r.header("Connection") or "").lower() == "keep-alive", r
+        r = c.request("GET", "/api/y", version="HTTP/1.0", headers=[("Connection", "keep-alive")])
+        assert echo(r)["path"] == "/api/y"
+        assert (r.header("Connection") or "").lower() == "keep-alive", r

@@ -16,14 +16,13 @@
 
 namespace smart_router::http {
 
-
 // Entries walked at most; a longer chain stops there (as a malformed entry does).
 inline constexpr std::size_t kMaxForwardedHops = 16;
 
 // `xff_lines`: the value of each X-Forwarded-For field line, in order (they form one list).
 boost::asio::ip::address resolve_client(const boost::asio::ip::address& peer,
-                             std::span<const std::string_view> xff_lines,
-                             const tier::CidrSet& trusted_proxies);
+                                        std::span<const std::string_view> xff_lines,
+                                        const tier::CidrSet& trusted_proxies);
 
 // One X-Forwarded-For entry: an IPv4 or IPv6 address, optionally "[v6]", "v4:port" or
 // "[v6]:port" (as some load balancers write them). An IPv4-mapped IPv6 address is returned as

@@ -59,6 +59,7 @@ struct ClientResponseHead {
   BodyFraming framing = BodyFraming::none;
   std::uint64_t content_length = 0;
   bool keep_alive = true;
+  bool http10 = false;   // an HTTP/1.0 client: a kept connection is said so (keep-alive)
   bool upgrade = false;  // 101 Switching Protocols: keep Upgrade and Connection: upgrade
 };
 void render_client_response(unsigned status, std::string_view reason, const FlatFields& fields,

@@ -24,8 +24,9 @@ struct LocalAnswer {
 
 // HTTP/1.1 bytes of `a` into `out` (replaced). A 1xx is a bare status line and its headers;
 // any other answer carries Content-Type, Content-Length and X-Request-Id, and Connection:
-// close when `keep_alive` is false.
+// close when `keep_alive` is false (keep-alive when it is true for an HTTP/1.0 client, which
+// would otherwise take the connection for closed after it).
 void render_local_answer(const LocalAnswer& a, std::string_view request_id, bool keep_alive,
-                         std::string& out);
+                         std::string& out, bool http10 = false);
 
 }  // namespace smart_router::http

@@ -277,6 +277,17 @@ TEST(RenderUpstreamRequest, ConnectionCannotStripTheProxysOwnHeaders) {
   EXPECT_EQ(only(up, "X-Forwarded-For"), "10.0.0.9");
 }
 
+TEST(RenderUpstreamRequest, ConnectionCannotStripHost) {
+  // RFC 9110 7.6.1 forbids naming Host in Connection; obeyed, the upstream would get an
+  // HTTP/1.1 request without one. Other fields it names still go.
+  auto req = make_request(bhttp::verb::get, "/");
+  req.insert("X-Hop", "1");
+  req.insert("Connection", "Host, X-Hop");
+  const auto up = upstream_of(req, default_head());
+  EXPECT_EQ(only(up, "Host"), "example.test");
+  EXPECT_TRUE(values(up, "X-Hop").empty());
+}
+
 TEST(RenderUpstreamRequest, XForwardedForIsThePeerWhenAbsent) {
   const auto up = upstream_of(make_request(bhttp::verb::get, "/"), default_head());
   EXPECT_EQ(only(up, "X-Forwarded-For"), "10.0.0.9");
