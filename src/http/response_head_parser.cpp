@@ -45,6 +45,16 @@ void ResponseHeadParser::on_field_impl(boost::beast::http::field id, string_view
   ec = {};
 }
 
+void ResponseHeadParser::on_header_impl(error_code& ec) {
+  // RFC 9112 6.3: with both, Transfer-Encoding overrides Content-Length, and such a message
+  // "ought to be handled as an error" (response splitting). Beast refuses it when the coding
+  // ends in chunked; any other coding with a length is as bad (HAProxy: 502 either way).
+  ec = fields_.contains(boost::beast::http::field::transfer_encoding) &&
+               fields_.contains(boost::beast::http::field::content_length)
+           ? boost::beast::http::error::bad_transfer_encoding
+           : error_code{};
+}
+
 std::size_t ResponseHeadParser::on_body_impl(string_view body, error_code& ec) {
   return fill_window(body_, body.data(), body.size(), ec);
 }

@@ -79,3 +79,14 @@ def test_a_bodiless_status_is_relayed_without_a_body_whatever_the_upstream_says(
             assert not any(f.startswith(b"transfer-encoding") for f in fields), fields
             if status == 204:
                 assert not any(f.startswith(b"content-length") for f in fields), fields
+
+
+@pytest.mark.parametrize("coding", [b"chunked", b"xchunked", b"gzip"])
+def test_transfer_encoding_beside_content_length_is_a_502(upstream_router, coding):
+    # RFC 9112 6.3: Transfer-Encoding overrides Content-Length and the pair "ought to be
+    # handled as an error" (response splitting): framed by the length, as with a coding that
+    # is not chunked it was, the rest would sit in front of the next answer.
+    up, router = upstream_router(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: " + coding +
+                                 b"\r\nContent-Length: 2\r\n\r\nok")
+    r = router.get("/te-cl")
+    assert_router_error(r, 502, "bad_gateway")

@@ -79,7 +79,7 @@ class ResponseHeadParser final : public boost::beast::http::basic_parser<false> 
   void on_response_impl(int code, string_view reason, int version, error_code& ec) override;
   void on_field_impl(boost::beast::http::field id, string_view name, string_view value,
                      error_code& ec) override;
-  void on_header_impl(error_code& ec) override { ec = {}; }
+  void on_header_impl(error_code& ec) override;
   void on_body_init_impl(const boost::optional<std::uint64_t>&, error_code& ec) override {
     ec = {};
   }
