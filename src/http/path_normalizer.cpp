@@ -44,6 +44,13 @@ void pop_segment(std::string& out) {
 }
 
 // RFC 3986 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 bool is_scheme(std::string_view s) {
   if (s.empty() || !std::isalpha(static_cast<unsigned char>(s.front()))) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -116,7 +123,18 @@ std::string normalize_target(std::string_view target, std::string& storage, Targ
     const auto scheme_end = target.find("://");
     if (scheme_end == std::string_view::npos || !is_scheme(target.substr(0, scheme_end)))
       return "request target must start with /";
+    // An HTTP server's resources are http(s) URIs (RFC 9110 4.2); ftp:// is no request for us.
+    const auto scheme = target.substr(0, scheme_end);
+    if (!iequals_ascii(scheme, "http") && !iequals_ascii(scheme, "https"))
+      return "request target's scheme must be http or https";
     const auto path_start = target.find_first_of("/?", scheme_end + 3);
+    // RFC 9110 4.2.4: userinfo in an http(s) URI is to be treated as an error (it is refused in
+    // Host too); it has no place in a request and hides the real host from a reader.
+    const auto authority = target.substr(scheme_end + 3, path_start == std::string_view::npos
+                                                             ? std::string_view::npos
+                                                             : path_start - scheme_end - 3);
+    if (authority.find('@') != std::string_view::npos)
+      return "request target has userinfo (user@host)";
     if (path_start == std::string_view::npos || target[path_start] == '?') {
       // An empty path is "/" (RFC 9110 4.2.3): "http://host?q" asks for "/?q".
       storage.clear();  // (not assign("/"): g++ 12 -Wrestrict false positive)

@@ -188,6 +188,14 @@ TEST(NormalizeTarget, AbsoluteFormNeedsASchemeName) {
     expect_refused(t, "request target must start with /");
 }
 
+TEST(NormalizeTarget, AbsoluteFormMustBeAnHttpUriWithoutUserinfo) {
+  expect_refused("ftp://example.com/api/x", "request target's scheme must be http or https");
+  expect_refused("foo+bar://example.com/x", "request target's scheme must be http or https");
+  expect_refused("http://u:p@other.example/api/x", "request target has userinfo (user@host)");
+  expect_refused("https://u@other.example?q", "request target has userinfo (user@host)");
+  expect_target("http://example.com/a@b", "/a@b");  // in the path, '@' is a plain character
+}
+
 TEST(NormalizeTarget, RefusesTargetsThatAreNoPath) {
   expect_refused("", "empty request target");
   expect_refused("*", "request target must start with /");  // asterisk-form (OPTIONS *)
