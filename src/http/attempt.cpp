@@ -55,7 +55,7 @@ UpstreamRequestHead upstream_head(const TryContext& a) {
   h.traceparent = a.req.trace.next_upstream_traceparent();
   h.tracestate = req.trace.tracestate();
   h.via = req.snap.config->server.via;
-  h.http10 = parser.get().version() == 10;
+  h.http10 = req.down.http10();
   h.upgrade = is_upgrade_request(parser);
   if (parser.chunked()) {
     h.framing = BodyFraming::chunked;
@@ -190,10 +190,6 @@ std::optional<upstream::EndpointFailure> endpoint_failure_of(AttemptOutcome o) {
   return std::nullopt;
 }
 
-}  // namespace
-
-namespace {
-
 // Whether an Upgrade value's protocols (`a, b/2`) include websocket.
 bool names_websocket(std::string_view protocols) {
   while (!protocols.empty()) {
@@ -207,6 +203,13 @@ bool names_websocket(std::string_view protocols) {
     if (comma == std::string_view::npos) break;
     protocols.remove_prefix(comma + 1);
   }
+  return false;
+}
+
+// A 101's Upgrade names the protocol switched to: websocket, the one asked for and passed on.
+bool upgrades_to_websocket(const ResponseHeadParser& rp) {
+  for (const auto f : rp.fields())
+    if (f.id == bhttp::field::upgrade && names_websocket(f.value)) return true;
   return false;
 }
 
@@ -273,8 +276,9 @@ net::awaitable<AttemptResult> attempt(TryContext& a,
     // A 101 switches the connection to a protocol the client named (RFC 9110 7.8), and only
     // then: relayed unasked, it would make the client's connection a tunnel to this upstream,
     // past routing and every limit, for whatever the client (or the balancer in front) sends
-    // next. A bad answer: 502, the connection closed.
-    if (!ec && a.answer.head->status() == 101 && !is_upgrade_request(req.down.request()))
+    // next. A bad answer: 502, that upstream connection dropped.
+    if (!ec && a.answer.head->status() == 101 &&
+        (!is_upgrade_request(req.down.request()) || !upgrades_to_websocket(*a.answer.head)))
       ec = bhttp::error::bad_status;
     note_latency(a, awaited, !ec || watch.fired());
     if (ec) {

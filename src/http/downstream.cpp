@@ -24,7 +24,8 @@ ClientFraming plan_client_framing(const ResponseHeadParser& rp, bool head_reques
   // Transfer-Encoding or length (9110 8.6). Framed as the fields say, a chunked 204's
   // "0\r\n\r\n" would be taken for the start of the next answer on the client's connection.
   if (status < 200 || status == 204 || status == 304) {
-    f.bogus_body = rp.chunked() || rp.content_length().value_or(0) > 0;
+    // (A 304 may carry the length the 200 would have, 9110 8.6: that claims no body here.)
+    f.bogus_body = rp.chunked() || (status != 304 && rp.content_length().value_or(0) > 0);
     f.head.framing = BodyFraming::none;
     f.head.keep_alive = keep_alive;
     return f;

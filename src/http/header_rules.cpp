@@ -171,19 +171,19 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
   w.put(" HTTP/1.1\r\n");
 
   const ConnectionTokens<bhttp::fields> named(req, req.find(bhttp::field::connection) != req.end());
-  bool forwarded_for = false;  // the request has X-Forwarded-For lines: joined below
+  // The X-Forwarded-For lines, joined below into one: the first few kept here (a request
+  // behind a balancer has one), more found again by a second pass.
+  std::array<std::string_view, 4> xff{};
+  std::size_t xff_lines = 0;
   for (const auto& f : req) {
     const auto id = f.name();
     const auto name = sv(f.name_string());
     const auto value = sv(f.value());
-    if (id == bhttp::field::upgrade && info.upgrade) {
-      w.field(name, value);
-      continue;
-    }
     if (is_hop_by_hop_field(id) || is_framing(id) || id == bhttp::field::expect) continue;
     if (id == bhttp::field::unknown) {
       if (iequals(name, "x-forwarded-for")) {
-        forwarded_for = true;
+        if (xff_lines < xff.size()) xff[xff_lines] = value;
+        ++xff_lines;
         continue;
       }
       if (iequals(name, "x-forwarded-proto") || iequals(name, "x-real-ip") ||
@@ -198,17 +198,21 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
     if (named.count != 0 && id != bhttp::field::host && named.names_field(req, name)) continue;
     w.field(name, value);
   }
-  if (info.upgrade) w.put("Connection: upgrade\r\n");
-  w.put("X-Forwarded-For: ");
-  if (forwarded_for) {  // one line for all of them (each counted in fields_size, with room)
-    for (const auto& f : req) {
-      if (f.name() != bhttp::field::unknown || !iequals(sv(f.name_string()), "x-forwarded-for"))
-        continue;
-      const auto value = sv(f.value());
-      if (value.empty()) continue;
-      w.put(value);
-      w.put(", ");
-    }
+  // The one upgrade passed on is websocket's, written by the router: a client's other
+  // protocols in the list (h2c beside websocket) never reach the upstream.
+  if (info.upgrade) w.put("Upgrade: websocket\r\nConnection: upgrade\r\n");
+  w.put("X-Forwarded-For: ");  // one line for all of them (each counted in fields_size)
+  const auto put_entry = [&w](std::string_view value) {
+    if (value.empty()) return;
+    w.put(value);
+    w.put(", ");
+  };
+  if (xff_lines <= xff.size()) {
+    for (std::size_t i = 0; i < xff_lines; ++i) put_entry(xff[i]);
+  } else {
+    for (const auto& f : req)
+      if (f.name() == bhttp::field::unknown && iequals(sv(f.name_string()), "x-forwarded-for"))
+        put_entry(sv(f.value()));
   }
   w.put(info.peer_ip);
   w.put("\r\nX-Real-IP: ");

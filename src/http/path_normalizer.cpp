@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "smart_router/http/header_rules.hpp"
+
 namespace smart_router::http {
 namespace {
 
@@ -44,13 +46,6 @@ void pop_segment(std::string& out) {
 }
 
 // RFC 3986 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
-bool iequals_ascii(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 bool is_scheme(std::string_view s) {
   if (s.empty() || !std::isalpha(static_cast<unsigned char>(s.front()))) return false;
   return std::all_of(s.begin(), s.end(), [](char c) {
@@ -125,7 +120,7 @@ std::string normalize_target(std::string_view target, std::string& storage, Targ
       return "request target must start with /";
     // An HTTP server's resources are http(s) URIs (RFC 9110 4.2); ftp:// is no request for us.
     const auto scheme = target.substr(0, scheme_end);
-    if (!iequals_ascii(scheme, "http") && !iequals_ascii(scheme, "https"))
+    if (!iequals(scheme, "http") && !iequals(scheme, "https"))
       return "request target's scheme must be http or https";
     const auto path_start = target.find_first_of("/?", scheme_end + 3);
     // RFC 9110 4.2.4: userinfo in an http(s) URI is to be treated as an error (it is refused in

@@ -48,8 +48,6 @@ bool tarpitted(Request& req, const ProxyError& err) {
   return after > 0 && s.refusals > after;
 }
 
-// The router's own error, as the answer. A tarpitted refusal is held first (a timer: the flood
-// costs no CPU meanwhile) and closes its connection.
 // The router's own answer. A drain that began while the request was served ends its connection:
 // the answer says so (Connection: close), as a relayed one does.
 net::awaitable<void> answer_locally(Request& req, const LocalAnswer& local) {
@@ -57,6 +55,8 @@ net::awaitable<void> answer_locally(Request& req, const LocalAnswer& local) {
   co_await req.down.answer(local, req.request_id);
 }
 
+// The router's own error, as the answer. A tarpitted refusal is held first (a timer: the flood
+// costs no CPU meanwhile) and closes its connection.
 net::awaitable<void> answer_error(Request& req, const ProxyError& err) {
   req.outcome.status = status_of(err);
   req.outcome.error_code = recorded_code(err);

@@ -188,32 +188,39 @@ char* put_ms(char* p, std::chrono::microseconds d) {
 
 // "2026-12-07T05:30:12.345Z". A thread formats it once a millisecond (at tens of thousands of
 // lines a second most lines share one) and its date and time once a second (gmtime_r and
-// snprintf cost more than all the rest of a line); a line copies it.
+// snprintf cost more than all the rest of a line); a line copies it. Whole seconds and
+// milliseconds are floored, so a clock before 1970 reads as the instant it is too.
 char* put_timestamp(char* p, std::chrono::system_clock::time_point now) {
-  thread_local std::int64_t cached_ms = -1;
-  thread_local std::time_t cached_second = -1;
+  using std::chrono::floor;
+  thread_local bool formatted = false;  // (no value of the clock can stand for "not yet")
+  thread_local std::int64_t cached_ms = 0;
+  thread_local std::int64_t cached_second = 0;
   thread_local std::array<char, 64> text{};
   thread_local std::size_t text_size = 0;
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
-  if (ms.count() != cached_ms) {
-    const auto t = std::chrono::system_clock::to_time_t(now);
-    if (t != cached_second) {
+  const auto since_epoch = now.time_since_epoch();
+  const auto ms = floor<std::chrono::milliseconds>(since_epoch).count();
+  if (!formatted || ms != cached_ms) {
+    const auto second = floor<std::chrono::seconds>(since_epoch).count();
+    if (!formatted || second != cached_second) {
+      const auto t = static_cast<std::time_t>(second);
       std::tm tm{};
       gmtime_r(&t, &tm);
       const int n = std::snprintf(text.data(), text.size() - 5, "%04d-%02d-%02dT%02d:%02d:%02d",
                                   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                                   tm.tm_min, tm.tm_sec);
-      text_size =
-          std::min<std::size_t>(static_cast<std::size_t>(n), text.size() - 6) + 5;  // + ".mmmZ"
-      cached_second = t;
+      text_size = std::min<std::size_t>(static_cast<std::size_t>(std::max(n, 0)),
+                                        text.size() - 6) +
+                  5;  // + ".mmmZ"
+      cached_second = second;
     }
-    const auto millis = static_cast<unsigned>(ms.count() % 1000);
+    const auto millis = static_cast<unsigned>(ms - cached_second * 1000);  // 0..999
     char* m = text.data() + text_size - 5;
     m[0] = '.';
     m[1] = static_cast<char>('0' + millis / 100);
     put_two_digits(m + 2, millis % 100);
     m[4] = 'Z';
-    cached_ms = ms.count();
+    cached_ms = ms;
+    formatted = true;
   }
   if (text_size == 24) {  // years 1000 to 9999: a copy of known size, no call
     std::memcpy(p, text.data(), 24);
@@ -301,6 +308,12 @@ AccessLog::AccessLog(const std::string& target, prometheus::Counter* dropped) {
 }
 
 AccessLog::~AccessLog() = default;
+
+std::string access_log_timestamp(std::chrono::system_clock::time_point t) {
+  std::array<char, 64> out{};
+  const char* end = put_timestamp(out.data(), t);
+  return {out.data(), static_cast<std::size_t>(end - out.data())};
+}
 
 std::string access_log_field(std::string_view name, std::string_view value) {
   std::string out = ",\"";

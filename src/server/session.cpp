@@ -217,7 +217,10 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
       break;
     }
     co_await http::run_request(req);
-    if (!parser->is_done()) linger = true;
+    // An unread body, or bytes behind the head the router will not read (a refused CONNECT's
+    // tunnel, a pipelined request after a close): closed at once, they would reset the
+    // connection, which can destroy the answer before the client reads it.
+    if (!parser->is_done() || (!down.keep_alive() && s->buffer.size() > 0)) linger = true;
     if (!down.keep_alive()) break;
   }
   if (linger) co_await linger_close(*s);

@@ -92,9 +92,10 @@ def test_the_routers_own_answer_during_the_drain_says_connection_close(stack):
     # A request in flight when the drain begins that ends in the router's own answer (here a
     # 504: LITE's timeout_ms runs out) gets Connection: close, as a relayed answer does: the
     # connection is closed after it, and the client must not be left to find that out.
-    t = Topology(stack, {"server": {"drain_timeout_ms": 5000, "workers": 1},
-                         "tiers": {"classes": {"LITE": {"timeout_ms": 1000}}}})
-    holder = Holder(t.router, "/slow?delay_ms=3000", "LITE")
+    # (timeout_ms 3000: SIGTERM must land before it runs out, on a loaded machine too.)
+    t = Topology(stack, {"server": {"drain_timeout_ms": 8000, "workers": 1},
+                         "tiers": {"classes": {"LITE": {"timeout_ms": 3000}}}})
+    holder = Holder(t.router, "/slow?delay_ms=6000", "LITE")
     holder.start()
     try:
         poll_until(lambda: t.upstream_requests() == 1, timeout=3, what="the slow request upstream")

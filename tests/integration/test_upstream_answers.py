@@ -90,3 +90,14 @@ def test_transfer_encoding_beside_content_length_is_a_502(upstream_router, codin
                                  b"\r\nContent-Length: 2\r\n\r\nok")
     r = router.get("/te-cl")
     assert_router_error(r, 502, "bad_gateway")
+
+
+def test_a_101_to_anything_but_websocket_is_a_502(upstream_router):
+    # The request asked for websocket; the upstream switches to h2c: no tunnel to it.
+    up, router = upstream_router(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n"
+                                 b"Connection: upgrade\r\n\r\n")
+    r = router.get("/chat", [("Connection", "Upgrade"), ("Upgrade", "websocket, h2c"),
+                             ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),
+                             ("Sec-WebSocket-Version", "13")])
+    assert_router_error(r, 502, "bad_gateway")
+    assert up.recorded()[-1]["upgrade"] == "websocket", "only websocket is asked for upstream"

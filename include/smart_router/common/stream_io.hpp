@@ -70,6 +70,7 @@ boost::system::error_code read_header_now(Stream& s, boost::beast::flat_buffer& 
                                           Parser& parser, std::size_t* consumed = nullptr) {
   if (s.is_tls()) return boost::asio::error::would_block;
   if constexpr (requires { parser.take_simple_head(buffer); }) {
+    // (Answers only, which no caller counts: take_simple_head does not say what it took.)
     if (parser.take_simple_head(buffer)) return {};
   }
   boost::system::error_code ec;

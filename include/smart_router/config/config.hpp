@@ -43,9 +43,10 @@ struct Server {
   // Methods forwarded; empty = any (methods are extensible). Another -> 405 (501 for a
   // method Beast does not know).
   std::vector<std::string> allowed_methods;
-  // The name the router gives itself in the Via field of each request it forwards (RFC 9110
-  // 7.6.3: a gateway MUST send one): "1.1 smart-router". "" = no Via.
-  std::string via = "smart-router";
+  // The name the router gives itself in a Via field on each request it forwards (RFC 9110
+  // 7.6.3): "1.1 NAME". "" (the default, as nginx, HAProxy and Envoy) = none: nginx's
+  // gzip_proxied off (its default) and IIS stop compressing any request that has a Via.
+  std::string via;
 };
 
 struct Admin {

@@ -58,6 +58,10 @@ class AccessLog {
 // tier and user_tier, a route) for every line to copy.
 std::string access_log_field(std::string_view name, std::string_view value);
 
+// A line's "ts" for the instant `t` ("2026-12-07T05:30:12.345Z"), through the same per-thread
+// cache the lines use.
+std::string access_log_timestamp(std::chrono::system_clock::time_point t);
+
 // JSON string escaping for hand-built log lines.
 void append_json_escaped(std::string& out, std::string_view s);
 

@@ -54,12 +54,11 @@ TEST(YamlServerTest, ReadsEveryKey) {
   EXPECT_EQ(p.marks.file.find("server.limits.max_connections").column, 22);
 }
 
-TEST(YamlServerTest, ViaDefaultsToTheRouterAndMayBeEmpty) {
-  EXPECT_EQ(parse_config_yaml("server: {workers: 1}\n", "f.yaml").config.server.via,
-            "smart-router");
-  const auto none = parse_config_yaml("server: {via: \"\"}\n", "f.yaml");
-  ASSERT_TRUE(none.errors.empty()) << test::dump(none.errors);
-  EXPECT_EQ(none.config.server.via, "");
+TEST(YamlServerTest, ViaIsOffByDefault) {
+  EXPECT_EQ(parse_config_yaml("server: {workers: 1}\n", "f.yaml").config.server.via, "");
+  const auto named = parse_config_yaml("server: {via: smart-router}\n", "f.yaml");
+  ASSERT_TRUE(named.errors.empty()) << test::dump(named.errors);
+  EXPECT_EQ(named.config.server.via, "smart-router");
 }
 
 TEST(YamlServerTest, WrongTypesAndUnknownKeys) {

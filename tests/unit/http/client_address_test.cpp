@@ -12,7 +12,7 @@ namespace ip = boost::asio::ip;
 const tier::CidrSet kProxies({"10.0.0.0/8", "fd00::/8"});
 
 ip::address walk(const char* peer, std::vector<std::string_view> lines,
-                   const tier::CidrSet& proxies = kProxies) {
+                 const tier::CidrSet& proxies = kProxies) {
   return resolve_client(ip::make_address(peer), lines, proxies);
 }
 

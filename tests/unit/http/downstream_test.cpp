@@ -75,6 +75,10 @@ TEST_F(Framing, NoContentStatusesNeverRelayABodyWhateverTheirFieldsSay) {
   }
   EXPECT_FALSE(http::plan_client_framing(parsed("HTTP/1.1 304 Not Modified"), false, false, true)
                    .bogus_body);
+  // A 304's length is the one its 200 would have had (RFC 9110 8.6): no claim of a body.
+  EXPECT_FALSE(http::plan_client_framing(parsed("HTTP/1.1 304 Not Modified\r\nContent-Length: 9"),
+                                         false, false, true)
+                   .bogus_body);
 }
 
 TEST_F(Framing, AnswerToHeadAnnouncesTheLengthItWouldHave) {

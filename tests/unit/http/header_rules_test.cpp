@@ -467,6 +467,13 @@ TEST(RenderUpstreamRequest, WebsocketUpgradeKeepsUpgradeAndConnectionUpgrade) {
   EXPECT_EQ(only(up, "Sec-WebSocket-Key"), "dGhlIHNhbXBsZSBub25jZQ==");
   EXPECT_EQ(only(up, "Sec-WebSocket-Version"), "13");
   EXPECT_EQ(only(up, "X-User-Tier"), "PRO");
+  // The client's list with another protocol beside websocket (h2c smuggling): only websocket,
+  // written by the router, goes on.
+  auto mixed = make_request(bhttp::verb::get, "/chat");
+  mixed.insert("Connection", "Upgrade");
+  mixed.insert("Upgrade", "h2c");
+  mixed.insert("Upgrade", "WebSocket, h2c");
+  EXPECT_EQ(only(upstream_of(mixed, info), "Upgrade"), "websocket");
 }
 
 TEST(RenderUpstreamRequest, OutputIsReplacedNotAppended) {
@@ -499,6 +506,8 @@ TEST(RenderUpstreamRequest, EveryPartAtItsLongestIsWrittenWhole) {
   }
   const std::string via(64, 'v');
   info.via = via;
+  info.http10 = true;
+  info.grpc_timeout = true;  // the rewritten grpc-timeout at its longest
   info.client_ip = "fd00:1234:5678:9abc:def0:1234:5678:9abd";
   info.peer_ip = "fd00:1234:5678:9abc:def0:1234:5678:9abc";
   info.proto = "https";
@@ -515,7 +524,8 @@ TEST(RenderUpstreamRequest, EveryPartAtItsLongestIsWrittenWhole) {
   EXPECT_EQ(up.target(), "/" + std::string(4000, 'p'));
   EXPECT_EQ(only(up, "X-Extra-49"), std::string(100, 'v'));
   EXPECT_EQ(only(up, "X-Forwarded-For"), appended + ", " + std::string(info.peer_ip));
-  EXPECT_EQ(only(up, "Via"), "1.1 " + via);
+  EXPECT_EQ(only(up, "Via"), "1.0 " + via);
+  EXPECT_EQ(only(up, "Upgrade"), "websocket");
   EXPECT_EQ(only(up, "X-Request-Id"), id);
   EXPECT_EQ(only(up, "X-User-Tier"), tier);
   EXPECT_EQ(only(up, "X-Request-Budget-Ms"), "9223372036854775807");

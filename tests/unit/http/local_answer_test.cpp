@@ -66,6 +66,18 @@ TEST(RenderLocalAnswer, HeadOnlyAnnouncesTheBodyWithoutSendingIt) {
   EXPECT_FALSE(m.keep_alive());
 }
 
+TEST(RenderLocalAnswer, AKeptHttp10ConnectionIsSaidSo) {
+  LocalAnswer a;
+  a.body = "x";
+  std::string out;
+  render_local_answer(a, "r", true, out, /*http10=*/true);
+  EXPECT_NE(out.find("Connection: keep-alive\r\n"), std::string::npos) << out;
+  render_local_answer(a, "r", false, out, /*http10=*/true);
+  EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos) << out;
+  render_local_answer(a, "r", true, out);  // HTTP/1.1 keeps it without a word
+  EXPECT_EQ(out.find("Connection:"), std::string::npos) << out;
+}
+
 TEST(RenderLocalAnswer, InterimAnswerIsABareStatusLine) {
   LocalAnswer a;
   a.status = 100;

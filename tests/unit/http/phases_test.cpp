@@ -112,7 +112,7 @@ TEST_F(Phases, BeginReadsConnectionSemantics) {
   auto& r = request("POST /api/x HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 0");
   EXPECT_FALSE(http::begin(r));
   EXPECT_TRUE(r.down.http10());
-  EXPECT_FALSE(r.down.keep_alive());  // HTTP/1.0 without keep-alive
+  EXPECT_FALSE(r.down.keep_alive());         // HTTP/1.0 without keep-alive
   EXPECT_FALSE(r.decided.expects_continue);  // RFC 9110 10.1.1: ignored in HTTP/1.0
   auto& r11 = request("POST /api/x HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 0");
   EXPECT_FALSE(http::begin(r11));
@@ -120,8 +120,8 @@ TEST_F(Phases, BeginReadsConnectionSemantics) {
 }
 
 TEST_F(Phases, BeginRefusesConnectAndEndsTheConnection) {
-  for (const char* head : {"CONNECT 127.0.0.1:9001 HTTP/1.1\r\nHost: 127.0.0.1:9001",
-                           "CONNECT /api/x HTTP/1.1"}) {
+  for (const char* head :
+       {"CONNECT 127.0.0.1:9001 HTTP/1.1\r\nHost: 127.0.0.1:9001", "CONNECT /api/x HTTP/1.1"}) {
     auto& r = request(head);
     const auto err = http::begin(r);
     ASSERT_TRUE(err) << head;

@@ -265,14 +265,15 @@ TEST(AccessLog, PlainValuesOfEveryLengthAreWrittenWhole) {
 
 // The clock's time as the line's "ts" would show it, formatted here with strftime.
 std::string iso_millis(std::chrono::system_clock::time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch());
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  const auto ms = std::chrono::floor<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const auto second = std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
+  const auto seconds = static_cast<std::time_t>(second);
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   char text[64];
   const auto n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
   char millis[8];
-  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(ms.count() % 1000));
+  std::snprintf(millis, sizeof millis, ".%03dZ", static_cast<int>(ms - second * 1000));
   return std::string(text, n) + millis;
 }
 
@@ -301,6 +302,23 @@ TEST(AccessLog, EachLineHasTheTimeItWasWritten) {
     EXPECT_LE(ts, bounds[i].second) << i;
   }
   std::filesystem::remove_all(path.parent_path().parent_path());
+}
+
+// The per-thread cache across every edge, at fixed instants: the same millisecond twice, a
+// millisecond and a second rolling over, the clock stepping back, the epoch, and before it.
+TEST(AccessLog, TimestampsAtEveryEdgeOfTheCache) {
+  using smart_router::observability::access_log_timestamp;
+  using std::chrono::milliseconds;
+  const auto at = [](std::int64_t ms) {
+    return std::chrono::system_clock::time_point(milliseconds(ms));
+  };
+  const std::int64_t t = 1'796'000'000'999;  // 2026-11-29T...:20.999Z
+  for (const std::int64_t ms : {t, t, t + 1, t + 2, t + 1000, t - 1, t, std::int64_t{0},
+                                std::int64_t{-1}, std::int64_t{-1500}, std::int64_t{-1500}, t}) {
+    EXPECT_EQ(access_log_timestamp(at(ms)), iso_millis(at(ms))) << ms;
+  }
+  EXPECT_EQ(access_log_timestamp(at(-1)), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(access_log_timestamp(at(0)), "1970-01-01T00:00:00.000Z");
 }
 
 TEST(AccessLog, AFileThatCannotBeOpenedThrows) {
