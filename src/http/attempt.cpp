@@ -10,6 +10,7 @@
 
 #include "smart_router/common/stream_io.hpp"
 #include "smart_router/http/body_relay.hpp"
+#include "smart_router/http/chunk_framing.hpp"
 #include "smart_router/http/header_rules.hpp"
 #include "smart_router/http/request_observers.hpp"
 
@@ -66,11 +67,13 @@ UpstreamRequestHead upstream_head(const TryContext& a) {
   return h;
 }
 
-enum class SendResult { ok, upstream_failed, client_failed, too_large };
+enum class SendResult { ok, upstream_failed, client_failed, bad_body };
 
-// Sends the head and streams the client's body (if any) to the upstream.
+// Sends the head and streams the client's body (if any) to the upstream. bad_body: the client's
+// body was refused (body_error_answer says how, from r.error); the upstream connection, with a
+// request cut short on it, is closed by the caller like any failed try's.
 net::awaitable<SendResult> send_request(TryContext& a, upstream::UpstreamConnection& conn,
-                                        bool& body_sent) {
+                                        AttemptResult& r) {
   auto& req = a.req;
   auto& parser = req.down.request();
   auto& watch = a.watch;
@@ -89,15 +92,20 @@ net::awaitable<SendResult> send_request(TryContext& a, upstream::UpstreamConnect
     a.continue_sent = true;  // we are ready for the body: tell the client now
     if (!co_await req.down.send_continue()) co_return SendResult::client_failed;
   }
-  body_sent = true;
+  r.body_sent = true;
   const BodySource<RequestParser> from{req.down.connection().stream, req.down.connection().buffer,
                                        parser, parser.get().body()};
   const BodySink to{conn.stream, h.framing, head};
   const RelayBuffer via{req.relay_buffer(), BufferPool::kSize, watch, req.down.idle_timeout()};
-  const auto r = co_await relay_body(from, to, via);
-  if (r.read_error == bhttp::error::body_limit) co_return SendResult::too_large;
-  if (r.read_error) co_return SendResult::client_failed;
-  if (r.write_error) co_return SendResult::upstream_failed;
+  const auto relayed = co_await relay_body(from, to, via);
+  if (relayed.read_error) {
+    // A stalled client's read fails when the watch closes its socket: that is a client gone.
+    if (watch.fired() || !body_error_answer(relayed.read_error))
+      co_return SendResult::client_failed;
+    r.error = relayed.read_error;
+    co_return SendResult::bad_body;
+  }
+  if (relayed.write_error) co_return SendResult::upstream_failed;
   a.deadline = Clock::now() + std::chrono::milliseconds(req.decided.cls->cls->timeout_ms);
   a.try_deadline = a.deadline;  // a request with a body is never abandoned for a retry
   co_return SendResult::ok;
@@ -251,9 +259,9 @@ net::awaitable<AttemptResult> attempt(TryContext& a,
     // Awaiting its answer from here until the head (or however this try ends): the adaptive
     // limit's brake counts it.
     const auto awaited = a.req.decided.pool->admission->sending(a.sending_at);
-    const auto sent = co_await send_request(a, conn, r.body_sent);
-    if (sent == SendResult::client_failed || sent == SendResult::too_large) {
-      r.end = sent == SendResult::too_large ? AttemptEnd::body_too_large : AttemptEnd::client_gone;
+    const auto sent = co_await send_request(a, conn, r);
+    if (sent == SendResult::client_failed || sent == SendResult::bad_body) {
+      r.end = sent == SendResult::bad_body ? AttemptEnd::bad_body : AttemptEnd::client_gone;
       break;
     }
     if (sent == SendResult::upstream_failed) {
@@ -339,8 +347,9 @@ ProxyError error_of(const AttemptResult& r, const upstream::Endpoint& ep) {
               0,
               {},
               {}};
-    case AttemptEnd::body_too_large:
-      return {ErrorKind::payload_too_large, {}, 0, {}, {}};
+    case AttemptEnd::bad_body:
+      if (auto refused = body_error_answer(r.error)) return std::move(*refused);
+      return {ErrorKind::bad_request, {}, 0, {}, {}};
     case AttemptEnd::connect_failure:
       return {ErrorKind::bad_gateway,
               "could not connect to upstream " + ep.address() + ": " + r.error.message(),

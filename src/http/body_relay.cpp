@@ -9,8 +9,10 @@
 #include <boost/beast/http/read.hpp>
 #include <cstdio>
 #include <span>
+#include <type_traits>
 
 #include "smart_router/common/stream_io.hpp"
+#include "smart_router/http/chunk_framing.hpp"
 #include "smart_router/http/length_body.hpp"
 #include "smart_router/http/request_parser.hpp"
 #include "smart_router/http/response_head_parser.hpp"
@@ -56,6 +58,70 @@ class Piece {
   char size_line_[24];
 };
 
+// A request's chunked body: when the parser waits on bytes it has not taken (the socket had no
+// more, or the capped buffer is full), they are a chunk-size line or the trailer section so far,
+// checked at once (chunk_framing.hpp) rather than waited on. Responses: the upstream is trusted.
+template <class Parser>
+boost::system::error_code check_framing(const boost::beast::flat_buffer& buffer,
+                                        const Parser& parser, boost::system::error_code ec) {
+  if constexpr (std::is_same_v<Parser, RequestParser>) {
+    if ((ec == net::error::would_block || ec == bhttp::error::buffer_overflow) &&
+        parser.chunked() && buffer.size() > 0) {
+      const std::string_view unparsed(static_cast<const char*>(buffer.data().data()),
+                                      buffer.size());
+      if (auto framing = check_chunk_framing(unparsed, parser.framing_limit())) return framing;
+    }
+  }
+  return ec;
+}
+
+// read_some_now, checked.
+template <class Parser>
+boost::system::error_code take_now(Stream& src, boost::beast::flat_buffer& buffer, Parser& parser) {
+  return check_framing(buffer, parser, read_some_now(src, buffer, parser));
+}
+
+// read_some (the wait), checked after every read, not only once the parser has made progress.
+// Under TLS Beast's own read waits for progress: a bad line is seen when the cap is reached.
+template <class Parser>
+net::awaitable<boost::system::error_code> take_when_ready(Stream& src,
+                                                          boost::beast::flat_buffer& buffer,
+                                                          Parser& parser) {
+  if constexpr (std::is_same_v<Parser, RequestParser>) {
+    if (!src.is_tls())
+      return wait_and_parse(src, buffer, true, [s_ = &src, b_ = &buffer, p_ = &parser] {
+        return take_now(*s_, *b_, *p_);
+      });
+  }
+  return read_some(src, buffer, parser);
+}
+
+// While a chunked request body is read, its buffer is capped: a line or trailer section that
+// does not end stops at the cap (buffer_overflow, then check_framing) instead of growing the
+// buffer without bound. The cap is at least 64 KiB (a small max_header_bytes must not shrink
+// the body's reads) and never below what is buffered already (read_size would underflow).
+class BufferCap {
+ public:
+  template <class Parser>
+  BufferCap(boost::beast::flat_buffer& buffer, const Parser& parser)
+      : buffer_(buffer), old_(buffer.max_size()) {
+    if constexpr (std::is_same_v<Parser, RequestParser>) {
+      if (parser.chunked()) {
+        constexpr std::size_t kMinCap = 64 * 1024;
+        // + 3: a full buffer then holds more than the limit (and the previous chunk's CRLF).
+        buffer.max_size(std::max(std::max(parser.framing_limit(), kMinCap) + 3, buffer.size()));
+      }
+    }
+  }
+  ~BufferCap() { buffer_.max_size(old_); }
+  BufferCap(const BufferCap&) = delete;
+  BufferCap& operator=(const BufferCap&) = delete;
+
+ private:
+  boost::beast::flat_buffer& buffer_;
+  std::size_t old_;
+};
+
 // Fills the parser's body window with what the source has now: pieces already buffered and
 // whatever the kernel holds, so a body that has arrived goes out in one write. would_block:
 // the kernel had no more (the window may hold bytes); need_buffer (window full) is success.
@@ -65,7 +131,7 @@ boost::system::error_code fill_window_now(Stream& src, boost::beast::flat_buffer
                                           const bhttp::buffer_body::value_type& body) {
   boost::system::error_code ec;
   do {
-    ec = read_some_now(src, src_buffer, parser);
+    ec = take_now(src, src_buffer, parser);
     if (ec == bhttp::error::need_buffer) return {};
   } while (!ec && body.size > 0 && !parser.is_done());
   return ec;
@@ -101,6 +167,7 @@ net::awaitable<RelayResult> relay_body(BodySource<Parser> from, BodySink to, Rel
   const auto idle = via.idle;
   RelayResult result;
   std::string_view pending_head = to.head;
+  const BufferCap cap(src_buffer, parser);
   grow_for_body(src_buffer, parser, buffer_size);
   // The last read found the source empty and nothing has suspended since: bytes that came
   // after it will still be announced by epoll, so the next wait needs no read first.
@@ -129,7 +196,7 @@ net::awaitable<RelayResult> relay_body(BodySource<Parser> from, BodySink to, Rel
         ec = {};
       } else if (drained) {
         watch.arm_after(idle, DeadlineWatch::Action::close_both);
-        ec = co_await read_some(src, src_buffer, parser);
+        ec = check_framing(src_buffer, parser, co_await take_when_ready(src, src_buffer, parser));
         if (ec == bhttp::error::need_buffer) ec = {};
         got = buffer_size - body.size;
         drained = false;

@@ -78,6 +78,8 @@ net::awaitable<bool> Downstream::send_continue() {
     render_local_answer(interim, {}, true, out);
     return out;
   }();
+  // A client that does not read is not waited on past idle_timeout_ms (no wait is unbounded).
+  conn_.watch.arm_after(idle_, DeadlineWatch::Action::close_both);
   const auto w = co_await write_all(conn_.stream, net::buffer(kContinue));
   co_return !w.ec;
 }
@@ -87,6 +89,8 @@ net::awaitable<bool> Downstream::relay_answer(upstream::UpstreamConnection& from
                                               bool draining, char* buffer, BufferPool& buffers) {
   const unsigned status = rp.status();
   if (status == 101) {
+    // The head and the bytes that came with it are written before pump_bytes arms its own.
+    conn_.watch.arm_after(idle_, DeadlineWatch::Action::close_both);
     ClientResponseHead h;
     h.request_id = request_id;
     h.upgrade = true;

@@ -3,12 +3,16 @@
 #include <array>
 #include <string>
 
+#include "smart_router/http/chunk_framing.hpp"
 #include "smart_router/http/header_rules.hpp"
 
 namespace smart_router::http {
 namespace bhttp = boost::beast::http;
 
 namespace {
+
+// basic_fields::new_element's bound (a 16-bit offset, less the ": " / CRLF it adds).
+constexpr std::size_t kMaxFieldPartBytes = 65533;
 
 // Boost's error_category has a non-virtual destructor by design (categories are never
 // deleted through it): its subclasses all trip -Wnon-virtual-dtor.
@@ -186,6 +190,19 @@ void RequestParser::on_field_impl(bhttp::field id, string_view name, string_view
     ec = HeadError::obs_fold;
     return;
   }
+  if (is_header_done()) {
+    // A trailer field: checked, not kept (trailers are not forwarded). A trailer section that
+    // arrived whole was never seen by check_chunk_framing: its fields are counted here.
+    trailer_bytes_ += name.size() + value.size() + 4;  // "name: value" CRLF
+    if (trailer_bytes_ > framing_limit_) ec = ChunkError::trailer_too_large;
+    return;
+  }
+  // Beast's fields store a name or value in at most 65,535 bytes and throw past that: with a
+  // max_header_bytes that large, such a field is refused as a head too large.
+  if (name.size() > kMaxFieldPartBytes || value.size() > kMaxFieldPartBytes) {
+    ec = bhttp::error::header_limit;
+    return;
+  }
   if (id == bhttp::field::host) {
     if (host_) {
       ec = HeadError::duplicate_host;
@@ -204,6 +221,7 @@ void RequestParser::on_field_impl(bhttp::field id, string_view name, string_view
 
 void RequestParser::on_header_impl(error_code& ec) {
   ec = {};
+  fields_ = 0;  // the trailer section's fields are counted on their own
   if (!host_ && get().version() >= 11)
     ec = HeadError::missing_host;
   else if (transfer_encoding_)

@@ -33,7 +33,7 @@ bool should_retry(const AttemptResult& r, std::uint32_t tries_left, const RetryR
     case AttemptEnd::deadline:  // no time is left for another
     case AttemptEnd::bad_response:
     case AttemptEnd::client_gone:
-    case AttemptEnd::body_too_large:
+    case AttemptEnd::bad_body:
       break;
   }
   return false;
@@ -70,7 +70,7 @@ std::optional<AttemptOutcome> outcome_of(const AttemptResult& r) {
     case AttemptEnd::cancelled:
       return AttemptOutcome::cancelled;
     case AttemptEnd::client_gone:
-    case AttemptEnd::body_too_large:
+    case AttemptEnd::bad_body:
       break;
   }
   return std::nullopt;

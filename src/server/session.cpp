@@ -1,5 +1,7 @@
 #include "smart_router/server/session.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -111,6 +113,8 @@ void apply_limits(http::RequestParser& parser, const config::Limits& limits) {
       std::min<std::uint64_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
   parser.body_limit(limits.max_body_bytes);
   parser.max_fields(limits.max_header_count);
+  parser.framing_limit(static_cast<std::size_t>(
+      std::min<std::uint64_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
 }
 
 // RFC 9112 2.2: empty lines before a request line are ignored (a client's stray CRLF after a
@@ -253,7 +257,19 @@ void start_session(tcp::socket socket, Worker& worker, bool admin_only) {
   // The completion handler keeps the session alive until its watchdog has stopped (no
   // coroutine of its own around watch.run(): one frame less per connection).
   net::co_spawn(worker.ioc(), s->watch.run(), [s](const std::exception_ptr&) {});
-  net::co_spawn(worker.ioc(), run_session(s), [s](const std::exception_ptr&) {
+  net::co_spawn(worker.ioc(), run_session(s), [s](const std::exception_ptr& e) {
+    // None is expected; one that escaped would leave the socket open and the watchdog holding
+    // the session for ever (a chunked trailer field past Beast's 64 KiB once did): close it.
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& x) {
+        spdlog::error("connection from {} ended by an exception: {}", s->client_ip, x.what());
+      } catch (...) {
+        spdlog::error("connection from {} ended by an exception", s->client_ip);
+      }
+      close_session(*s);
+    }
     auto& c = s->worker.resources().ctx;
     c.connections.fetch_sub(1, std::memory_order_relaxed);
     c.metrics.active_connections().Decrement();

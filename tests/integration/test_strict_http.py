@@ -8,9 +8,11 @@ count before and after.
 
 import pytest
 
+import fd_census
+import prom
 import wire
 from checks import assert_router_error, echo
-from harness import make_config
+from harness import make_config, poll_until
 
 MAX_FIELDS = 20
 
@@ -193,3 +195,101 @@ def test_http10_keep_alive_is_announced_and_its_expect_ignored(strict):
         r = c.request("GET", "/api/y", version="HTTP/1.0", headers=[("Connection", "keep-alive")])
         assert echo(r)["path"] == "/api/y"
         assert (r.header("Connection") or "").lower() == "keep-alive", r
+
+
+# --- chunked request bodies ------------------------------------------------------------------
+# A body the client framed badly is answered at once, before the upstream has answered: 400
+# bad_request (431 headers_too_large for a trailer section past max_header_bytes), recorded as
+# such (not 499), with the connection closed. The upstream connection that carried the head and
+# part of the body is closed too, never pooled. Its own router, which never forwards a request
+# whole: every upstream socket it holds afterwards would be a leaked half-sent one.
+
+CHUNKED_HEAD = b"POST /api/x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+MAX_HEADER_BYTES = 16384  # make_config's
+
+BAD_CHUNKED_400 = {
+    "negative-size": b"-4\r\nabcd\r\n0\r\n\r\n",
+    "data-longer-than-size": b"2\r\nabcd\r\n0\r\n\r\n",
+    "size-overflows-64-bits": b"10000000000000004\r\nabcd\r\n0\r\n\r\n",
+    "hex-prefix": b"0x4\r\nabcd\r\n0\r\n\r\n",
+    "trailer-without-colon": b"4\r\nabcd\r\n0\r\nbad trailer\r\n\r\n",
+    "trailer-obs-fold": b"4\r\nabcd\r\n0\r\nX-A: 1\r\n 2\r\n\r\n",
+    "lf-only-lines": b"4\nabcd\n0\n\n",
+    "lf-only-trailer-end": b"4\r\nabcd\r\n0\r\nX-A: 1\n\n",
+    "chunk-extension-past-max-header-bytes": b"4;e=" + b"x" * 70000 + b"\r\nabcd\r\n0\r\n\r\n",
+}
+
+
+@pytest.fixture(scope="module")
+def chunked(module_stack):
+    mock = module_stack.mock("chunked-1")
+    cfg = make_config([mock.address], [mock.address], health=False)
+    return module_stack.router(cfg, name="router-chunked"), mock
+
+
+def sockets_left(router, mock) -> dict:
+    c = fd_census.census(router.pid, {router.port}, {mock.port})
+    return {"client": fd_census.count(c, "client"), "upstream": fd_census.count(c, "upstream")}
+
+
+def refused_body(setup, body: bytes, status: int, code: str) -> dict:
+    """Sends a chunked request with `body`; expects `status`/`code` at once, a closed connection,
+    the request recorded with that status, and no socket left behind, client's or upstream's."""
+    router, mock = setup
+    before = prom.parse(router.metrics_text())
+    with router.connect(timeout=5) as c:  # well under idle_timeout_ms (60 s): no waiting on it
+        c.send_raw(CHUNKED_HEAD + body)
+        r = c.read_response()
+        payload = assert_router_error(r, status, code)
+        assert (r.header("Connection") or "").lower() == "close", r
+        assert c.peer_closed(timeout=5), "connection left open after the refusal"
+    rid = r.header("X-Request-Id")
+    logged = poll_until(lambda: [x for x in router.access_log() if x.get("request_id") == rid],
+                        what=f"the access log line of {rid}")
+    assert [x["status"] for x in logged] == [status], logged
+    after = prom.parse(router.metrics_text())
+    for s, grew in ((status, 1), (499, 0)):
+        got = (prom.total(after, "http_requests_total", status=s) -
+               prom.total(before, "http_requests_total", status=s))
+        assert got == grew, f"http_requests_total{{status={s}}} grew by {got}, not {grew}"
+    poll_until(lambda: sockets_left(router, mock) == {"client": 0, "upstream": 0},
+               what="the router to close the client's and the half-sent upstream connection")
+    router.assert_alive(f"after a chunked body refused with {status}")
+    return payload
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CHUNKED_400))
+def test_malformed_chunked_body_is_400(chunked, case):
+    refused_body(chunked, BAD_CHUNKED_400[case], 400, "bad_request")
+
+
+def test_trailer_section_past_max_header_bytes_is_431(chunked):
+    # 70,000 bytes: one field longer than Beast can store (it threw, and the connection was left
+    # open for ever, unanswered).
+    body = refused_body(chunked, b"4\r\nabcd\r\n0\r\nX-T: " + b"a" * 70000 + b"\r\n\r\n",
+                        431, "headers_too_large")
+    assert "trailer section exceeds max_header_bytes" in body["message"], body
+    # Just over the limit, in fields Beast could store.
+    trailer = b"".join(b"X-T%d: %s\r\n" % (i, b"a" * 1000) for i in range(17))
+    assert len(trailer) > MAX_HEADER_BYTES
+    refused_body(chunked, b"4\r\nabcd\r\n0\r\n" + trailer + b"\r\n", 431, "headers_too_large")
+
+
+def test_trailer_section_that_never_ends_is_431_without_waiting(chunked):
+    # No CRLFCRLF ever comes and the client keeps its side open: refused once the bytes pass the
+    # limit, not when a timeout fires.
+    refused_body(chunked, b"4\r\nabcd\r\n0\r\nX-T: " + b"a" * (2 * MAX_HEADER_BYTES),
+                 431, "headers_too_large")
+
+
+def test_trailer_within_max_header_bytes_is_forwarded_without_it(strict):
+    router, _ = strict
+    trailer = b"X-T: " + b"a" * (MAX_HEADER_BYTES - 100) + b"\r\n"
+    with router.connect(timeout=5) as c:
+        c.send_raw(CHUNKED_HEAD + b"4\r\nabcd\r\n0\r\n" + trailer + b"\r\n")
+        got = echo(c.read_response())
+        assert got["body_bytes"] == 4, got
+        assert "x-t" not in got["headers"], "a trailer field was added to the forwarded head"
+        # The connection stays in step: the next request on it is served.
+        c.send_raw(b"GET /api/next HTTP/1.1\r\nHost: a\r\n\r\n")
+        assert echo(c.read_response())["path"] == "/api/next"

@@ -7,6 +7,9 @@
 //   - Transfer-Encoding in HTTP/1.0 (9112 6.1) or whose codings do not end in exactly one
 //     chunked (9112 6.3: the body's length is unknowable): 400; any coding besides chunked:
 //     501, as nginx (the router relays chunked framing only: it would strip a gzip coding).
+// A chunked body's trailer section goes through the same field rules (obs-fold, max_fields: its
+// own count), is bounded by framing_limit (max_header_bytes: ChunkError::trailer_too_large) and
+// is then dropped, never added to the head: the router does not forward trailers.
 // Each refusal is a head_error code, so the session answers it as it answers Beast's errors.
 #pragma once
 
@@ -50,6 +53,9 @@ class RequestParser : public boost::beast::http::request_parser<boost::beast::ht
  public:
   void max_fields(std::uint32_t n) { max_fields_ = n; }
   std::uint32_t max_fields() const { return max_fields_; }
+  // The bound on a chunked body's framing (chunk_framing.hpp): max_header_bytes.
+  void framing_limit(std::size_t n) { framing_limit_ = n; }
+  std::size_t framing_limit() const { return framing_limit_; }
 
  private:
   using error_code = boost::system::error_code;
@@ -60,6 +66,8 @@ class RequestParser : public boost::beast::http::request_parser<boost::beast::ht
   void on_header_impl(error_code& ec) override;
 
   std::uint32_t max_fields_ = 100;
+  std::size_t framing_limit_ = 16384;
+  std::size_t trailer_bytes_ = 0;
   std::uint32_t fields_ = 0;
   bool host_ = false;
   bool transfer_encoding_ = false;

@@ -24,14 +24,15 @@ enum class AttemptEnd : std::uint8_t {
   cancelled,        // another try of a hedge race answered first: this one was closed
   bad_response,     // the answer's head could not be parsed
   client_gone,      // the client failed while its body was being sent
-  body_too_large,   // the client's body passed max_body_bytes while streaming
+  bad_body,         // the client's body was refused while streaming (error says why): over
+                    // max_body_bytes, or malformed chunked framing (chunk_framing.hpp)
 };
 
 struct AttemptResult {
   AttemptEnd end = AttemptEnd::reset;
   unsigned status = 0;              // answered: the upstream's status
   bool body_sent = false;           // some of the client's body went out: it cannot be replayed
-  boost::system::error_code error;  // connect_failure: why
+  boost::system::error_code error;  // connect_failure, bad_body: why
 };
 
 // A pool's retry conditions applied to one request.

@@ -89,7 +89,7 @@ TEST(ShouldRetry, A503OnlyWhenAllowedAndResendable) {
 
 TEST(ShouldRetry, NeverAfterOurDeadlineABadAnswerOrTheClientFailing) {
   for (auto end : {AttemptEnd::answered, AttemptEnd::deadline, AttemptEnd::bad_response,
-                   AttemptEnd::client_gone, AttemptEnd::body_too_large, AttemptEnd::cancelled})
+                   AttemptEnd::client_gone, AttemptEnd::bad_body, AttemptEnd::cancelled})
     EXPECT_FALSE(should_retry(ended(end), 3, all_allowed())) << static_cast<int>(end);
 }
 
@@ -149,7 +149,7 @@ TEST(OutcomeOf, LabelsEachEnd) {
   EXPECT_EQ(outcome_of(ended(AttemptEnd::cancelled)), AttemptOutcome::cancelled);
   // The client failing says nothing about the endpoint.
   EXPECT_FALSE(outcome_of(ended(AttemptEnd::client_gone)));
-  EXPECT_FALSE(outcome_of(ended(AttemptEnd::body_too_large)));
+  EXPECT_FALSE(outcome_of(ended(AttemptEnd::bad_body)));
 }
 
 }  // namespace
