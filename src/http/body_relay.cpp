@@ -107,7 +107,7 @@ class BufferCap {
       : buffer_(buffer), old_(buffer.max_size()) {
     if constexpr (std::is_same_v<Parser, RequestParser>) {
       if (parser.chunked()) {
-        constexpr std::size_t kMinCap = 64 * 1024;
+        constexpr std::size_t kMinCap = std::size_t{64} * 1024;
         // + 3: a full buffer then holds more than the limit (and the previous chunk's CRLF).
         buffer.max_size(std::max(std::max(parser.framing_limit(), kMinCap) + 3, buffer.size()));
       }

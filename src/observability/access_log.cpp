@@ -146,7 +146,7 @@ char* put_escaped(char* p, std::string_view s) {
 // "00" "01" .. "99": two digits a move.
 constexpr std::array<char, 200> kDigitPairs = [] {
   std::array<char, 200> t{};
-  for (int i = 0; i < 100; ++i) {
+  for (std::size_t i = 0; i < 100; ++i) {
     t[2 * i] = static_cast<char>('0' + i / 10);
     t[2 * i + 1] = static_cast<char>('0' + i % 10);
   }
@@ -154,7 +154,7 @@ constexpr std::array<char, 200> kDigitPairs = [] {
 }();
 
 char* put_two_digits(char* p, unsigned n) {  // n < 100, with its leading zero
-  std::memcpy(p, &kDigitPairs[2 * n], 2);
+  std::memcpy(p, &kDigitPairs[std::size_t{2} * n], 2);
   return p + 2;
 }
 
