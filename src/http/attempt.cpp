@@ -159,9 +159,7 @@ bool is_interim(unsigned status) {
 }
 
 AttemptEnd head_failure(const boost::system::error_code& ec) {
-  if (ec.category() == make_error_code(bhttp::error::end_of_stream).category() &&
-      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
-    return AttemptEnd::bad_response;
+  if (is_beast_parse_error(ec)) return AttemptEnd::bad_response;
   return AttemptEnd::reset;
 }
 
@@ -198,43 +196,10 @@ std::optional<upstream::EndpointFailure> endpoint_failure_of(AttemptOutcome o) {
   return std::nullopt;
 }
 
-// Whether an Upgrade value's protocols (`a, b/2`) include websocket.
-bool names_websocket(std::string_view protocols) {
-  while (!protocols.empty()) {
-    const auto comma = protocols.find(',');
-    auto token = protocols.substr(0, comma);
-    token = token.substr(0, token.find('/'));  // websocket/13: the name
-    while (!token.empty() && (token.front() == ' ' || token.front() == '\t'))
-      token.remove_prefix(1);
-    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
-    if (iequals(token, "websocket")) return true;
-    if (comma == std::string_view::npos) break;
-    protocols.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
-// A 101's Upgrade names the protocol switched to: websocket, the one asked for and passed on.
-bool upgrades_to_websocket(const ResponseHeadParser& rp) {
-  for (const auto f : rp.fields())
-    if (f.id == bhttp::field::upgrade && names_websocket(f.value)) return true;
-  return false;
-}
-
 }  // namespace
 
 bool is_upgrade_request(const RequestParser& req) {
-  // Only to websocket (the contract's): an h2c or TLS upgrade passed on would give the client a
-  // session with the upstream past routing, tier rewrite and every limit. Other Upgrade fields
-  // are hop-by-hop and dropped; the request goes on as a plain one.
-  const auto& head = req.get();
-  if (head.find(bhttp::field::upgrade) == head.end() ||
-      (!req.upgrade() && !parse_connection(head).upgrade))
-    return false;
-  for (const auto& f : head)  // (equal_range's iterators walk every field in between)
-    if (f.name() == bhttp::field::upgrade && names_websocket({f.value().data(), f.value().size()}))
-      return true;
-  return false;
+  return upgrades_to_websocket(req.get());
 }
 
 net::awaitable<AttemptResult> attempt(TryContext& a,
@@ -286,7 +251,8 @@ net::awaitable<AttemptResult> attempt(TryContext& a,
     // past routing and every limit, for whatever the client (or the balancer in front) sends
     // next. A bad answer: 502, that upstream connection dropped.
     if (!ec && a.answer.head->status() == 101 &&
-        (!is_upgrade_request(req.down.request()) || !upgrades_to_websocket(*a.answer.head)))
+        (!is_upgrade_request(req.down.request()) ||
+         !upgrades_to_websocket(a.answer.head->fields())))
       ec = bhttp::error::bad_status;
     note_latency(a, awaited, !ec || watch.fired());
     if (ec) {

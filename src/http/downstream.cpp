@@ -60,7 +60,7 @@ net::awaitable<void> Downstream::answer(const LocalAnswer& a, std::string_view r
     co_return;
   }
   // An unread request body would be taken for the next request: close instead.
-  if (!request_.is_done()) keep_alive_ = false;
+  if (!request_.is_done() || draining()) keep_alive_ = false;
   render_local_answer(a, request_id, keep_alive_, head_, http10_);
   started_ = true;
   conn_.watch.arm_after(idle_, DeadlineWatch::Action::cancel_client);
@@ -86,7 +86,7 @@ net::awaitable<bool> Downstream::send_continue() {
 
 net::awaitable<bool> Downstream::relay_answer(upstream::UpstreamConnection& from,
                                               ResponseHeadParser& rp, std::string_view request_id,
-                                              bool draining, char* buffer, BufferPool& buffers) {
+                                              char* buffer, BufferPool& buffers) {
   const unsigned status = rp.status();
   if (status == 101) {
     // The head and the bytes that came with it are written before pump_bytes arms its own.
@@ -103,7 +103,7 @@ net::awaitable<bool> Downstream::relay_answer(upstream::UpstreamConnection& from
     co_return false;
   }
   const bool head_request = request_.get().method() == boost::beast::http::verb::head;
-  auto plan = plan_client_framing(rp, head_request, http10_, keep_alive_ && !draining);
+  auto plan = plan_client_framing(rp, head_request, http10_, keep_alive_ && !draining());
   plan.head.request_id = request_id;
   plan.head.http10 = http10_;
   keep_alive_ = plan.head.keep_alive;

@@ -1,7 +1,5 @@
 #include "smart_router/http/header_rules.hpp"
 
-#include <array>
-
 #include "smart_router/common/beast_view.hpp"
 #include "smart_router/http/grpc.hpp"
 #include "smart_router/http/head_writer.hpp"
@@ -40,10 +38,11 @@ void for_each_value(const FlatFields& fields, bhttp::field id, Fn&& fn) {
     if (f.id == id && fn(f.value)) return;
 }
 
-// Calls fn(token) for each comma-separated token of every Connection header.
+// Calls fn(token) for each comma-separated token of every `id` field (Connection, Upgrade)
+// until fn returns true.
 template <typename Fields, typename Fn>
-void for_each_connection_token(const Fields& fields, Fn&& fn) {
-  for_each_value(fields, bhttp::field::connection, [&](std::string_view value) {
+void for_each_token(const Fields& fields, bhttp::field id, Fn&& fn) {
+  for_each_value(fields, id, [&](std::string_view value) {
     while (!value.empty()) {
       const auto comma = value.find(',');
       const std::string_view token = trim(value.substr(0, comma));
@@ -59,8 +58,19 @@ void for_each_connection_token(const Fields& fields, Fn&& fn) {
 template <typename Fields>
 bool connection_names(const Fields& fields, std::string_view field) {
   bool found = false;
-  for_each_connection_token(fields, [&](std::string_view token) {
+  for_each_token(fields, bhttp::field::connection, [&](std::string_view token) {
     found = iequals_ascii(token, field);
+    return found;
+  });
+  return found;
+}
+
+// Whether an Upgrade field of `fields` names websocket ("websocket/13": its name).
+template <typename Fields>
+bool upgrade_names_websocket(const Fields& fields) {
+  bool found = false;
+  for_each_token(fields, bhttp::field::upgrade, [&](std::string_view token) {
+    found = iequals_ascii(trim(token.substr(0, token.find('/'))), "websocket");
     return found;
   });
   return found;
@@ -115,7 +125,7 @@ struct ConnectionTokens {
 
   ConnectionTokens(const Fields& fields, bool has_connection) {
     if (!has_connection) return;
-    for_each_connection_token(fields, [&](std::string_view token) {
+    for_each_token(fields, bhttp::field::connection, [&](std::string_view token) {
       if (iequals_ascii(token, "close") || iequals_ascii(token, "keep-alive") ||
           iequals_ascii(token, "upgrade"))
         return false;
@@ -140,9 +150,17 @@ bool iequals(std::string_view a, std::string_view b) {
   return iequals_ascii(a, b);
 }
 
+bool upgrades_to_websocket(const bhttp::fields& request) {
+  return upgrade_names_websocket(request) && parse_connection(request).upgrade;
+}
+
+bool upgrades_to_websocket(const FlatFields& answer) {
+  return upgrade_names_websocket(answer);
+}
+
 ConnectionInfo parse_connection(const bhttp::fields& fields) {
   ConnectionInfo info;
-  for_each_connection_token(fields, [&](std::string_view token) {
+  for_each_token(fields, bhttp::field::connection, [&](std::string_view token) {
     if (iequals(token, "close"))
       info.close = true;
     else if (iequals(token, "keep-alive"))
@@ -171,19 +189,18 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
   w.put(" HTTP/1.1\r\n");
 
   const ConnectionTokens<bhttp::fields> named(req, req.find(bhttp::field::connection) != req.end());
-  // The X-Forwarded-For lines, joined below into one: the first few kept here (a request
-  // behind a balancer has one), more found again by a second pass.
-  std::array<std::string_view, 4> xff{};
-  std::size_t xff_lines = 0;
-  for (const auto& f : req) {
+  // The first of the client's X-Forwarded-For lines, joined below into one: Beast keeps a
+  // name's repeated fields next to each other, so the rest follow it.
+  auto xff = req.end();
+  for (auto it = req.begin(); it != req.end(); ++it) {
+    const auto& f = *it;
     const auto id = f.name();
     const auto name = sv(f.name_string());
     const auto value = sv(f.value());
     if (is_hop_by_hop_field(id) || is_framing(id) || id == bhttp::field::expect) continue;
     if (id == bhttp::field::unknown) {
       if (iequals(name, "x-forwarded-for")) {
-        if (xff_lines < xff.size()) xff[xff_lines] = value;
-        ++xff_lines;
+        if (xff == req.end()) xff = it;
         continue;
       }
       if (iequals(name, "x-forwarded-proto") || iequals(name, "x-real-ip") ||
@@ -202,17 +219,10 @@ void render_upstream_request(const bhttp::request_header<>& req, const UpstreamR
   // protocols in the list (h2c beside websocket) never reach the upstream.
   if (info.upgrade) w.put("Upgrade: websocket\r\nConnection: upgrade\r\n");
   w.put("X-Forwarded-For: ");  // one line for all of them (each counted in fields_size)
-  const auto put_entry = [&w](std::string_view value) {
-    if (value.empty()) return;
-    w.put(value);
+  for (auto it = xff; it != req.end() && iequals(sv(it->name_string()), "x-forwarded-for"); ++it) {
+    if (it->value().empty()) continue;
+    w.put(sv(it->value()));
     w.put(", ");
-  };
-  if (xff_lines <= xff.size()) {
-    for (std::size_t i = 0; i < xff_lines; ++i) put_entry(xff[i]);
-  } else {
-    for (const auto& f : req)
-      if (f.name() == bhttp::field::unknown && iequals(sv(f.name_string()), "x-forwarded-for"))
-        put_entry(sv(f.value()));
   }
   w.put(info.peer_ip);
   w.put("\r\nX-Real-IP: ");

@@ -240,8 +240,7 @@ std::optional<ProxyError> begin(Request& req) {
   auto& d = req.decided;
   // RFC 9110 10.1.1: an HTTP/1.0 request's expectation is ignored (a 1xx would be taken for
   // its answer, 15.2).
-  d.expects_continue =
-      named.expect && iequals(*named.expect, "100-continue") && head.version() >= 11;
+  d.expects_continue = named.expect && iequals(*named.expect, "100-continue") && !req.down.http10();
   d.budget_hint = named.budget;
   d.grpc = named.grpc;
   d.grpc_timeout =

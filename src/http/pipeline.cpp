@@ -48,13 +48,6 @@ bool tarpitted(Request& req, const ProxyError& err) {
   return after > 0 && s.refusals > after;
 }
 
-// The router's own answer. A drain that began while the request was served ends its connection:
-// the answer says so (Connection: close), as a relayed one does.
-net::awaitable<void> answer_locally(Request& req, const LocalAnswer& local) {
-  if (req.worker.ctx.draining.load(std::memory_order_relaxed)) req.down.close_after();
-  co_await req.down.answer(local, req.request_id);
-}
-
 // The router's own error, as the answer. A tarpitted refusal is held first (a timer: the flood
 // costs no CPU meanwhile) and closes its connection.
 net::awaitable<void> answer_error(Request& req, const ProxyError& err) {
@@ -68,7 +61,7 @@ net::awaitable<void> answer_error(Request& req, const ProxyError& err) {
     co_await hold.async_wait(net::as_tuple(net::use_awaitable));
   }
   const ErrorAnswer answer(err, req.request_id, req.decided.grpc);
-  co_await answer_locally(req, answer.answer());
+  co_await req.down.answer(answer.answer(), req.request_id);
 }
 
 net::awaitable<void> answer_admin(Request& req, const admin::AdminAnswer& a) {
@@ -81,7 +74,7 @@ net::awaitable<void> answer_admin(Request& req, const admin::AdminAnswer& a) {
   local.body = a.body;
   local.headers = kNoStore;
   local.head_only = req.down.request().get().method() == bhttp::verb::head;
-  co_await answer_locally(req, local);
+  co_await req.down.answer(local, req.request_id);
 }
 
 // After begin and admin: the admin listener's 404, check_method, classify_tier, match_route.
@@ -145,10 +138,8 @@ net::awaitable<void> run_request(Request& req) {
     const auto end = co_await forward(req, upstream, refusal);
     if (end == ForwardEnd::answered) {
       req.outcome.status = upstream.head->status();
-      const bool draining = req.worker.ctx.draining.load(std::memory_order_relaxed);
-      const bool reusable =
-          co_await req.down.relay_answer(*upstream.conn, *upstream.head, req.request_id, draining,
-                                         req.relay_buffer(), req.worker.buffers);
+      const bool reusable = co_await req.down.relay_answer(
+          *upstream.conn, *upstream.head, req.request_id, req.relay_buffer(), req.worker.buffers);
       release_upstream(req, upstream, reusable);
     } else if (end == ForwardEnd::failed) {
       next = Next::answer_error;

@@ -3,7 +3,6 @@
 #include <array>
 #include <string>
 
-#include "smart_router/http/chunk_framing.hpp"
 #include "smart_router/http/header_rules.hpp"
 
 namespace smart_router::http {
@@ -40,6 +39,12 @@ class HeadErrorCategory final : public boost::system::error_category {
         return "Transfer-Encoding must end with chunked, once";
       case HeadError::unsupported_transfer_coding:
         return "transfer codings other than chunked are not supported";
+      case HeadError::chunk_line_too_long:
+        return "chunk-size line exceeds max_header_bytes";
+      case HeadError::chunk_bare_lf:
+        return "chunked body line not ended by CRLF";
+      case HeadError::trailer_too_large:
+        return "trailer section exceeds max_header_bytes";
     }
     return "invalid request head";
   }
@@ -127,6 +132,12 @@ boost::system::error_code make_error_code(HeadError e) {
   return {static_cast<int>(e), head_error_category()};
 }
 
+bool is_beast_parse_error(const boost::system::error_code& ec) {
+  return ec.category() == make_error_code(bhttp::error::end_of_stream).category() &&
+         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message &&
+         ec != bhttp::error::need_more && ec != bhttp::error::need_buffer;
+}
+
 std::optional<ProxyError> head_error_answer(const boost::system::error_code& ec,
                                             std::uint32_t max_fields) {
   if (ec.category() != head_error_category()) return std::nullopt;
@@ -140,6 +151,8 @@ std::optional<ProxyError> head_error_answer(const boost::system::error_code& ec,
                         {}};
     case HeadError::unsupported_transfer_coding:
       return ProxyError{ErrorKind::not_implemented, ec.message(), 0, {}, {}};
+    case HeadError::trailer_too_large:
+      return ProxyError{ErrorKind::headers_too_large, ec.message(), 0, {}, {}};
     default:
       return ProxyError{ErrorKind::bad_request, ec.message(), 0, {}, {}};
   }
@@ -194,7 +207,7 @@ void RequestParser::on_field_impl(bhttp::field id, string_view name, string_view
     // A trailer field: checked, not kept (trailers are not forwarded). A trailer section that
     // arrived whole was never seen by check_chunk_framing: its fields are counted here.
     trailer_bytes_ += name.size() + value.size() + 4;  // "name: value" CRLF
-    if (trailer_bytes_ > framing_limit_) ec = ChunkError::trailer_too_large;
+    if (trailer_bytes_ > framing_limit_) ec = HeadError::trailer_too_large;
     return;
   }
   // Beast's fields store a name or value in at most 65,535 bytes and throw past that: with a

@@ -40,11 +40,6 @@ ErrorKind head_error(const boost::system::error_code& ec) {
   return ErrorKind::bad_request;
 }
 
-bool is_parse_error(const boost::system::error_code& ec) {
-  return ec.category() == make_error_code(bhttp::error::end_of_stream).category() &&
-         ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
-}
-
 std::string head_error_detail(const boost::system::error_code& ec, const config::Limits& limits) {
   if (ec == bhttp::error::header_limit || ec == bhttp::error::buffer_overflow)
     return "request head exceeds max_header_bytes (" + std::to_string(limits.max_header_bytes) +
@@ -109,12 +104,12 @@ bool arm_head_wait(Session& s, const config::Limits& limits, bool first_request)
 }
 
 void apply_limits(http::RequestParser& parser, const config::Limits& limits) {
-  parser.header_limit(static_cast<std::uint32_t>(
-      std::min<std::uint64_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+  const auto head_limit = static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max()));
+  parser.header_limit(head_limit);
+  parser.framing_limit(head_limit);  // a chunked body's lines and trailer section: the same
   parser.body_limit(limits.max_body_bytes);
   parser.max_fields(limits.max_header_count);
-  parser.framing_limit(static_cast<std::size_t>(
-      std::min<std::uint64_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
 }
 
 // RFC 9112 2.2: empty lines before a request line are ignored (a client's stray CRLF after a
@@ -141,7 +136,7 @@ std::optional<ProxyError> head_refusal(const boost::system::error_code& ec, bool
     return ProxyError{ErrorKind::request_timeout, {}, 0, {}, {}};
   if (auto strict = http::head_error_answer(ec, limits.max_header_count)) return strict;
   if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit ||
-      ec == bhttp::error::buffer_overflow || is_parse_error(ec))
+      ec == bhttp::error::buffer_overflow || http::is_beast_parse_error(ec))
     return ProxyError{head_error(ec), head_error_detail(ec, limits), 0, {}, {}};
   return std::nullopt;  // end_of_stream, partial_message, a reset: the client is gone
 }
@@ -161,8 +156,9 @@ net::awaitable<void> run_session(std::shared_ptr<Session> s) {
     close_session(*s);
     co_return;
   }
-  const http::ClientConnection client{s->stream,    s->buffer,          s->watch,     s->peer,
-                                      s->client_ip, s->stream.is_tls(), s->admin_only};
+  const http::ClientConnection client{s->stream,     s->buffer,        s->watch,
+                                      s->peer,       s->client_ip,     s->stream.is_tls(),
+                                      s->admin_only, &res.ctx.draining};
   bool linger = false;  // answered before the request was read to its end
   for (bool first = true;; first = false) {
     const auto snap = res.refresh_snapshot();  // held for this request's whole life

@@ -16,20 +16,12 @@
 
 namespace smart_router::http {
 
-enum class ChunkError {
-  line_too_long = 1,  // a chunk-size line (with its extensions) longer than the limit: 400
-  bare_lf,            // a chunk line or trailer line ended by LF alone (strict, as the head): 400
-  trailer_too_large,  // the last chunk's line and the trailer section past the limit: 431
-};
-
-const boost::system::error_category& chunk_error_category();
-boost::system::error_code make_error_code(ChunkError e);
-
 // `unparsed`: what a chunked body's parser has not taken while it waits for more (Beast takes a
 // chunk's data as it comes, so these are a chunk-size line so far, perhaps after the previous
 // chunk's CRLF, or a whole last-chunk line and the trailer section so far). The error they
-// already show with `limit` bytes (max_header_bytes) allowed for a line or for the last chunk
-// with its trailer section; none while they may still be a valid body.
+// already show (a HeadError: chunk_line_too_long, chunk_bare_lf, trailer_too_large) with
+// `limit` bytes (max_header_bytes) allowed for a line or for the last chunk with its trailer
+// section; none while they may still be a valid body.
 boost::system::error_code check_chunk_framing(std::string_view unparsed, std::size_t limit);
 
 // The answer to a client whose request body could not be read while it was relayed: 413 over
@@ -39,6 +31,3 @@ boost::system::error_code check_chunk_framing(std::string_view unparsed, std::si
 std::optional<ProxyError> body_error_answer(const boost::system::error_code& ec);
 
 }  // namespace smart_router::http
-
-template <>
-struct boost::system::is_error_code_enum<smart_router::http::ChunkError> : std::true_type {};

@@ -5,6 +5,7 @@
 // same connection.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -37,6 +38,8 @@ struct ClientConnection {
   const std::string& client_ip;
   bool tls = false;
   bool admin_only = false;  // the admin listener: /health /ready /metrics /debug/* only
+  // The router drains (SIGTERM): every answer from then on ends its connection, and says so.
+  const std::atomic<bool>* draining = nullptr;
 };
 
 // How a relayed answer is framed towards the client, decided from the upstream's head.
@@ -74,7 +77,7 @@ class Downstream {
   // After a 101, bytes flow both ways untouched until either side closes.
   boost::asio::awaitable<bool> relay_answer(upstream::UpstreamConnection& from,
                                             ResponseHeadParser& rp, std::string_view request_id,
-                                            bool draining, char* buffer, BufferPool& buffers);
+                                            char* buffer, BufferPool& buffers);
 
   // --- the connection's fate -------------------------------------------------------------
   bool keep_alive() const { return keep_alive_; }
@@ -91,6 +94,9 @@ class Downstream {
   std::string& head_;  // heads are rendered here (the connection's scratch)
   std::chrono::milliseconds idle_;
 
+  bool draining() const {
+    return conn_.draining != nullptr && conn_.draining->load(std::memory_order_relaxed);
+  }
   boost::asio::awaitable<void> tunnel(upstream::UpstreamConnection& to, char* buffer,
                                       BufferPool& buffers);
 

@@ -24,6 +24,12 @@ struct ConnectionInfo {
 };
 ConnectionInfo parse_connection(const bhttp::fields& fields);
 
+// Only websocket is upgraded to (an h2c or TLS upgrade passed on would give the client a
+// session with the upstream past routing, tier rewrite and every limit): a request that asks
+// for it (Upgrade names websocket, Connection: upgrade), a 101 that switches to it.
+bool upgrades_to_websocket(const bhttp::fields& request);
+bool upgrades_to_websocket(const FlatFields& answer);
+
 enum class BodyFraming : std::uint8_t { none, content_length, chunked, until_close };
 
 // Request to the upstream.

@@ -8,7 +8,7 @@
 //     chunked (9112 6.3: the body's length is unknowable): 400; any coding besides chunked:
 //     501, as nginx (the router relays chunked framing only: it would strip a gzip coding).
 // A chunked body's trailer section goes through the same field rules (obs-fold, max_fields: its
-// own count), is bounded by framing_limit (max_header_bytes: ChunkError::trailer_too_large) and
+// own count), is bounded by framing_limit (max_header_bytes: HeadError::trailer_too_large) and
 // is then dropped, never added to the head: the router does not forward trailers.
 // Each refusal is a head_error code, so the session answers it as it answers Beast's errors.
 #pragma once
@@ -33,10 +33,18 @@ enum class HeadError {
   transfer_encoding_http10,
   chunked_not_last,
   unsupported_transfer_coding,
+  // A chunked body's framing (chunk_framing.hpp) and trailer section, held to the head's rules:
+  chunk_line_too_long,  // a chunk-size line (with its extensions) past max_header_bytes: 400
+  chunk_bare_lf,        // a chunk or trailer line ended by LF alone: 400
+  trailer_too_large,    // the last chunk's line and the trailer section past max_header_bytes: 431
 };
 
 const boost::system::error_category& head_error_category();
 boost::system::error_code make_error_code(HeadError e);
+
+// A Beast parser error that says the bytes are malformed, not that the message was cut short
+// (end_of_stream, partial_message) or that the parser wants more (need_more, need_buffer).
+bool is_beast_parse_error(const boost::system::error_code& ec);
 
 // The answer to a head the parser refused with a HeadError; nullopt for other codes.
 std::optional<ProxyError> head_error_answer(const boost::system::error_code& ec,

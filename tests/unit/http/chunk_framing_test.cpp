@@ -15,7 +15,7 @@ namespace {
 
 namespace http = smart_router::http;
 namespace bhttp = boost::beast::http;
-using http::ChunkError;
+using http::HeadError;
 using smart_router::ErrorKind;
 
 constexpr std::size_t kLimit = 64;
@@ -36,20 +36,20 @@ TEST(ChunkFraming, LinesUnderWayAreLeftToWaitFor) {
 }
 
 TEST(ChunkFraming, ALineEndedByLfAloneIsRefusedAtOnce) {
-  EXPECT_EQ(check("4\nabcd\n0\n\n"), ChunkError::bare_lf);
-  EXPECT_EQ(check("\r\n0\n"), ChunkError::bare_lf);
-  EXPECT_EQ(check("0\r\nX-A: 1\n"), ChunkError::bare_lf);
-  EXPECT_EQ(check("0\r\n\n"), ChunkError::bare_lf);
-  EXPECT_EQ(check("\n"), ChunkError::bare_lf);
+  EXPECT_EQ(check("4\nabcd\n0\n\n"), HeadError::chunk_bare_lf);
+  EXPECT_EQ(check("\r\n0\n"), HeadError::chunk_bare_lf);
+  EXPECT_EQ(check("0\r\nX-A: 1\n"), HeadError::chunk_bare_lf);
+  EXPECT_EQ(check("0\r\n\n"), HeadError::chunk_bare_lf);
+  EXPECT_EQ(check("\n"), HeadError::chunk_bare_lf);
 }
 
 TEST(ChunkFraming, ALongChunkLineIs400ALongTrailerSection431) {
-  EXPECT_EQ(check(std::string(kLimit + 1, 'a')), ChunkError::line_too_long);
-  EXPECT_EQ(check("4;" + std::string(kLimit, 'e')), ChunkError::line_too_long);
+  EXPECT_EQ(check(std::string(kLimit + 1, 'a')), HeadError::chunk_line_too_long);
+  EXPECT_EQ(check("4;" + std::string(kLimit, 'e')), HeadError::chunk_line_too_long);
   // A whole line still waited on is the last chunk's: the trailer section is counted with it.
-  EXPECT_EQ(check("0\r\nX-T: " + std::string(kLimit, 'a')), ChunkError::trailer_too_large);
+  EXPECT_EQ(check("0\r\nX-T: " + std::string(kLimit, 'a')), HeadError::trailer_too_large);
   EXPECT_EQ(check("\r\n0\r\nX-T: " + std::string(kLimit, 'a') + "\r\n"),
-            ChunkError::trailer_too_large);
+            HeadError::trailer_too_large);
 }
 
 TEST(ChunkFraming, TheAnswerToABodyThatCouldNotBeRead) {
@@ -59,9 +59,9 @@ TEST(ChunkFraming, TheAnswerToABodyThatCouldNotBeRead) {
     return a ? a->kind : ErrorKind::bad_gateway;
   };
   EXPECT_EQ(kind(bhttp::error::body_limit), ErrorKind::payload_too_large);
-  EXPECT_EQ(kind(ChunkError::trailer_too_large), ErrorKind::headers_too_large);
-  EXPECT_EQ(kind(ChunkError::bare_lf), ErrorKind::bad_request);
-  EXPECT_EQ(kind(ChunkError::line_too_long), ErrorKind::bad_request);
+  EXPECT_EQ(kind(HeadError::trailer_too_large), ErrorKind::headers_too_large);
+  EXPECT_EQ(kind(HeadError::chunk_bare_lf), ErrorKind::bad_request);
+  EXPECT_EQ(kind(HeadError::chunk_line_too_long), ErrorKind::bad_request);
   EXPECT_EQ(kind(bhttp::error::bad_chunk), ErrorKind::bad_request);
   EXPECT_EQ(kind(bhttp::error::bad_chunk_extension), ErrorKind::bad_request);
   EXPECT_EQ(kind(bhttp::error::bad_field), ErrorKind::bad_request);
@@ -117,7 +117,7 @@ TEST(ChunkFraming, TrailerFieldsAreCheckedCountedAndDropped) {
   // "X-T: " + value + CRLF: 64 bytes pass, 65 do not.
   EXPECT_FALSE(parse_chunked("0\r\nX-T: " + std::string(kLimit - 7, 'a') + "\r\n\r\n").ec);
   EXPECT_EQ(parse_chunked("0\r\nX-T: " + std::string(kLimit - 6, 'a') + "\r\n\r\n").ec,
-            ChunkError::trailer_too_large);
+            HeadError::trailer_too_large);
   // Longer than Beast's fields could store (it threw): within a limit that large, dropped.
   EXPECT_EQ(parse_chunked("0\r\nX-T: " + std::string(70000, 'a') + "\r\n\r\n", 100000).ec,
             boost::system::error_code{});
